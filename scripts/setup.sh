@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what CareLive needs on Debian 12 (as root), builds the server and the web app.
+# Safe to run again: it installs only what is missing and rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build and run: the libraries of docs/architecture.md. Tests: PostgreSQL, an SMTP sink,
+# Chromium for Playwright, nginx and wrk for the benchmark's comparison.
+PACKAGES=(
+  build-essential cmake pkg-config git ca-certificates curl openssl
+  libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libsodium-dev libicu-dev
+  libphonenumber-dev libcurl4-openssl-dev libqrencode-dev libtomlplusplus-dev libcli11-dev
+  libspdlog-dev libgtest-dev libgmock-dev libcrack2-dev cracklib-runtime
+  postgresql python3 python3-aiosmtpd chromium fonts-noto-cjk nginx-light wrk sqlite3
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# cracklib's dictionary is built by the package's trigger; make sure it exists.
+if [ ! -e /var/cache/cracklib/cracklib_dict.pwd ] && command -v update-cracklib >/dev/null; then
+  update-cracklib >/dev/null
+fi
+
+echo "==> web app"
+(
+  cd web
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  npm run build --silent
+  # Precompressed copies, served when the browser accepts gzip.
+  find dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \
+    -o -name '*.json' -o -name '*.webmanifest' \) -exec gzip -9 -k -f {} \;
+)
+
+echo "==> server"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+echo "==> built build/carelive"

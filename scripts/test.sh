@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: C++ (GoogleTest, on SQLite and PostgreSQL, with a
+# real SMTP sink), web unit tests (Vitest) and end-to-end flows in Chromium (Playwright).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+eval "$(bash scripts/postgres.sh start)"
+export CARELIVE_TEST_REQUIRE_PG=1
+trap 'bash scripts/postgres.sh stop' EXIT
+
+echo "==> C++ tests"
+(cd build && ctest --output-on-failure -j2 --timeout 300)
+
+echo "==> web unit tests"
+(cd web && npm run --silent test:unit)
+
+echo "==> end-to-end tests (Chromium)"
+(cd web && npx playwright test)

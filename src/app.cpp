@@ -1,0 +1,67 @@
+#include "app.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "http/static_files.hpp"
+#include "pass/routes.hpp"
+
+namespace carelive {
+
+namespace {
+std::unique_ptr<notify::Transport> email_transport(const core::Config& c) {
+  if (!c.smtp.url.empty()) return notify::make_smtp_transport(c.smtp);
+  return notify::make_outbox_transport(c.outbox_dir(), c.smtp.from);
+}
+std::unique_ptr<notify::Transport> sms_transport(const core::Config& c) {
+  if (!c.sms.url.empty()) return notify::make_sms_transport(c.sms);
+  return notify::make_outbox_transport(c.outbox_dir(), c.smtp.from);
+}
+}  // namespace
+
+App::App(core::Config config, std::shared_ptr<const core::Clock> clock)
+    : config_(std::move(config)),
+      clock_(clock ? std::move(clock) : std::make_shared<core::SystemClock>()),
+      hasher_(config_.argon2),
+      templates_(config_.brand) {
+  core::init_crypto();
+  std::filesystem::create_directories(config_.data_dir);
+  db_ = store::open_database(config_.database, config_.data_dir, config_.db_pool);
+  dispatcher_ = std::make_unique<notify::Dispatcher>(*db_, *clock_, email_transport(config_),
+                                                     sms_transport(config_));
+  pass_ = std::make_unique<pass::PassService>(*db_, *clock_, config_, hasher_, templates_,
+                                              [d = dispatcher_.get()] { d->wake(); });
+}
+
+App::~App() { dispatcher_->stop(); }
+
+int serve(core::Config config) {
+  App app(std::move(config));
+  const auto& c = app.config();
+  boost::asio::thread_pool workers(static_cast<std::size_t>(std::max(1, c.worker_threads)));
+  http::Router router([&app](const std::string& token) { return app.pass().authenticate(token); });
+  pass::register_routes(router, app.pass());
+  http::StaticFiles files(c.web_dir);
+  http::Server server(c, router, files, workers, [&app] {
+    try {
+      return app.db().with([](store::Connection& conn) { return !conn.exec("SELECT 1").empty(); });
+    } catch (const std::exception& e) {
+      spdlog::error("health check failed: {}", e.what());
+      return false;
+    }
+  });
+  auto port = server.listen();
+  app.dispatcher().start();
+  spdlog::info("CareLive listening on port {}; open {}", port, c.public_url);
+  server.run();
+  workers.join();
+  app.dispatcher().stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace carelive

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <memory>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/crypto.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/templates.hpp"
+#include "pass/service.hpp"
+#include "store/database.hpp"
+
+namespace carelive {
+
+// Everything the server and the admin command share, built from one Config: the store (with
+// migrations applied), the message dispatcher and the domain services.
+class App {
+ public:
+  explicit App(core::Config config, std::shared_ptr<const core::Clock> clock = nullptr);
+  ~App();
+
+  const core::Config& config() const { return config_; }
+  const core::Clock& clock() const { return *clock_; }
+  store::Database& db() { return *db_; }
+  notify::Dispatcher& dispatcher() { return *dispatcher_; }
+  pass::PassService& pass() { return *pass_; }
+
+ private:
+  core::Config config_;
+  std::shared_ptr<const core::Clock> clock_;
+  core::PasswordHasher hasher_;
+  notify::Templates templates_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<notify::Dispatcher> dispatcher_;
+  std::unique_ptr<pass::PassService> pass_;
+};
+
+// `carelive serve`: runs until SIGTERM. Returns the exit code.
+int serve(core::Config config);
+
+}  // namespace carelive

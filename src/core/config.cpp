@@ -1,0 +1,92 @@
+#include "core/config.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+#include <toml++/toml.h>
+
+namespace carelive::core {
+namespace {
+
+template <class T>
+void take(const toml::table& t, std::string_view path, T& out) {
+  auto node = t.at_path(path);
+  if (!node) return;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (auto v = node.value<std::string>()) out = *v;
+    else throw std::invalid_argument("config: " + std::string(path) + " must be a string");
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (auto v = node.value<bool>()) out = *v;
+    else throw std::invalid_argument("config: " + std::string(path) + " must be true or false");
+  } else {
+    if (auto v = node.value<std::int64_t>()) out = static_cast<T>(*v);
+    else throw std::invalid_argument("config: " + std::string(path) + " must be a number");
+  }
+}
+
+}  // namespace
+
+void load_config_file(const std::string& path, Config& c) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw std::invalid_argument("config " + path + ": " + std::string(e.description()));
+  }
+  take(t, "server.data", c.data_dir);
+  take(t, "server.listen", c.listen);
+  take(t, "server.public_url", c.public_url);
+  take(t, "server.web_dir", c.web_dir);
+  take(t, "server.io_threads", c.io_threads);
+  take(t, "server.worker_threads", c.worker_threads);
+  take(t, "server.body_limit", c.body_limit);
+  take(t, "server.request_timeout_seconds", c.request_timeout_seconds);
+  take(t, "server.log_json", c.log_json);
+  take(t, "server.trust_proxy", c.trust_proxy);
+  take(t, "database.url", c.database);
+  take(t, "database.pool", c.db_pool);
+  take(t, "brand.live", c.brand.live);
+  take(t, "brand.pass", c.brand.pass);
+  take(t, "brand.company", c.brand.company);
+  take(t, "brand.company_url", c.brand.company_url);
+  take(t, "sessions.family_idle_seconds", c.sessions.family_idle);
+  take(t, "sessions.family_absolute_seconds", c.sessions.family_absolute);
+  take(t, "sessions.staff_idle_seconds", c.sessions.staff_idle);
+  take(t, "sessions.staff_absolute_seconds", c.sessions.staff_absolute);
+  take(t, "throttle.free_failures", c.throttle.free_failures);
+  take(t, "throttle.max_delay_seconds", c.throttle.max_delay);
+  take(t, "throttle.lock_failures", c.throttle.lock_failures);
+  take(t, "throttle.lock_window_seconds", c.throttle.lock_window);
+  take(t, "throttle.lock_seconds", c.throttle.lock_duration);
+  take(t, "throttle.address_failures", c.throttle.address_failures);
+  take(t, "throttle.address_window_seconds", c.throttle.address_window);
+  take(t, "argon2.ops_limit", c.argon2.ops_limit);
+  take(t, "argon2.mem_limit_bytes", c.argon2.mem_limit);
+  take(t, "smtp.url", c.smtp.url);
+  take(t, "smtp.username", c.smtp.username);
+  take(t, "smtp.password", c.smtp.password);
+  take(t, "smtp.from", c.smtp.from);
+  take(t, "smtp.starttls", c.smtp.starttls);
+  take(t, "smtp.ca_file", c.smtp.ca_file);
+  take(t, "sms.url", c.sms.url);
+  take(t, "sms.token", c.sms.token);
+}
+
+void finish_config(Config& c) {
+  if (c.public_url.empty()) c.public_url = "http://" + c.listen;
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  if (c.smtp.from.empty()) c.smtp.from = c.brand.pass + " <no-reply@localhost>";
+  if (c.web_dir.empty()) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path();
+         dir = dir.parent_path()) {
+      if (fs::exists(dir / "web" / "dist" / "index.html", ec)) {
+        c.web_dir = (dir / "web" / "dist").string();
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace carelive::core

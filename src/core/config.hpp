@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/crypto.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/templates.hpp"
+
+namespace carelive::core {
+
+// Session lifetimes (SPEC "Rules that hold everywhere"): families and care workers 30 days
+// from last use; staff and operator 12 hours, or 30 minutes idle.
+struct SessionSettings {
+  std::int64_t family_idle = 30 * 24 * 3600;
+  std::int64_t family_absolute = 365 * 24 * 3600;
+  std::int64_t staff_idle = 30 * 60;
+  std::int64_t staff_absolute = 12 * 3600;
+};
+
+// Login throttling defaults from SPEC "Rules that hold everywhere".
+struct ThrottleSettings {
+  int free_failures = 5;              // consecutive failures before delays start
+  std::int64_t max_delay = 15 * 60;   // 1 s, 2 s, 4 s … up to this
+  int lock_failures = 20;             // failures within `lock_window` lock the id
+  std::int64_t lock_window = 12 * 3600;
+  std::int64_t lock_duration = 15 * 60;
+  int address_failures = 100;         // per client address and hour
+  std::int64_t address_window = 3600;
+};
+
+struct Config {
+  std::string data_dir = "./data";
+  std::string listen = "127.0.0.1:8080";
+  std::string public_url;  // default http://<listen>
+  std::string database;    // empty: SQLite in data_dir; or postgresql://…
+  std::string web_dir;     // built web app; default found next to the binary
+  int io_threads = 1;
+  int worker_threads = 4;
+  int db_pool = 8;
+  std::size_t body_limit = 64 * 1024;
+  int request_timeout_seconds = 30;
+  bool log_json = false;
+  bool trust_proxy = false;  // take the client address from X-Forwarded-For (behind nginx)
+  notify::Brand brand;
+  SessionSettings sessions;
+  ThrottleSettings throttle;
+  PasswordHashParams argon2;
+  notify::SmtpSettings smtp;  // used when smtp.url is set
+  notify::SmsSettings sms;    // used when sms.url is set
+
+  bool secure_cookies() const { return public_url.rfind("https://", 0) == 0; }
+  std::string outbox_dir() const { return data_dir + "/outbox"; }
+};
+
+// Reads a TOML file into `config` (missing keys keep their value). Throws with the key named.
+void load_config_file(const std::string& path, Config& config);
+// Fills what depends on other values (public_url from listen, web_dir next to the binary).
+void finish_config(Config& config);
+
+}  // namespace carelive::core

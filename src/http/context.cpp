@@ -1,0 +1,106 @@
+#include "http/context.hpp"
+
+#include "core/error.hpp"
+
+namespace carelive::http {
+
+pass::RequestMeta Context::meta() const {
+  pass::RequestMeta m;
+  m.ip = client_ip;
+  if (auto ua = header("User-Agent")) m.user_agent = *ua;
+  return m;
+}
+
+std::optional<std::string> Context::header(std::string_view name) const {
+  auto it = req.find(beast::string_view(name.data(), name.size()));
+  if (it == req.end()) return std::nullopt;
+  return std::string(it->value());
+}
+
+std::optional<std::string> Context::cookie(std::string_view name) const {
+  // RFC 6265 §5.4: "name=value" pairs separated by "; ".
+  for (auto it = req.find(bhttp::field::cookie); it != req.end() && it->name() == bhttp::field::cookie;
+       ++it) {
+    std::string_view header = it->value();
+    while (!header.empty()) {
+      auto end = header.find(';');
+      std::string_view pair = header.substr(0, end);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      auto eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+        return std::string(pair.substr(eq + 1));
+      if (end == std::string_view::npos) break;
+      header.remove_prefix(end + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+nlohmann::json Context::json_body() const {
+  auto body = nlohmann::json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) throw core::Error("bad_json");
+  return body;
+}
+
+std::string string_field(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return {};
+  if (!it->is_string()) throw core::Error::field(name, "invalid");
+  const auto& s = it->get_ref<const std::string&>();
+  // No field of ours is near this long; refuse before any expensive check (Argon2id, ICU).
+  if (s.size() > 4096) throw core::Error::field(name, "too_long");
+  return s;
+}
+
+namespace {
+void common_headers(Response& res) {
+  res.set(bhttp::field::cache_control, "no-store");
+  res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+}
+}  // namespace
+
+Response json_response(const Context& ctx, unsigned status, const nlohmann::json& body) {
+  Response res{static_cast<bhttp::status>(status), ctx.req.version()};
+  common_headers(res);
+  for (const auto& c : ctx.set_cookies) res.insert(bhttp::field::set_cookie, c);
+  res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  res.prepare_payload();
+  return res;
+}
+
+Response empty_response(const Context& ctx, unsigned status) {
+  Response res{static_cast<bhttp::status>(status), ctx.req.version()};
+  res.set(bhttp::field::cache_control, "no-store");
+  for (const auto& c : ctx.set_cookies) res.insert(bhttp::field::set_cookie, c);
+  res.prepare_payload();
+  return res;
+}
+
+Response error_response(const Request& req, const std::string& code,
+                        const core::FieldErrors& fields, std::optional<std::int64_t> retry_after) {
+  nlohmann::json error = {{"code", code}, {"message", core::default_message(code)}};
+  if (!fields.empty()) error["fields"] = fields;
+  if (retry_after) error["retry_after"] = *retry_after;
+  Response res{static_cast<bhttp::status>(core::status_for_code(code)), req.version()};
+  common_headers(res);
+  if (retry_after) res.set(bhttp::field::retry_after, std::to_string(*retry_after));
+  res.body() = nlohmann::json{{"error", error}}.dump();
+  res.prepare_payload();
+  return res;
+}
+
+std::string session_cookie(const core::Config& config, const std::string& token,
+                           std::int64_t max_age) {
+  std::string c = std::string(kSessionCookie) + "=" + token +
+                  "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age);
+  if (config.secure_cookies()) c += "; Secure";
+  return c;
+}
+
+std::string csrf_cookie(const core::Config& config, const std::string& token) {
+  std::string c = std::string(kCsrfCookie) + "=" + token + "; Path=/; SameSite=Strict";
+  if (config.secure_cookies()) c += "; Secure";
+  return c;
+}
+
+}  // namespace carelive::http

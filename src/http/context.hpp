@@ -1,0 +1,59 @@
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "pass/model.hpp"
+#include "pass/service.hpp"
+
+namespace carelive::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+using Request = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<bhttp::string_body>;
+
+// What a handler sees of one request. Handlers are plain functions run on the worker pool:
+// decode, call one service function, encode (STYLE.md).
+struct Context {
+  const Request& req;
+  const core::Config& config;
+  std::string path;
+  std::string query;
+  std::map<std::string, std::string> params;  // from the route pattern, e.g. {id}
+  std::string client_ip;
+  std::optional<pass::Principal> principal;   // set for authenticated routes
+  std::vector<std::string> set_cookies;       // added to the response
+
+  pass::RequestMeta meta() const;
+  std::optional<std::string> cookie(std::string_view name) const;
+  std::optional<std::string> header(std::string_view name) const;
+  // The body as a JSON object; Error("bad_json") otherwise.
+  nlohmann::json json_body() const;
+  const pass::Principal& who() const { return *principal; }
+};
+
+// A string member of a JSON object: "" when missing; validation error `invalid` when present
+// but not a string.
+std::string string_field(const nlohmann::json& body, const char* name);
+
+Response json_response(const Context& ctx, unsigned status, const nlohmann::json& body);
+Response empty_response(const Context& ctx, unsigned status);
+Response error_response(const Request& req, const std::string& code, const core::FieldErrors& fields,
+                        std::optional<std::int64_t> retry_after);
+
+// Set-Cookie values (SPEC: HttpOnly; SameSite=Lax; Secure when served over TLS).
+std::string session_cookie(const core::Config& config, const std::string& token, std::int64_t max_age);
+std::string csrf_cookie(const core::Config& config, const std::string& token);
+
+inline constexpr const char* kSessionCookie = "carelive_session";
+inline constexpr const char* kCsrfCookie = "carelive_csrf";
+
+}  // namespace carelive::http

@@ -1,0 +1,118 @@
+#include "http/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "store/database.hpp"
+
+namespace carelive::http {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto end = path.find('/');
+    parts.push_back(path.substr(0, end));
+    if (end == std::string_view::npos) break;
+    path.remove_prefix(end);
+  }
+  return parts;
+}
+
+bool state_changing(bhttp::verb v) {
+  return v == bhttp::verb::post || v == bhttp::verb::put || v == bhttp::verb::patch ||
+         v == bhttp::verb::delete_;
+}
+
+std::string origin_of(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  auto path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
+
+}  // namespace
+
+void Router::add(bhttp::verb method, std::string pattern, Access access, Handler handler) {
+  Route r{method, {}, access, std::move(handler)};
+  for (auto part : split_path(pattern)) r.segments.emplace_back(part);
+  routes_.push_back(std::move(r));
+}
+
+bool Router::match(const Route& r, const std::vector<std::string_view>& parts,
+                   std::map<std::string, std::string>& params) {
+  if (r.segments.size() != parts.size()) return false;
+  std::map<std::string, std::string> found;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto& seg = r.segments[i];
+    if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') {
+      found[seg.substr(1, seg.size() - 2)] = std::string(parts[i]);
+    } else if (seg != parts[i]) {
+      return false;
+    }
+  }
+  params = std::move(found);
+  return true;
+}
+
+// OWASP CSRF cheat sheet: a double-submit token (cookie + header, compared in constant time)
+// and, when the browser sends one, an Origin that must be our own.
+void Router::check_csrf(const Context& ctx) const {
+  auto cookie = ctx.cookie(kCsrfCookie);
+  auto header = ctx.header("X-CSRF-Token");
+  if (!cookie || !header || cookie->size() < 16 || !core::constant_time_equal(*cookie, *header))
+    throw core::Error("csrf_failed");
+  if (auto origin = ctx.header("Origin"); origin && *origin != "null") {
+    if (*origin != origin_of(ctx.config.public_url)) throw core::Error("csrf_failed");
+  }
+}
+
+Response Router::dispatch(Context& ctx) const {
+  try {
+    auto parts = split_path(ctx.path);
+    const Route* found = nullptr;
+    bool path_known = false;
+    for (const auto& r : routes_) {
+      std::map<std::string, std::string> params;
+      if (!match(r, parts, params)) continue;
+      path_known = true;
+      if (r.method != ctx.req.method()) continue;
+      found = &r;
+      ctx.params = std::move(params);
+      break;
+    }
+    if (!found) throw core::Error(path_known ? "method_not_allowed" : "not_found");
+    if (state_changing(ctx.req.method())) {
+      check_csrf(ctx);
+      if (!ctx.req.body().empty()) {
+        auto type = ctx.header("Content-Type").value_or("");
+        if (type.rfind("application/json", 0) != 0) throw core::Error("unsupported_media_type");
+      }
+    }
+    if (found->access == Access::authenticated) {
+      auto token = ctx.cookie(kSessionCookie);
+      if (token) ctx.principal = authenticate_(*token);
+      if (!ctx.principal) throw core::Error("unauthenticated");
+    }
+    return found->handler(ctx);
+  } catch (const core::Error& e) {
+    return error_response(ctx.req, e.code(), e.fields(), e.retry_after());
+  } catch (const nlohmann::json::exception& e) {
+    return error_response(ctx.req, "bad_json", {}, std::nullopt);
+  } catch (const store::DbError& e) {
+    spdlog::error("database error on {} {}: {}", std::string(ctx.req.method_string()), ctx.path,
+                  e.what());
+    bool busy = e.kind() == store::DbError::Kind::busy;
+    return error_response(ctx.req, busy ? "unavailable" : "internal", {}, std::nullopt);
+  } catch (const std::exception& e) {
+    spdlog::error("error on {} {}: {}", std::string(ctx.req.method_string()), ctx.path, e.what());
+    return error_response(ctx.req, "internal", {}, std::nullopt);
+  }
+}
+
+}  // namespace carelive::http

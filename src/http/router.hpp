@@ -1,0 +1,44 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/context.hpp"
+
+namespace carelive::http {
+
+enum class Access { anonymous, authenticated };
+
+using Handler = std::function<Response(Context&)>;
+
+// Authenticates a session cookie; empty when the session is unknown or expired.
+using Authenticator = std::function<std::optional<pass::Principal>(const std::string& token)>;
+
+// The API route table. dispatch() runs on the worker pool and is where the guards live:
+// CSRF on every state-changing request, authentication for Access::authenticated routes,
+// and the one mapping of core::Error to an HTTP answer.
+class Router {
+ public:
+  explicit Router(Authenticator authenticate) : authenticate_(std::move(authenticate)) {}
+
+  void add(bhttp::verb method, std::string pattern, Access access, Handler handler);
+  bool matches_prefix(std::string_view path) const { return path.rfind("/api/", 0) == 0; }
+  Response dispatch(Context& ctx) const;
+
+ private:
+  struct Route {
+    bhttp::verb method;
+    std::vector<std::string> segments;
+    Access access;
+    Handler handler;
+  };
+  static bool match(const Route& r, const std::vector<std::string_view>& parts,
+                    std::map<std::string, std::string>& params);
+  void check_csrf(const Context& ctx) const;
+
+  Authenticator authenticate_;
+  std::vector<Route> routes_;
+};
+
+}  // namespace carelive::http

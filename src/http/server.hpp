@@ -1,0 +1,55 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "core/config.hpp"
+#include "http/blocking.hpp"
+#include "http/router.hpp"
+#include "http/static_files.hpp"
+
+namespace carelive::http {
+
+// The HTTP/1.1 server: Beast on Asio with C++20 coroutines. I/O threads only parse and write;
+// every API request runs on the worker pool. SIGTERM stops accepting, closes idle
+// connections, lets requests in flight finish, then returns from run().
+class Server {
+ public:
+  Server(const core::Config& config, const Router& router, const StaticFiles& files,
+         net::thread_pool& workers, std::function<bool()> ready_check);
+  ~Server();
+
+  // Binds the listening socket; returns the port (useful with port 0).
+  unsigned short listen();
+  // Serves until SIGTERM/SIGINT or stop(), then drains. Blocks.
+  void run();
+  void stop();
+
+ private:
+  struct Connection;
+  net::awaitable<void> accept_loop();
+  net::awaitable<void> session(std::shared_ptr<Connection> conn);
+  net::awaitable<Response> handle(const Request& req, const std::string& client_ip);
+  void begin_drain();
+
+  const core::Config& config_;
+  const Router& router_;
+  const StaticFiles& files_;
+  net::thread_pool& workers_;
+  std::function<bool()> ready_check_;
+  net::io_context ioc_;
+  net::ip::tcp::acceptor acceptor_;
+  std::atomic<bool> draining_{false};
+  std::mutex connections_mutex_;
+  std::set<std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace carelive::http

@@ -1,0 +1,69 @@
+// carelive: the CareLive server and its admin command line.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "admin/commands.hpp"
+#include "app.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace carelive;
+  CLI::App cli{"CareLive — family portal for nursing-care facilities"};
+  cli.require_subcommand(1);
+  core::Config config;
+  std::string config_file;
+
+  auto add_store_options = [&](CLI::App* sub) {
+    sub->add_option("--config", config_file, "TOML configuration file");
+    sub->add_option("--data", config.data_dir, "data folder (SQLite store, outbox)");
+    sub->add_option("--database", config.database, "postgresql://… (default: SQLite in --data)");
+  };
+
+  auto* serve_cmd = cli.add_subcommand("serve", "serve the web app and API");
+  add_store_options(serve_cmd);
+  serve_cmd->add_option("--listen", config.listen, "HOST:PORT to listen on");
+  serve_cmd->add_option("--public-url", config.public_url, "URL users open (for links in messages)");
+  serve_cmd->add_option("--web", config.web_dir, "folder of the built web app");
+  serve_cmd->add_option("--workers", config.worker_threads, "worker threads for blocking work");
+  serve_cmd->add_flag("--log-json", config.log_json, "log JSON lines");
+
+  auto* admin_cmd = cli.add_subcommand("admin", "administer the store");
+  add_store_options(admin_cmd);
+  admin::Commands admin_commands(*admin_cmd);
+
+  // Flags win over the file: parse once to find --config, load it, then parse again.
+  try {
+    cli.parse(argc, argv);
+    if (!config_file.empty()) {
+      core::Config from_file;
+      core::load_config_file(config_file, from_file);
+      config = from_file;
+      cli.parse(argc, argv);
+    }
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "carelive: " << e.what() << "\n";
+    return 2;
+  }
+  core::finish_config(config);
+  if (config.log_json)
+    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":"%v"})",
+                        spdlog::pattern_time_type::utc);
+
+  try {
+    if (*serve_cmd) return serve(config);
+    return admin_commands.run(config);
+  } catch (const core::Error& e) {
+    std::cerr << "carelive: " << core::default_message(e.code()) << " (" << e.code() << ")\n";
+    for (const auto& [field, codes] : e.fields())
+      for (const auto& code : codes) std::cerr << "  " << field << ": " << code << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "carelive: " << e.what() << "\n";
+    return 1;
+  }
+}

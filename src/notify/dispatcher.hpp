@@ -1,0 +1,78 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "notify/message.hpp"
+#include "store/database.hpp"
+
+namespace carelive::notify {
+
+// Delivers one message or throws std::runtime_error with the reason.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual void send(const Message& m) = 0;
+};
+
+struct SmtpSettings {
+  std::string url;       // smtp://host:587 or smtps://host:465
+  std::string username;  // empty: no AUTH
+  std::string password;
+  std::string from;      // "CareLive <no-reply@example.jp>"
+  bool starttls = true;  // require STARTTLS on smtp:// (CURLUSESSL_ALL)
+  std::string ca_file;   // extra CA bundle (tests use a self-signed certificate)
+  bool verify_peer = true;
+  long timeout_seconds = 30;
+};
+
+struct SmsSettings {
+  std::string url;    // gateway endpoint, POST JSON {"to": "+81…", "body": "…"}
+  std::string token;  // sent as "Authorization: Bearer <token>"
+  long timeout_seconds = 30;
+};
+
+// RFC 5322 file per email (`*.eml`), `To:` line + blank line + body per SMS (`*.sms`),
+// written atomically (temp file, then rename) into `dir`.
+std::unique_ptr<Transport> make_outbox_transport(const std::string& dir, const std::string& from);
+std::unique_ptr<Transport> make_smtp_transport(SmtpSettings settings);
+std::unique_ptr<Transport> make_sms_transport(SmsSettings settings);
+
+// Renders an email as RFC 5322 text (UTF-8 body, encoded-word Subject when `encode_headers`).
+std::string render_email(const Message& m, const std::string& from, core::UnixSeconds at,
+                         bool encode_headers);
+
+// Sends stored messages in the background: claims due rows (so several processes never send
+// one twice), sends through the transport of its channel, marks them sent, or schedules a
+// retry with growing backoff (30 s, 1 min, 2 min … capped at 1 hour). Never blocks a request.
+class Dispatcher {
+ public:
+  Dispatcher(store::Database& db, const core::Clock& clock, std::unique_ptr<Transport> email,
+             std::unique_ptr<Transport> sms);
+  ~Dispatcher();
+  void start();
+  void stop();
+  // Wakes the loop after a request enqueued something.
+  void wake();
+  // Sends everything due now, in the calling thread; returns how many were delivered.
+  int run_once();
+
+ private:
+  void loop();
+  store::Database& db_;
+  const core::Clock& clock_;
+  std::unique_ptr<Transport> email_;
+  std::unique_ptr<Transport> sms_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool woken_ = false;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace carelive::notify

@@ -1,0 +1,242 @@
+#include "notify/templates.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace carelive::notify {
+namespace {
+
+// The manual's closing lines (family-manual-ja.txt, 仮登録 and パスワード再設定 mails).
+constexpr const char* kIgnoreIfUnknown = "※本メールに心当たりのない場合は、破棄してください。";
+constexpr const char* kNoReply = "※本メールはシステムからの自動配信です。返信はできません。";
+constexpr const char* kSmsIgnoreIfUnknown = "※心当たりのない場合は破棄してください。";
+// Where a forgotten password is reset: the login page's link label (SPEC 3, 6).
+constexpr const char* kForgotLink = "ログイン画面の「パスワードを忘れた方はこちら」";
+
+// What a login id is called in the text: the address the message goes to, or the changed one.
+const char* kind_noun(Channel c) { return c == Channel::email ? "メールアドレス" : "携帯電話番号"; }
+
+// Builds one message: email gets subject + the manual's body layout (intro line, text, URLs on
+// their own lines, notes, signature); SMS gets a short body that starts with 【brand】.
+class Builder {
+ public:
+  Builder(const Brand& brand, const std::string& to) : brand_(brand), to_(to) {}
+
+  bool sms() const { return channel_for(to_) == Channel::sms; }
+  // 「こちらのメールアドレス」 / 「こちらの携帯電話番号」: the id the message was sent to.
+  std::string here() const { return std::string("こちらの") + kind_noun(channel_for(to_)); }
+
+  // `text` ends with a blank line ("…\n\n"); the notes and the signature follow it.
+  Message email(const std::string& subject_text, const std::string& about,
+                const std::string& text, const std::string& note = kIgnoreIfUnknown) const {
+    Message m{Channel::email, to_, "【" + brand_.pass + "】" + subject_text, {}};
+    m.body = "本メールは、" + brand_.pass + "の" + about + "に関するお知らせです。\n" + text + note +
+             "\n" + kNoReply + "\n\n" + brand_.company + "\n";
+    if (!brand_.company_url.empty()) m.body += brand_.company_url + "\n";
+    return m;
+  }
+
+  Message sms_message(const std::string& text) const {
+    return Message{Channel::sms, to_, "", "【" + brand_.pass + "】" + text};
+  }
+
+ private:
+  const Brand& brand_;
+  const std::string& to_;
+};
+
+// A URL alone on its line with a blank line around it, as in the manual; mail apps link it.
+std::string url_block(const std::string& url) { return "\n" + url + "\n\n"; }
+
+bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Shows enough of the new login id for the owner to recognise it and not more: a message to
+// the old address may be read by whoever holds that address now.
+std::string mask_login_id(const std::string& value) {
+  if (value.find('*') != std::string::npos) return value;  // masked by the caller already
+  if (auto at = value.find('@'); at != std::string::npos) {
+    const std::string local = value.substr(0, at);
+    const std::size_t keep = local.size() >= 4 ? 2 : (local.empty() ? 0 : 1);
+    return local.substr(0, keep) + "***" + value.substr(at);
+  }
+  int digits = 0;
+  for (char c : value) digits += is_ascii_digit(c) ? 1 : 0;
+  // Keep the first three digits (090 / +81's 81 and one more) and the last four.
+  std::string out;
+  int seen = 0;
+  for (char c : value) {
+    if (is_ascii_digit(c)) {
+      ++seen;
+      out += (seen <= 3 || seen > digits - 4) ? c : '*';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_jst(core::UnixSeconds t) {
+  using namespace std::chrono;
+  // Japan has kept UTC+9 without daylight saving since 1951.
+  const sys_seconds jst{seconds{t + 9 * core::kHour}};
+  const auto day = floor<days>(jst);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{jst - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d/%02u/%02u %02d:%02d", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()));
+  return buf;
+}
+
+Message Templates::signup_provisional(const std::string& to, const std::string& url,
+                                      core::UnixSeconds at) const {
+  Builder b(brand_, to);
+  const std::string& pass = brand_.pass;
+  if (b.sms()) {
+    return b.sms_message(format_jst(at) + "に" + pass +
+                         "の仮登録を受け付けました。24時間以内に下記のURLから本登録をしてください。\n" +
+                         url + "\n" + kSmsIgnoreIfUnknown);
+  }
+  return b.email(pass + "に仮登録されました", "利用",
+                 format_jst(at) + "に" + b.here() + "で仮登録を行いました。\n" +
+                     "下記のURLをクリックし、本登録をしてください。\n" +
+                     "URLの有効期限は受付時刻から24時間です。\n" + url_block(url));
+}
+
+Message Templates::signup_account_exists(const std::string& to, const std::string& reset_url,
+                                         const std::string& login_url,
+                                         core::UnixSeconds at) const {
+  Builder b(brand_, to);
+  const std::string& pass = brand_.pass;
+  if (b.sms()) {
+    return b.sms_message(b.here() + "の" + pass +
+                         "は登録済みのため、新しいアカウントは作成されていません。\nログインはこちら\n" +
+                         login_url + "\nパスワードをお忘れの場合はこちら\n" + reset_url + "\n" +
+                         kSmsIgnoreIfUnknown);
+  }
+  return b.email(pass + "は登録済みです", "利用",
+                 format_jst(at) + "に" + b.here() + "で" + pass +
+                     "の新規作成の手続きが行われましたが、" + b.here() + "の" + pass +
+                     "は既に登録されています。\n" + "新しいアカウントは作成されていません。\n\n" +
+                     "登録済みの" + pass + "で、下記のURLからログインしてください。\n" +
+                     url_block(login_url) +
+                     "パスワードをお忘れの場合は、下記のURLからパスワードの再設定を行ってください。\n" +
+                     url_block(reset_url));
+}
+
+Message Templates::signup_completed(const std::string& to, const std::string& login_url) const {
+  Builder b(brand_, to);
+  const std::string& pass = brand_.pass;
+  const std::string noun = kind_noun(channel_for(to));
+  if (b.sms()) {
+    return b.sms_message(pass + "の本登録が完了しました。登録した" + noun +
+                         "とパスワードで、下記のURLからログインしてください。\n" + login_url);
+  }
+  return b.email(pass + "の登録が完了しました", "利用",
+                 pass + "の本登録が完了しました。\n" + "登録した" + noun +
+                     "とパスワードで、下記のURLからログインしてください。\n" +
+                     url_block(login_url));
+}
+
+Message Templates::password_reset(const std::string& to, const std::string& url,
+                                  core::UnixSeconds at) const {
+  Builder b(brand_, to);
+  if (b.sms()) {
+    return b.sms_message(format_jst(at) +
+                         "にパスワードの再設定を受け付けました。24時間以内に下記のURLから再設定を完了してください。\n" +
+                         url + "\n" + kSmsIgnoreIfUnknown);
+  }
+  return b.email("パスワードの再設定を受け付けました", "アカウント",
+                 format_jst(at) + "にパスワードの再設定を受け付けました。\n" +
+                     "下記のURLをクリックし、再設定を完了してください。\n" +
+                     "URLの有効期限は送信時刻から24時間です。\n" + url_block(url));
+}
+
+Message Templates::password_changed(const std::string& to, core::UnixSeconds at) const {
+  Builder b(brand_, to);
+  const std::string& pass = brand_.pass;
+  if (b.sms()) {
+    return b.sms_message(format_jst(at) + "に" + pass +
+                         "のパスワードが変更されました。心当たりのない場合は、" + kForgotLink +
+                         "から再設定してください。");
+  }
+  // A security notice: "discard it" would be the wrong advice when the owner did not do this.
+  return b.email("パスワードが変更されました", "アカウント",
+                 format_jst(at) + "に" + pass + "のパスワードが変更されました。\n" +
+                     "安全のため、他の端末のログイン状態は解除されました。\n\n",
+                 std::string("※本メールに心当たりのない場合は、第三者にパスワードを変更された可能性があります。") +
+                     kForgotLink + "からパスワードを再設定し、事業所にお問い合わせください。");
+}
+
+Message Templates::contact_verify(const std::string& to, const std::string& url,
+                                  core::UnixSeconds at) const {
+  Builder b(brand_, to);
+  const std::string& pass = brand_.pass;
+  const std::string noun = kind_noun(channel_for(to));
+  if (b.sms()) {
+    return b.sms_message(format_jst(at) + "に" + pass + "の" + noun + "を" + b.here() +
+                         "へ変更する手続きを受け付けました。24時間以内に下記のURLを開いて変更を完了してください。\n" +
+                         url + "\n" + kSmsIgnoreIfUnknown);
+  }
+  return b.email(noun + "の変更を受け付けました", "アカウント",
+                 format_jst(at) + "に" + pass + "の" + noun + "を" + b.here() +
+                     "へ変更する手続きを受け付けました。\n" +
+                     "下記のURLをクリックし、変更を完了してください。URLを開くまで変更は完了しません。\n" +
+                     "URLの有効期限は送信時刻から24時間です。\n" + url_block(url));
+}
+
+Message Templates::contact_changed(const std::string& to, const std::string& new_display,
+                                   core::UnixSeconds at) const {
+  Builder b(brand_, to);
+  const std::string& pass = brand_.pass;
+  // What changed follows the new value: an account with both ids may change its phone and be
+  // told at its email address, or the other way round.
+  const std::string noun = kind_noun(channel_for(new_display));
+  const std::string masked = mask_login_id(new_display);
+  if (b.sms()) {
+    return b.sms_message(format_jst(at) + "に" + pass + "の" + noun + "が変更されました（変更後：" +
+                         masked + "）。心当たりのない場合は、事業所にお問い合わせください。");
+  }
+  return b.email(noun + "が変更されました", "アカウント",
+                 format_jst(at) + "に" + pass + "の" + noun + "が変更されました。\n" + "変更後の" +
+                     noun + "：" + masked + "\n" + "今後は変更後の" + noun +
+                     "でログインしてください。変更前の" + noun + "ではログインできません。\n\n",
+                 "※本メールに心当たりのない場合は、第三者に変更された可能性があります。事業所にお問い合わせください。");
+}
+
+Message Templates::contact_taken(const std::string& to, core::UnixSeconds at) const {
+  Builder b(brand_, to);
+  const std::string& pass = brand_.pass;
+  const std::string noun = kind_noun(channel_for(to));
+  if (b.sms()) {
+    return b.sms_message(b.here() + "は既に別の" + pass + "で登録されているため、" + noun +
+                         "を変更できませんでした。別の" + noun + "で手続きしてください。\n" +
+                         kSmsIgnoreIfUnknown);
+  }
+  return b.email(noun + "を変更できませんでした", "アカウント",
+                 format_jst(at) + "に" + pass + "の" + noun + "を" + b.here() +
+                     "へ変更する手続きを受け付けましたが、" + b.here() + "は既に別の" + pass +
+                     "で登録されているため、変更できませんでした。\n" + "別の" + noun +
+                     "で、もう一度手続きを行ってください。\n\n");
+}
+
+Message Templates::login_locked(const std::string& to, int minutes, core::UnixSeconds at) const {
+  Builder b(brand_, to);
+  const std::string until = format_jst(at + std::int64_t{minutes} * core::kMinute);
+  const std::string span = std::to_string(minutes) + "分間";
+  if (b.sms()) {
+    return b.sms_message("ログインの失敗が続いたため、" + until + "まで" + b.here() +
+                         "でのログインを制限しています。心当たりのない場合は、パスワードの再設定をおすすめします。");
+  }
+  return b.email("ログインを一時的に制限しました", "アカウント",
+                 "ログインの失敗が続いたため、" + format_jst(at) + "から" + span + "、" +
+                     b.here() + "でのログインを制限しています。\n" + until +
+                     "以降に、もう一度ログインしてください。\n" + "パスワードをお忘れの場合は、" +
+                     kForgotLink + "から再設定できます。\n\n",
+                 "※本メールに心当たりのない場合は、第三者がログインを試みた可能性があります。パスワードの再設定をおすすめします。");
+}
+
+}  // namespace carelive::notify

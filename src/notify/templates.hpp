@@ -1,0 +1,53 @@
+#pragma once
+
+#include <string>
+
+#include "core/clock.hpp"
+#include "notify/message.hpp"
+
+namespace carelive::notify {
+
+// Japanese message texts following the manual (【Pass】… / 【Live】…), with the brand names of
+// config. Every URL is absolute (built by the caller from --public-url). No password ever.
+struct Brand {
+  std::string live = "CareLive";
+  std::string pass = "CareLive Pass";
+  std::string company = "CareLive";
+  std::string company_url;  // printed under the signature when not empty
+};
+
+class Templates {
+ public:
+  explicit Templates(Brand brand) : brand_(std::move(brand)) {}
+
+  // 【CareLive Pass】CareLive Passに仮登録されました — confirmation URL valid 24 hours.
+  Message signup_provisional(const std::string& to, const std::string& url, core::UnixSeconds at) const;
+  // Sign-up for an address that already has an account: says so, links to reset and login.
+  Message signup_account_exists(const std::string& to, const std::string& reset_url,
+                                const std::string& login_url, core::UnixSeconds at) const;
+  // 【CareLive Pass】CareLive Passの登録が完了しました — after 本登録, with the login URL.
+  Message signup_completed(const std::string& to, const std::string& login_url) const;
+  // 【CareLive Pass】パスワードの再設定を受け付けました — URL valid 24 hours from sending.
+  Message password_reset(const std::string& to, const std::string& url, core::UnixSeconds at) const;
+  // The password was changed or reset (security notice).
+  Message password_changed(const std::string& to, core::UnixSeconds at) const;
+  // Sent to the NEW address: open the URL (24 hours) to finish the change.
+  Message contact_verify(const std::string& to, const std::string& url, core::UnixSeconds at) const;
+  // Sent to the OLD address once the change applied; `new_display` is shown masked.
+  Message contact_changed(const std::string& to, const std::string& new_display,
+                          core::UnixSeconds at) const;
+  // Sent to the new address when it already belongs to another account.
+  Message contact_taken(const std::string& to, core::UnixSeconds at) const;
+  // 20 failed logins in 12 hours: the login id is locked for `minutes`.
+  Message login_locked(const std::string& to, int minutes, core::UnixSeconds at) const;
+
+  const Brand& brand() const { return brand_; }
+
+ private:
+  Brand brand_;
+};
+
+// "2023/11/15 14:37" in Japan time (UTC+9, no daylight saving).
+std::string format_jst(core::UnixSeconds t);
+
+}  // namespace carelive::notify

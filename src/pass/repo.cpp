@@ -1,0 +1,275 @@
+#include "pass/repo.hpp"
+
+namespace carelive::pass::repo {
+namespace sql {
+
+constexpr const char* kSelectAccountById =
+    "SELECT id, family_name, given_name, family_name_kana, given_name_kana, email, phone, "
+    "password_hash, is_operator FROM accounts WHERE id = ?";
+constexpr const char* kSelectAccountByLogin =
+    "SELECT id, family_name, given_name, family_name_kana, given_name_kana, email, phone, "
+    "password_hash, is_operator FROM accounts WHERE email = ? OR phone = ?";
+constexpr const char* kInsertAccount =
+    "INSERT INTO accounts (family_name, given_name, family_name_kana, given_name_kana, email, "
+    "phone, password_hash, is_operator, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "RETURNING id";
+constexpr const char* kUpdateNames =
+    "UPDATE accounts SET family_name = ?, given_name = ?, updated_at = ? WHERE id = ?";
+constexpr const char* kUpdateKana =
+    "UPDATE accounts SET family_name_kana = ?, given_name_kana = ?, updated_at = ? WHERE id = ?";
+constexpr const char* kUpdateEmail = "UPDATE accounts SET email = ?, updated_at = ? WHERE id = ?";
+constexpr const char* kUpdatePhone = "UPDATE accounts SET phone = ?, updated_at = ? WHERE id = ?";
+constexpr const char* kUpdatePassword =
+    "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?";
+constexpr const char* kSetOperator = "UPDATE accounts SET is_operator = ? WHERE id = ?";
+
+constexpr const char* kInsertHistory =
+    "INSERT INTO password_history (account_id, password_hash, created_at) VALUES (?, ?, ?)";
+constexpr const char* kSelectHistory =
+    "SELECT password_hash FROM password_history WHERE account_id = ? ORDER BY id DESC";
+
+constexpr const char* kDeleteOpenSignups =
+    "DELETE FROM signups WHERE login_id = ? AND completed_at IS NULL";
+constexpr const char* kInsertSignup =
+    "INSERT INTO signups (login_id, login_kind, family_name, given_name, family_name_kana, "
+    "given_name_kana, password_hash, token_hash, created_at, expires_at, after_confirm) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+constexpr const char* kSelectSignupByToken =
+    "SELECT id, login_id, login_kind, family_name, given_name, family_name_kana, given_name_kana, "
+    "password_hash, created_at, expires_at, completed_at, after_confirm FROM signups "
+    "WHERE token_hash = ?";
+constexpr const char* kCompleteSignup =
+    "UPDATE signups SET completed_at = ?, account_id = ? WHERE id = ?";
+
+constexpr const char* kInsertToken =
+    "INSERT INTO account_tokens (account_id, purpose, token_hash, new_value, created_at, "
+    "expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+constexpr const char* kSelectToken =
+    "SELECT id, account_id, purpose, new_value, created_at, expires_at, used_at "
+    "FROM account_tokens WHERE token_hash = ?";
+constexpr const char* kUseToken =
+    "UPDATE account_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL";
+constexpr const char* kRetireTokens =
+    "UPDATE account_tokens SET expires_at = ? WHERE account_id = ? AND purpose = ? "
+    "AND used_at IS NULL AND expires_at > ?";
+
+constexpr const char* kInsertSession =
+    "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, absolute_expires_at, "
+    "idle_timeout, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+constexpr const char* kSelectSession =
+    "SELECT id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, "
+    "user_agent, ip FROM sessions WHERE token_hash = ?";
+constexpr const char* kTouchSession = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
+constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE id = ?";
+constexpr const char* kDeleteAccountSession = "DELETE FROM sessions WHERE id = ? AND account_id = ?";
+constexpr const char* kDeleteSessionsExcept =
+    "DELETE FROM sessions WHERE account_id = ? AND id <> ?";
+constexpr const char* kListSessions =
+    "SELECT id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, "
+    "user_agent, ip FROM sessions WHERE account_id = ? ORDER BY last_seen_at DESC";
+
+constexpr const char* kInsertAudit =
+    "INSERT INTO audit_log (at, account_id, event, ip, detail) VALUES (?, ?, ?, ?, ?)";
+
+}  // namespace sql
+
+namespace {
+
+Account account_from(const store::Row& r) {
+  Account a;
+  a.id = r.integer(0);
+  a.family_name = r.text(1);
+  a.given_name = r.text(2);
+  a.family_name_kana = r.text(3);
+  a.given_name_kana = r.text(4);
+  a.email = r.opt_text(5);
+  a.phone = r.opt_text(6);
+  a.password_hash = r.text(7);
+  a.is_operator = r.integer(8) != 0;
+  return a;
+}
+
+Session session_from(const store::Row& r) {
+  Session s;
+  s.id = r.integer(0);
+  s.account_id = r.integer(1);
+  s.created_at = r.integer(2);
+  s.last_seen_at = r.integer(3);
+  s.absolute_expires_at = r.integer(4);
+  s.idle_timeout = r.integer(5);
+  s.user_agent = r.text(6);
+  s.ip = r.text(7);
+  return s;
+}
+
+}  // namespace
+
+std::optional<Account> find_account(Connection& c, std::int64_t id) {
+  auto r = c.exec(sql::kSelectAccountById, {id});
+  if (r.empty()) return std::nullopt;
+  return account_from(r.first());
+}
+
+std::optional<Account> find_account_by_login(Connection& c, const std::string& login_id) {
+  auto r = c.exec(sql::kSelectAccountByLogin, {login_id, login_id});
+  if (r.empty()) return std::nullopt;
+  return account_from(r.first());
+}
+
+std::int64_t insert_account(Connection& c, const Account& a, core::UnixSeconds now) {
+  auto r = c.exec(sql::kInsertAccount,
+                  {a.family_name, a.given_name, a.family_name_kana, a.given_name_kana,
+                   store::nullable(a.email), store::nullable(a.phone), a.password_hash,
+                   std::int64_t{a.is_operator ? 1 : 0}, now, now});
+  return r.first().integer(0);
+}
+
+void update_names(Connection& c, std::int64_t id, const std::string& family,
+                  const std::string& given, core::UnixSeconds now) {
+  c.exec(sql::kUpdateNames, {family, given, now, id});
+}
+
+void update_kana(Connection& c, std::int64_t id, const std::string& family,
+                 const std::string& given, core::UnixSeconds now) {
+  c.exec(sql::kUpdateKana, {family, given, now, id});
+}
+
+void update_email(Connection& c, std::int64_t id, const std::string& email, core::UnixSeconds now) {
+  c.exec(sql::kUpdateEmail, {email, now, id});
+}
+
+void update_phone(Connection& c, std::int64_t id, const std::string& phone, core::UnixSeconds now) {
+  c.exec(sql::kUpdatePhone, {phone, now, id});
+}
+
+void update_password(Connection& c, std::int64_t id, const std::string& hash,
+                     core::UnixSeconds now) {
+  c.exec(sql::kUpdatePassword, {hash, now, id});
+}
+
+void set_operator(Connection& c, std::int64_t id, bool is_operator) {
+  c.exec(sql::kSetOperator, {std::int64_t{is_operator ? 1 : 0}, id});
+}
+
+void add_password_history(Connection& c, std::int64_t account_id, const std::string& hash,
+                          core::UnixSeconds now) {
+  c.exec(sql::kInsertHistory, {account_id, hash, now});
+}
+
+std::vector<std::string> password_history(Connection& c, std::int64_t account_id) {
+  std::vector<std::string> out;
+  for (const auto& row : c.exec(sql::kSelectHistory, {account_id}).rows) out.push_back(row.text(0));
+  return out;
+}
+
+void delete_open_signups(Connection& c, const std::string& login_id) {
+  c.exec(sql::kDeleteOpenSignups, {login_id});
+}
+
+std::int64_t insert_signup(Connection& c, const Signup& s, const std::string& token_hash) {
+  auto r = c.exec(sql::kInsertSignup,
+                  {s.login_id, s.login_kind, s.family_name, s.given_name, s.family_name_kana,
+                   s.given_name_kana, s.password_hash, token_hash, s.created_at, s.expires_at,
+                   store::nullable(s.after_confirm)});
+  return r.first().integer(0);
+}
+
+std::optional<Signup> find_signup_by_token(Connection& c, const std::string& token_hash) {
+  auto r = c.exec(sql::kSelectSignupByToken, {token_hash});
+  if (r.empty()) return std::nullopt;
+  const auto& row = r.first();
+  Signup s;
+  s.id = row.integer(0);
+  s.login_id = row.text(1);
+  s.login_kind = row.text(2);
+  s.family_name = row.text(3);
+  s.given_name = row.text(4);
+  s.family_name_kana = row.text(5);
+  s.given_name_kana = row.text(6);
+  s.password_hash = row.text(7);
+  s.created_at = row.integer(8);
+  s.expires_at = row.integer(9);
+  s.completed_at = row.opt_integer(10);
+  s.after_confirm = row.opt_text(11);
+  return s;
+}
+
+void complete_signup(Connection& c, std::int64_t signup_id, std::int64_t account_id,
+                     core::UnixSeconds now) {
+  c.exec(sql::kCompleteSignup, {now, account_id, signup_id});
+}
+
+std::int64_t insert_token(Connection& c, const AccountToken& t, const std::string& token_hash) {
+  auto r = c.exec(sql::kInsertToken, {t.account_id, t.purpose, token_hash,
+                                      store::nullable(t.new_value), t.created_at, t.expires_at});
+  return r.first().integer(0);
+}
+
+std::optional<AccountToken> find_token(Connection& c, const std::string& token_hash,
+                                       const std::string& purpose_prefix) {
+  auto r = c.exec(sql::kSelectToken, {token_hash});
+  if (r.empty()) return std::nullopt;
+  const auto& row = r.first();
+  AccountToken t;
+  t.id = row.integer(0);
+  t.account_id = row.integer(1);
+  t.purpose = row.text(2);
+  // A link made for one purpose never works for another.
+  if (t.purpose.rfind(purpose_prefix, 0) != 0) return std::nullopt;
+  t.new_value = row.opt_text(3);
+  t.created_at = row.integer(4);
+  t.expires_at = row.integer(5);
+  t.used_at = row.opt_integer(6);
+  return t;
+}
+
+bool use_token(Connection& c, std::int64_t token_id, core::UnixSeconds now) {
+  return c.exec(sql::kUseToken, {now, token_id}).affected == 1;
+}
+
+void retire_tokens(Connection& c, std::int64_t account_id, const std::string& purpose,
+                   core::UnixSeconds now) {
+  c.exec(sql::kRetireTokens, {now, account_id, purpose, now});
+}
+
+std::int64_t insert_session(Connection& c, const Session& s, const std::string& token_hash) {
+  auto r = c.exec(sql::kInsertSession, {token_hash, s.account_id, s.created_at, s.last_seen_at,
+                                        s.absolute_expires_at, s.idle_timeout, s.user_agent, s.ip});
+  return r.first().integer(0);
+}
+
+std::optional<Session> find_session(Connection& c, const std::string& token_hash) {
+  auto r = c.exec(sql::kSelectSession, {token_hash});
+  if (r.empty()) return std::nullopt;
+  return session_from(r.first());
+}
+
+void touch_session(Connection& c, std::int64_t session_id, core::UnixSeconds now) {
+  c.exec(sql::kTouchSession, {now, session_id});
+}
+
+void delete_session(Connection& c, std::int64_t session_id) {
+  c.exec(sql::kDeleteSession, {session_id});
+}
+
+bool delete_account_session(Connection& c, std::int64_t account_id, std::int64_t session_id) {
+  return c.exec(sql::kDeleteAccountSession, {session_id, account_id}).affected == 1;
+}
+
+std::int64_t delete_sessions_except(Connection& c, std::int64_t account_id, std::int64_t keep) {
+  return c.exec(sql::kDeleteSessionsExcept, {account_id, keep}).affected;
+}
+
+std::vector<Session> list_sessions(Connection& c, std::int64_t account_id) {
+  std::vector<Session> out;
+  for (const auto& row : c.exec(sql::kListSessions, {account_id}).rows)
+    out.push_back(session_from(row));
+  return out;
+}
+
+void audit(Connection& c, core::UnixSeconds at, std::optional<std::int64_t> account_id,
+           const std::string& event, const std::string& ip, const std::string& detail_json) {
+  c.exec(sql::kInsertAudit, {at, store::nullable(account_id), event, ip, detail_json});
+}
+
+}  // namespace carelive::pass::repo

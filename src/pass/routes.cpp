@@ -1,0 +1,197 @@
+#include "pass/routes.hpp"
+
+#include <ctime>
+
+#include "core/error.hpp"
+#include "core/phone.hpp"
+
+namespace carelive::pass {
+
+using http::Access;
+using http::Context;
+using http::json_response;
+using http::string_field;
+using nlohmann::json;
+using verb = boost::beast::http::verb;
+
+namespace {
+
+std::string iso8601(core::UnixSeconds t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+SignupInput signup_input(const json& b) {
+  SignupInput in;
+  in.family_name = string_field(b, "family_name");
+  in.given_name = string_field(b, "given_name");
+  in.family_name_kana = string_field(b, "family_name_kana");
+  in.given_name_kana = string_field(b, "given_name_kana");
+  in.contact_kind = string_field(b, "contact_kind");
+  in.email = string_field(b, "email");
+  in.email_confirm = string_field(b, "email_confirm");
+  in.phone = string_field(b, "phone");
+  in.password = string_field(b, "password");
+  in.password_confirm = string_field(b, "password_confirm");
+  return in;
+}
+
+std::string required_token(const json& b) {
+  auto token = string_field(b, "token");
+  if (token.empty() || token.size() > 128) throw core::Error("token_invalid");
+  return token;
+}
+
+}  // namespace
+
+json account_json(const Account& a) {
+  return {{"id", a.id},
+          {"family_name", a.family_name},
+          {"given_name", a.given_name},
+          {"family_name_kana", a.family_name_kana},
+          {"given_name_kana", a.given_name_kana},
+          {"email", a.email ? json(*a.email) : json(nullptr)},
+          {"phone", a.phone ? json(*a.phone) : json(nullptr)},
+          {"phone_display", a.phone ? json(core::phone_display(*a.phone)) : json(nullptr)}};
+}
+
+void register_routes(http::Router& r, PassService& s) {
+  const std::string v1 = "/api/v1";
+
+  r.add(verb::get, v1 + "/session", Access::anonymous, [&s](Context& ctx) {
+    std::optional<Principal> p;
+    if (auto token = ctx.cookie(http::kSessionCookie)) p = s.authenticate(*token);
+    if (!p) return json_response(ctx, 200, {{"authenticated", false}});
+    return json_response(ctx, 200, {{"authenticated", true}, {"account", account_json(p->account)}});
+  });
+
+  r.add(verb::post, v1 + "/signup/validate", Access::anonymous, [&s](Context& ctx) {
+    auto n = s.validate_signup(signup_input(ctx.json_body()));
+    json normalized = {{"family_name", n.family_name},
+                       {"given_name", n.given_name},
+                       {"family_name_kana", n.family_name_kana},
+                       {"given_name_kana", n.given_name_kana},
+                       {"contact_kind", n.contact_kind},
+                       {"email", n.contact_kind == "email" ? json(n.login_id) : json(nullptr)},
+                       {"phone", n.contact_kind == "phone" ? json(n.login_id) : json(nullptr)},
+                       {"phone_display", n.contact_kind == "phone" ? json(n.phone_display) : json(nullptr)}};
+    return json_response(ctx, 200, {{"normalized", normalized}});
+  });
+
+  r.add(verb::post, v1 + "/signup", Access::anonymous, [&s](Context& ctx) {
+    s.signup(signup_input(ctx.json_body()), ctx.meta());
+    return json_response(ctx, 202, {{"status", "provisional"}});
+  });
+
+  r.add(verb::post, v1 + "/signup/confirm", Access::anonymous, [&s](Context& ctx) {
+    auto outcome = s.confirm_signup(required_token(ctx.json_body()), ctx.meta());
+    return json_response(ctx, 200, {{"status", outcome == ConfirmOutcome::completed
+                                                   ? "completed"
+                                                   : "already_completed"}});
+  });
+
+  r.add(verb::post, v1 + "/login", Access::anonymous, [&s](Context& ctx) {
+    auto body = ctx.json_body();
+    auto result = s.login(string_field(body, "login_id"), string_field(body, "password"), ctx.meta());
+    ctx.set_cookies.push_back(
+        http::session_cookie(ctx.config, result.session_token, result.cookie_max_age));
+    return json_response(ctx, 200, {{"account", account_json(result.account)}});
+  });
+
+  r.add(verb::post, v1 + "/logout", Access::authenticated, [&s](Context& ctx) {
+    s.logout(ctx.who(), ctx.meta());
+    ctx.set_cookies.push_back(http::session_cookie(ctx.config, "", 0));
+    return http::empty_response(ctx, 204);
+  });
+
+  r.add(verb::post, v1 + "/password-reset", Access::anonymous, [&s](Context& ctx) {
+    s.request_password_reset(string_field(ctx.json_body(), "login_id"), ctx.meta());
+    return json_response(ctx, 202, {{"status", "sent"}});
+  });
+
+  r.add(verb::post, v1 + "/password-reset/inspect", Access::anonymous, [&s](Context& ctx) {
+    auto info = s.inspect_password_reset(required_token(ctx.json_body()));
+    return json_response(ctx, 200, {{"account_name", info.account_name},
+                                    {"login_id", info.login_id},
+                                    {"login_kind", info.login_kind}});
+  });
+
+  r.add(verb::post, v1 + "/password-reset/complete", Access::anonymous, [&s](Context& ctx) {
+    auto body = ctx.json_body();
+    s.complete_password_reset(required_token(body), string_field(body, "password"),
+                              string_field(body, "password_confirm"), ctx.meta());
+    return json_response(ctx, 200, {{"status", "done"}});
+  });
+
+  r.add(verb::get, v1 + "/account", Access::authenticated, [](Context& ctx) {
+    return json_response(ctx, 200, {{"account", account_json(ctx.who().account)}});
+  });
+
+  r.add(verb::put, v1 + "/account/name", Access::authenticated, [&s](Context& ctx) {
+    auto body = ctx.json_body();
+    auto a = s.change_names(ctx.who(), string_field(body, "family_name"),
+                            string_field(body, "given_name"), ctx.meta());
+    return json_response(ctx, 200, {{"account", account_json(a)}});
+  });
+
+  r.add(verb::put, v1 + "/account/kana", Access::authenticated, [&s](Context& ctx) {
+    auto body = ctx.json_body();
+    auto a = s.change_kana(ctx.who(), string_field(body, "family_name_kana"),
+                           string_field(body, "given_name_kana"), ctx.meta());
+    return json_response(ctx, 200, {{"account", account_json(a)}});
+  });
+
+  r.add(verb::post, v1 + "/account/contact", Access::authenticated, [&s](Context& ctx) {
+    auto body = ctx.json_body();
+    s.request_contact_change(ctx.who(), string_field(body, "kind"), string_field(body, "value"),
+                             string_field(body, "current_password"), ctx.meta());
+    return json_response(ctx, 202, {{"status", "sent"}});
+  });
+
+  r.add(verb::post, v1 + "/account/contact/confirm", Access::anonymous, [&s](Context& ctx) {
+    auto change = s.confirm_contact_change(required_token(ctx.json_body()), ctx.meta());
+    return json_response(ctx, 200, {{"kind", change.kind}, {"value", change.value}, {"display", change.display}});
+  });
+
+  r.add(verb::put, v1 + "/account/password", Access::authenticated, [&s](Context& ctx) {
+    auto body = ctx.json_body();
+    s.change_password(ctx.who(), string_field(body, "current_password"),
+                      string_field(body, "password"), string_field(body, "password_confirm"),
+                      ctx.meta());
+    return json_response(ctx, 200, {{"status", "done"}});
+  });
+
+  r.add(verb::get, v1 + "/account/sessions", Access::authenticated, [&s](Context& ctx) {
+    json list = json::array();
+    for (const auto& session : s.sessions(ctx.who())) {
+      list.push_back({{"id", session.id},
+                      {"created_at", iso8601(session.created_at)},
+                      {"last_seen_at", iso8601(session.last_seen_at)},
+                      {"user_agent", session.user_agent},
+                      {"ip", session.ip},
+                      {"current", session.id == ctx.who().session.id}});
+    }
+    return json_response(ctx, 200, {{"sessions", list}});
+  });
+
+  r.add(verb::post, v1 + "/account/sessions/revoke-others", Access::authenticated, [&s](Context& ctx) {
+    return json_response(ctx, 200, {{"ended", s.end_other_sessions(ctx.who(), ctx.meta())}});
+  });
+
+  r.add(verb::delete_, v1 + "/account/sessions/{id}", Access::authenticated, [&s](Context& ctx) {
+    std::int64_t id = 0;
+    try {
+      id = std::stoll(ctx.params.at("id"));
+    } catch (const std::exception&) {
+      throw core::Error("not_found");
+    }
+    s.end_session(ctx.who(), id, ctx.meta());
+    return http::empty_response(ctx, 204);
+  });
+}
+
+}  // namespace carelive::pass

@@ -1,0 +1,523 @@
+#include "pass/service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/phone.hpp"
+#include "core/text.hpp"
+#include "notify/message.hpp"
+#include "pass/password_policy.hpp"
+#include "pass/repo.hpp"
+#include "pass/validation.hpp"
+
+namespace carelive::pass {
+
+using core::Error;
+using core::FieldErrorSet;
+
+namespace {
+
+constexpr const char* kPurposeReset = "password_reset";
+constexpr const char* kPurposeContact = "contact_";  // contact_email | contact_phone
+
+std::string detail(std::initializer_list<std::pair<const char*, std::string>> items) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : items) j[k] = v;
+  return j.dump();
+}
+
+std::string id_key(const std::optional<Account>& account, const std::string& login_id) {
+  return account ? "account:" + std::to_string(account->id) : "login:" + login_id;
+}
+
+// Where a message about `login_id` goes and how it is shown on screen.
+std::string display_login(const std::string& login_id) {
+  return login_id.find('@') != std::string::npos ? login_id : core::phone_display(login_id);
+}
+
+}  // namespace
+
+PassService::PassService(store::Database& db, const core::Clock& clock, const core::Config& config,
+                         const core::PasswordHasher& hasher, const notify::Templates& templates,
+                         std::function<void()> messages_queued)
+    : db_(db), clock_(clock), config_(config), hasher_(hasher), templates_(templates),
+      messages_queued_(std::move(messages_queued)), throttle_(db, clock, config.throttle),
+      // Checked against when a login id is unknown, so both answers take one hash's time.
+      dummy_hash_(hasher.hash(core::random_token())) {}
+
+std::string PassService::url(const std::string& path, const std::string& token) const {
+  return config_.public_url + path + (token.empty() ? "" : "?token=" + token);
+}
+
+void PassService::notify_queued() const {
+  if (messages_queued_) messages_queued_();
+}
+
+NormalizedSignup PassService::validate_signup(const SignupInput& in) const {
+  FieldErrorSet errors;
+  NormalizedSignup out;
+  out.family_name = check_name("family_name", in.family_name, errors);
+  out.given_name = check_name("given_name", in.given_name, errors);
+  out.family_name_kana = check_kana("family_name_kana", in.family_name_kana, errors);
+  out.given_name_kana = check_kana("given_name_kana", in.given_name_kana, errors);
+  out.contact_kind = in.contact_kind;
+  if (in.contact_kind == "email") {
+    out.login_id = check_email("email", in.email, errors);
+    if (!errors.has("email")) {
+      auto confirm = normalize_email(in.email_confirm);
+      if (core::trim(in.email_confirm).empty()) errors.add("email_confirm", "required");
+      else if (!confirm || *confirm != out.login_id) errors.add("email_confirm", "email_mismatch");
+    }
+  } else if (in.contact_kind == "phone") {
+    if (core::trim(in.phone).empty()) {
+      errors.add("phone", "required");
+    } else {
+      auto parsed = core::parse_mobile_jp(in.phone);
+      if (parsed.number) {
+        out.login_id = parsed.number->e164;
+        out.phone_display = parsed.number->display;
+      } else {
+        errors.add("phone", parsed.problem == core::PhoneProblem::not_mobile ? "phone_not_mobile"
+                                                                            : "phone_invalid");
+      }
+    }
+  } else {
+    errors.add("contact_kind", "contact_kind_invalid");
+  }
+  for (const auto& code : check_new_password(in.password)) errors.add("password", code);
+  if (in.password_confirm.empty()) errors.add("password_confirm", "required");
+  else if (in.password_confirm != in.password) errors.add("password_confirm", "password_mismatch");
+  errors.throw_if_any();
+  return out;
+}
+
+void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
+  NormalizedSignup s = validate_signup(in);
+  // Hashed whether or not the address is taken, so both answers cost the same.
+  std::string password_hash = hasher_.hash(in.password);
+  const auto now = clock_.now();
+  db_.transaction([&](store::Connection& c) {
+    if (auto existing = repo::find_account_by_login(c, s.login_id)) {
+      notify::enqueue(c,
+                      templates_.signup_account_exists(s.login_id, url("/password/forgot"),
+                                                       url("/login"), now),
+                      now);
+      repo::audit(c, now, existing->id, "signup_existing_account", meta.ip);
+      return;
+    }
+    repo::delete_open_signups(c, s.login_id);
+    std::string token = core::random_token();
+    Signup row;
+    row.login_id = s.login_id;
+    row.login_kind = s.contact_kind;
+    row.family_name = s.family_name;
+    row.given_name = s.given_name;
+    row.family_name_kana = s.family_name_kana;
+    row.given_name_kana = s.given_name_kana;
+    row.password_hash = password_hash;
+    row.created_at = now;
+    row.expires_at = now + kLinkLifetime;
+    row.after_confirm = in.after_confirm;
+    auto id = repo::insert_signup(c, row, core::token_hash(token));
+    notify::enqueue(c, templates_.signup_provisional(s.login_id, url("/pass/confirm", token), now),
+                    now);
+    repo::audit(c, now, std::nullopt, "signup", meta.ip,
+                detail({{"signup_id", std::to_string(id)}, {"kind", s.contact_kind}}));
+  });
+  notify_queued();
+}
+
+ConfirmOutcome PassService::confirm_signup(const std::string& token, const RequestMeta& meta,
+                                           std::int64_t* account_id) {
+  const auto now = clock_.now();
+  const std::string hash = core::token_hash(token);
+  auto outcome = db_.transaction([&](store::Connection& c) {
+    auto s = repo::find_signup_by_token(c, hash);
+    if (!s) throw Error("token_invalid");
+    // A second tap on the link is not an error: the job is done (SPEC 2).
+    if (s->completed_at) return ConfirmOutcome::already_completed;
+    if (now >= s->expires_at) throw Error("token_expired");
+    if (auto taken = repo::find_account_by_login(c, s->login_id)) {
+      repo::complete_signup(c, s->id, taken->id, now);
+      return ConfirmOutcome::already_completed;
+    }
+    Account a;
+    a.family_name = s->family_name;
+    a.given_name = s->given_name;
+    a.family_name_kana = s->family_name_kana;
+    a.given_name_kana = s->given_name_kana;
+    if (s->login_kind == "email") a.email = s->login_id;
+    else a.phone = s->login_id;
+    a.password_hash = s->password_hash;
+    a.id = repo::insert_account(c, a, now);
+    repo::add_password_history(c, a.id, a.password_hash, now);
+    repo::complete_signup(c, s->id, a.id, now);
+    notify::enqueue(c, templates_.signup_completed(s->login_id, url("/login")), now);
+    repo::audit(c, now, a.id, "signup_confirmed", meta.ip);
+    if (account_id) *account_id = a.id;
+    return ConfirmOutcome::completed;
+  });
+  notify_queued();
+  return outcome;
+}
+
+Session PassService::create_session(store::Connection& c, const Account& a,
+                                    const RequestMeta& meta, std::string& token) {
+  const auto now = clock_.now();
+  const bool staff = a.is_operator || (staff_check_ && staff_check_(c, a));
+  Session s;
+  s.account_id = a.id;
+  s.created_at = now;
+  s.last_seen_at = now;
+  s.absolute_expires_at =
+      now + (staff ? config_.sessions.staff_absolute : config_.sessions.family_absolute);
+  s.idle_timeout = staff ? config_.sessions.staff_idle : config_.sessions.family_idle;
+  s.user_agent = meta.user_agent.substr(0, 300);
+  s.ip = meta.ip;
+  token = core::random_token();
+  s.id = repo::insert_session(c, s, core::token_hash(token));
+  return s;
+}
+
+LoginResult PassService::login(const std::string& login_input, const std::string& password,
+                               const RequestMeta& meta) {
+  FieldErrorSet errors;
+  if (core::trim(login_input).empty()) errors.add("login_id", "required");
+  if (password.empty()) errors.add("password", "required");
+  errors.throw_if_any();
+
+  const auto login = normalize_login_id(login_input);
+  auto account = db_.with([&](store::Connection& c) {
+    return repo::find_account_by_login(c, login.value);
+  });
+  const std::string key = id_key(account, login.value);
+  const std::string address_key = "address:" + meta.ip;
+  auto admission = throttle_.admit(key, address_key);
+  const auto now = clock_.now();
+  if (!admission.allowed) {
+    db_.with([&](store::Connection& c) {
+      repo::audit(c, now, account ? std::optional(account->id) : std::nullopt, "login_throttled",
+                  meta.ip);
+    });
+    throw Error("login_throttled", {}, std::max<std::int64_t>(1, admission.retry_after));
+  }
+  const bool ok = hasher_.verify(account ? account->password_hash : dummy_hash_, password) &&
+                  account.has_value() && password.size() <= 1024;
+  if (!ok) {
+    db_.with([&](store::Connection& c) {
+      repo::audit(c, now, account ? std::optional(account->id) : std::nullopt, "login_failed",
+                  meta.ip);
+      if (admission.locks_now && account) {
+        int minutes = static_cast<int>(config_.throttle.lock_duration / 60);
+        notify::enqueue(c, templates_.login_locked(account->primary_login_id(), minutes, now), now);
+        repo::audit(c, now, account->id, "login_locked", meta.ip);
+      }
+    });
+    if (admission.locks_now && account) notify_queued();
+    throw Error("login_failed");
+  }
+  throttle_.succeeded(key, address_key);
+  std::string token;
+  auto session = db_.with([&](store::Connection& c) {
+    auto s = create_session(c, *account, meta, token);
+    repo::audit(c, now, account->id, "login_ok", meta.ip);
+    return s;
+  });
+  return {*account, token, session.absolute_expires_at - now};
+}
+
+std::optional<Principal> PassService::authenticate(const std::string& session_token) {
+  if (session_token.empty() || session_token.size() > 128) return std::nullopt;
+  const auto now = clock_.now();
+  return db_.with([&](store::Connection& c) -> std::optional<Principal> {
+    auto s = repo::find_session(c, core::token_hash(session_token));
+    if (!s) return std::nullopt;
+    if (now >= s->absolute_expires_at || now - s->last_seen_at >= s->idle_timeout) {
+      repo::delete_session(c, s->id);
+      return std::nullopt;
+    }
+    auto a = repo::find_account(c, s->account_id);
+    if (!a) return std::nullopt;
+    // "From last use": refreshed at most once a minute to keep reads cheap.
+    if (now - s->last_seen_at >= 60) {
+      repo::touch_session(c, s->id, now);
+      s->last_seen_at = now;
+    }
+    return Principal{*a, *s};
+  });
+}
+
+void PassService::logout(const Principal& p, const RequestMeta& meta) {
+  db_.with([&](store::Connection& c) {
+    repo::delete_session(c, p.session.id);
+    repo::audit(c, clock_.now(), p.account.id, "logout", meta.ip);
+  });
+}
+
+void PassService::request_password_reset(const std::string& login_input, const RequestMeta& meta) {
+  if (core::trim(login_input).empty()) throw Error::field("login_id", "required");
+  const auto login = normalize_login_id(login_input);
+  const auto now = clock_.now();
+  bool queued = false;
+  db_.transaction([&](store::Connection& c) {
+    auto account = repo::find_account_by_login(c, login.value);
+    if (!account) {
+      repo::audit(c, now, std::nullopt, "password_reset_unknown_id", meta.ip);
+      return;
+    }
+    repo::retire_tokens(c, account->id, kPurposeReset, now);
+    std::string token = core::random_token();
+    AccountToken t;
+    t.account_id = account->id;
+    t.purpose = kPurposeReset;
+    t.new_value = login.value;  // the id the message went to, shown on the reset page
+    t.created_at = now;
+    t.expires_at = now + kLinkLifetime;
+    repo::insert_token(c, t, core::token_hash(token));
+    notify::enqueue(c, templates_.password_reset(login.value, url("/password/reset", token), now),
+                    now);
+    repo::audit(c, now, account->id, "password_reset_requested", meta.ip);
+    queued = true;
+  });
+  if (queued) notify_queued();
+}
+
+namespace {
+AccountToken usable_token(store::Connection& c, const std::string& token, const char* purpose,
+                          core::UnixSeconds now) {
+  auto t = repo::find_token(c, core::token_hash(token), purpose);
+  if (!t) throw Error("token_invalid");
+  if (t->used_at) throw Error("token_used");
+  if (now >= t->expires_at) throw Error("token_expired");
+  return *t;
+}
+}  // namespace
+
+ResetInfo PassService::inspect_password_reset(const std::string& token) {
+  const auto now = clock_.now();
+  return db_.with([&](store::Connection& c) {
+    auto t = usable_token(c, token, kPurposeReset, now);
+    auto a = repo::find_account(c, t.account_id);
+    if (!a) throw Error("token_invalid");
+    std::string login_id = t.new_value.value_or(a->primary_login_id());
+    return ResetInfo{a->display_name(), display_login(login_id),
+                     login_id.find('@') != std::string::npos ? "email" : "phone"};
+  });
+}
+
+std::string PassService::hash_checked_password(const std::string& field,
+                                               const std::string& password,
+                                               const std::string& confirm_field,
+                                               const std::string& confirm,
+                                               const std::vector<std::string>& history) const {
+  FieldErrorSet errors;
+  for (const auto& code : check_new_password(password)) errors.add(field, code);
+  if (confirm.empty()) errors.add(confirm_field, "required");
+  else if (confirm != password) errors.add(confirm_field, "password_mismatch");
+  errors.throw_if_any();
+  // SPEC 6/9: every password the account has had is refused, not just the current one.
+  for (const auto& old : history)
+    if (hasher_.verify(old, password)) throw Error::field(field, "password_reused");
+  return hasher_.hash(password);
+}
+
+void PassService::complete_password_reset(const std::string& token, const std::string& password,
+                                          const std::string& password_confirm,
+                                          const RequestMeta& meta) {
+  const auto now = clock_.now();
+  auto [t, history] = db_.with([&](store::Connection& c) {
+    auto t = usable_token(c, token, kPurposeReset, now);
+    return std::pair(t, repo::password_history(c, t.account_id));
+  });
+  std::string hash = hash_checked_password("password", password, "password_confirm",
+                                           password_confirm, history);
+  auto account = db_.transaction([&](store::Connection& c) {
+    if (!repo::use_token(c, t.id, now)) throw Error("token_used");
+    auto a = repo::find_account(c, t.account_id);
+    if (!a) throw Error("token_invalid");
+    repo::update_password(c, a->id, hash, now);
+    repo::add_password_history(c, a->id, hash, now);
+    repo::delete_sessions_except(c, a->id, 0);
+    repo::retire_tokens(c, a->id, kPurposeReset, now);
+    notify::enqueue(c, templates_.password_changed(t.new_value.value_or(a->primary_login_id()), now),
+                    now);
+    repo::audit(c, now, a->id, "password_reset_completed", meta.ip);
+    return *a;
+  });
+  throttle_.clear("account:" + std::to_string(account.id));
+  notify_queued();
+}
+
+Account PassService::change_names(const Principal& p, const std::string& family,
+                                  const std::string& given, const RequestMeta& meta) {
+  FieldErrorSet errors;
+  auto f = check_name("family_name", family, errors);
+  auto g = check_name("given_name", given, errors);
+  errors.throw_if_any();
+  const auto now = clock_.now();
+  return db_.transaction([&](store::Connection& c) {
+    repo::update_names(c, p.account.id, f, g, now);
+    repo::audit(c, now, p.account.id, "account_name_changed", meta.ip);
+    return *repo::find_account(c, p.account.id);
+  });
+}
+
+Account PassService::change_kana(const Principal& p, const std::string& family,
+                                 const std::string& given, const RequestMeta& meta) {
+  FieldErrorSet errors;
+  auto f = check_kana("family_name_kana", family, errors);
+  auto g = check_kana("given_name_kana", given, errors);
+  errors.throw_if_any();
+  const auto now = clock_.now();
+  return db_.transaction([&](store::Connection& c) {
+    repo::update_kana(c, p.account.id, f, g, now);
+    repo::audit(c, now, p.account.id, "account_kana_changed", meta.ip);
+    return *repo::find_account(c, p.account.id);
+  });
+}
+
+void PassService::request_contact_change(const Principal& p, const std::string& kind,
+                                         const std::string& value,
+                                         const std::string& current_password,
+                                         const RequestMeta& meta) {
+  FieldErrorSet errors;
+  std::string normalized;
+  if (kind == "email") {
+    normalized = check_email("value", value, errors);
+    if (!errors.has("value") && p.account.email == normalized) errors.add("value", "contact_unchanged");
+  } else if (kind == "phone") {
+    if (core::trim(value).empty()) {
+      errors.add("value", "required");
+    } else {
+      auto parsed = core::parse_mobile_jp(value);
+      if (!parsed.number) {
+        errors.add("value", parsed.problem == core::PhoneProblem::not_mobile ? "phone_not_mobile"
+                                                                            : "phone_invalid");
+      } else {
+        normalized = parsed.number->e164;
+        if (p.account.phone == normalized) errors.add("value", "contact_unchanged");
+      }
+    }
+  } else {
+    errors.add("kind", "contact_kind_invalid");
+  }
+  if (current_password.empty()) errors.add("current_password", "required");
+  errors.throw_if_any();
+  if (!hasher_.verify(p.account.password_hash, current_password))
+    throw Error::field("current_password", "password_wrong");
+
+  const auto now = clock_.now();
+  const std::string purpose = std::string(kPurposeContact) + kind;
+  db_.transaction([&](store::Connection& c) {
+    if (auto other = repo::find_account_by_login(c, normalized); other && other->id != p.account.id) {
+      // Same answer on screen; the owner of the address learns it is already in use.
+      notify::enqueue(c, templates_.contact_taken(normalized, now), now);
+      repo::audit(c, now, p.account.id, "contact_change_taken", meta.ip, detail({{"kind", kind}}));
+      return;
+    }
+    repo::retire_tokens(c, p.account.id, purpose, now);
+    std::string token = core::random_token();
+    AccountToken t;
+    t.account_id = p.account.id;
+    t.purpose = purpose;
+    t.new_value = normalized;
+    t.created_at = now;
+    t.expires_at = now + kLinkLifetime;
+    repo::insert_token(c, t, core::token_hash(token));
+    notify::enqueue(
+        c, templates_.contact_verify(normalized, url("/account/contact/confirm", token), now), now);
+    repo::audit(c, now, p.account.id, "contact_change_requested", meta.ip, detail({{"kind", kind}}));
+  });
+  notify_queued();
+}
+
+ContactChange PassService::confirm_contact_change(const std::string& token, const RequestMeta& meta) {
+  const auto now = clock_.now();
+  auto change = db_.transaction([&](store::Connection& c) {
+    auto t = usable_token(c, token, kPurposeContact, now);
+    auto a = repo::find_account(c, t.account_id);
+    if (!a || !t.new_value) throw Error("token_invalid");
+    const bool email = t.purpose == "contact_email";
+    if (auto other = repo::find_account_by_login(c, *t.new_value); other && other->id != a->id)
+      throw Error("token_invalid");
+    if (!repo::use_token(c, t.id, now)) throw Error("token_used");
+    std::optional<std::string> old = email ? a->email : a->phone;
+    if (email) repo::update_email(c, a->id, *t.new_value, now);
+    else repo::update_phone(c, a->id, *t.new_value, now);
+    ContactChange out{email ? "email" : "phone", *t.new_value, display_login(*t.new_value)};
+    // SPEC 9: the old address is told that it changed.
+    if (old && *old != *t.new_value)
+      notify::enqueue(c, templates_.contact_changed(*old, out.display, now), now);
+    repo::audit(c, now, a->id, "contact_changed", meta.ip, detail({{"kind", out.kind}}));
+    return out;
+  });
+  notify_queued();
+  return change;
+}
+
+void PassService::change_password(const Principal& p, const std::string& current,
+                                  const std::string& password, const std::string& password_confirm,
+                                  const RequestMeta& meta) {
+  if (current.empty()) throw Error::field("current_password", "required");
+  if (!hasher_.verify(p.account.password_hash, current))
+    throw Error::field("current_password", "password_wrong");
+  auto history = db_.with([&](store::Connection& c) { return repo::password_history(c, p.account.id); });
+  std::string hash = hash_checked_password("password", password, "password_confirm",
+                                           password_confirm, history);
+  const auto now = clock_.now();
+  db_.transaction([&](store::Connection& c) {
+    repo::update_password(c, p.account.id, hash, now);
+    repo::add_password_history(c, p.account.id, hash, now);
+    repo::delete_sessions_except(c, p.account.id, p.session.id);
+    notify::enqueue(c, templates_.password_changed(p.account.primary_login_id(), now), now);
+    repo::audit(c, now, p.account.id, "password_changed", meta.ip);
+  });
+  notify_queued();
+}
+
+std::vector<Session> PassService::sessions(const Principal& p) {
+  return db_.with([&](store::Connection& c) { return repo::list_sessions(c, p.account.id); });
+}
+
+std::int64_t PassService::end_other_sessions(const Principal& p, const RequestMeta& meta) {
+  return db_.with([&](store::Connection& c) {
+    auto n = repo::delete_sessions_except(c, p.account.id, p.session.id);
+    repo::audit(c, clock_.now(), p.account.id, "sessions_ended", meta.ip,
+                detail({{"count", std::to_string(n)}}));
+    return n;
+  });
+}
+
+void PassService::end_session(const Principal& p, std::int64_t session_id, const RequestMeta& meta) {
+  db_.with([&](store::Connection& c) {
+    if (!repo::delete_account_session(c, p.account.id, session_id)) throw Error("not_found");
+    repo::audit(c, clock_.now(), p.account.id, "session_ended", meta.ip);
+  });
+}
+
+std::int64_t PassService::create_confirmed_account(const NormalizedSignup& s,
+                                                   const std::string& password) {
+  FieldErrorSet errors;
+  for (const auto& code : check_new_password(password)) errors.add("password", code);
+  errors.throw_if_any();
+  const auto now = clock_.now();
+  std::string hash = hasher_.hash(password);
+  return db_.transaction([&](store::Connection& c) {
+    if (repo::find_account_by_login(c, s.login_id))
+      throw Error::field(s.contact_kind == "email" ? "email" : "phone", "contact_taken");
+    Account a;
+    a.family_name = s.family_name;
+    a.given_name = s.given_name;
+    a.family_name_kana = s.family_name_kana;
+    a.given_name_kana = s.given_name_kana;
+    if (s.contact_kind == "email") a.email = s.login_id;
+    else a.phone = s.login_id;
+    a.password_hash = hash;
+    a.id = repo::insert_account(c, a, now);
+    repo::add_password_history(c, a.id, hash, now);
+    repo::audit(c, now, a.id, "account_created_by_admin", "");
+    return a.id;
+  });
+}
+
+}  // namespace carelive::pass

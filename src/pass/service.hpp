@@ -1,0 +1,125 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/crypto.hpp"
+#include "notify/templates.hpp"
+#include "pass/model.hpp"
+#include "pass/throttle.hpp"
+#include "store/database.hpp"
+
+namespace carelive::pass {
+
+struct SignupInput {
+  std::string family_name, given_name, family_name_kana, given_name_kana;
+  std::string contact_kind;  // "email" | "phone"
+  std::string email, email_confirm, phone;
+  std::string password, password_confirm;
+  std::optional<std::string> after_confirm;  // set by the Live application flow
+};
+
+struct NormalizedSignup {
+  std::string family_name, given_name, family_name_kana, given_name_kana;
+  std::string contact_kind;
+  std::string login_id;       // lower-case email or E.164
+  std::string phone_display;  // national format, phone sign-ups only
+};
+
+enum class ConfirmOutcome { completed, already_completed };
+
+struct LoginResult {
+  Account account;
+  std::string session_token;
+  std::int64_t cookie_max_age = 0;  // seconds until the session's absolute end
+};
+
+// The caller of an authenticated request.
+struct Principal {
+  Account account;
+  Session session;
+};
+
+struct ResetInfo {
+  std::string account_name;
+  std::string login_id;  // as the message was sent: email, or the number's display form
+  std::string login_kind;
+};
+
+struct ContactChange {
+  std::string kind;  // "email" | "phone"
+  std::string value;
+  std::string display;
+};
+
+// Which lifetime a new session gets: staff and operator sessions are short (SPEC).
+using StaffCheck = std::function<bool(store::Connection&, const Account&)>;
+
+// CareLive Pass: sign-up, confirmation, login, sessions, reset, account changes (SPEC 2, 3, 6, 9).
+// Every function blocks (database, Argon2id): call them from the worker pool.
+class PassService {
+ public:
+  PassService(store::Database& db, const core::Clock& clock, const core::Config& config,
+              const core::PasswordHasher& hasher, const notify::Templates& templates,
+              std::function<void()> messages_queued = {});
+
+  NormalizedSignup validate_signup(const SignupInput& in) const;
+  // Always the same answer (no enumeration): a taken address is told so by message instead.
+  void signup(const SignupInput& in, const RequestMeta& meta);
+  ConfirmOutcome confirm_signup(const std::string& token, const RequestMeta& meta,
+                                std::int64_t* account_id = nullptr);
+
+  LoginResult login(const std::string& login_id, const std::string& password, const RequestMeta& meta);
+  std::optional<Principal> authenticate(const std::string& session_token);
+  void logout(const Principal& p, const RequestMeta& meta);
+
+  void request_password_reset(const std::string& login_id, const RequestMeta& meta);
+  ResetInfo inspect_password_reset(const std::string& token);
+  void complete_password_reset(const std::string& token, const std::string& password,
+                               const std::string& password_confirm, const RequestMeta& meta);
+
+  Account change_names(const Principal& p, const std::string& family, const std::string& given,
+                       const RequestMeta& meta);
+  Account change_kana(const Principal& p, const std::string& family, const std::string& given,
+                      const RequestMeta& meta);
+  void request_contact_change(const Principal& p, const std::string& kind, const std::string& value,
+                              const std::string& current_password, const RequestMeta& meta);
+  ContactChange confirm_contact_change(const std::string& token, const RequestMeta& meta);
+  void change_password(const Principal& p, const std::string& current, const std::string& password,
+                       const std::string& password_confirm, const RequestMeta& meta);
+
+  std::vector<Session> sessions(const Principal& p);
+  std::int64_t end_other_sessions(const Principal& p, const RequestMeta& meta);
+  void end_session(const Principal& p, std::int64_t session_id, const RequestMeta& meta);
+
+  // For the admin command line and the Live layer: an account without a confirmation link.
+  std::int64_t create_confirmed_account(const NormalizedSignup& s, const std::string& password);
+  void set_staff_check(StaffCheck check) { staff_check_ = std::move(check); }
+
+  static constexpr std::int64_t kLinkLifetime = 24 * 3600;  // SPEC: every link 24 hours
+
+ private:
+  std::string url(const std::string& path, const std::string& token = "") const;
+  void notify_queued() const;
+  std::string hash_checked_password(const std::string& field, const std::string& password,
+                                    const std::string& confirm_field, const std::string& confirm,
+                                    const std::vector<std::string>& history) const;
+  Session create_session(store::Connection& c, const Account& a, const RequestMeta& meta,
+                         std::string& token);
+
+  store::Database& db_;
+  const core::Clock& clock_;
+  const core::Config& config_;
+  const core::PasswordHasher& hasher_;
+  const notify::Templates& templates_;
+  std::function<void()> messages_queued_;
+  LoginThrottle throttle_;
+  std::string dummy_hash_;
+  StaffCheck staff_check_;
+};
+
+}  // namespace carelive::pass

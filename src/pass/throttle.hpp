@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "store/database.hpp"
+
+namespace carelive::pass {
+
+// Login throttling (SPEC "Rules that hold everywhere"): after `free_failures` consecutive
+// failures of one login id each further attempt waits 1 s, 2 s, 4 s … up to `max_delay`;
+// `lock_failures` failures within `lock_window` lock the id for `lock_duration`; a client
+// address with `address_failures` failures within an hour is refused.
+//
+// An attempt is counted as a failure *before* the password is checked (a compare-and-set on
+// the row's version), and given back on success. So parallel attempts cannot all pass the
+// check before any of them is counted.
+class LoginThrottle {
+ public:
+  LoginThrottle(store::Database& db, const core::Clock& clock, core::ThrottleSettings settings)
+      : db_(db), clock_(clock), s_(settings) {}
+
+  struct Admission {
+    bool allowed = false;
+    std::int64_t retry_after = 0;  // seconds, when refused
+    bool locks_now = false;        // this attempt, if it fails, locks the id (tell the owner)
+  };
+  Admission admit(const std::string& id_key, const std::string& address_key);
+  // The password was right: clears the id's count and gives the address its attempt back.
+  void succeeded(const std::string& id_key, const std::string& address_key);
+  // A completed password reset clears the count too.
+  void clear(const std::string& id_key);
+
+  std::int64_t delay_after(int consecutive_failures) const;
+
+ private:
+  struct State {
+    std::int64_t version = 0;
+    int consecutive = 0;
+    std::int64_t window_start = 0;
+    int window_count = 0;
+    std::int64_t next_allowed_at = 0;
+    std::int64_t locked_until = 0;
+  };
+  State load(store::Connection& c, const std::string& key);
+  bool store_if_unchanged(store::Connection& c, const std::string& key, const State& s);
+  Admission admit_id(store::Connection& c, const std::string& key, core::UnixSeconds now);
+  Admission admit_address(store::Connection& c, const std::string& key, core::UnixSeconds now);
+
+  store::Database& db_;
+  const core::Clock& clock_;
+  core::ThrottleSettings s_;
+};
+
+}  // namespace carelive::pass

@@ -1,0 +1,44 @@
+#include "store/database.hpp"
+
+#include <filesystem>
+
+#include "store/migrations.hpp"
+#include "store/postgres.hpp"
+#include "store/sqlite.hpp"
+
+namespace carelive::store {
+
+const std::string& Row::text(std::size_t i) const {
+  const auto& c = cols_.at(i);
+  if (!c) throw DbError(DbError::Kind::other, "unexpected NULL in column " + std::to_string(i));
+  return *c;
+}
+
+std::int64_t Row::integer(std::size_t i) const { return std::stoll(text(i)); }
+
+std::optional<std::int64_t> Row::opt_integer(std::size_t i) const {
+  const auto& c = cols_.at(i);
+  if (!c) return std::nullopt;
+  return std::stoll(*c);
+}
+
+std::unique_ptr<Database> open_database(const std::string& url, const std::string& data_dir,
+                                        int pool_size) {
+  std::unique_ptr<Database> db;
+  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
+    db = std::make_unique<PostgresDatabase>(url, pool_size);
+  } else if (url.empty() || url.rfind("sqlite:", 0) == 0) {
+    std::string path = url.empty() ? "" : url.substr(7);
+    if (path.empty()) {
+      std::filesystem::create_directories(data_dir);
+      path = (std::filesystem::path(data_dir) / "carelive.db").string();
+    }
+    db = std::make_unique<SqliteDatabase>(path, pool_size);
+  } else {
+    throw std::invalid_argument("database URL must start with postgresql:// or sqlite:");
+  }
+  migrate(*db);
+  return db;
+}
+
+}  // namespace carelive::store
