@@ -1,0 +1,215 @@
+#include "notify/templates.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <vector>
+
+namespace carelive::notify {
+namespace {
+
+// 2023-11-15 05:37:00 UTC = 2023/11/15 14:37 in Japan (the manual's example mail).
+constexpr core::UnixSeconds kAt = 1'700'026'620;
+const std::string kEmail = "hanako@example.jp";
+const std::string kPhone = "+819012345678";
+const std::string kUrl = "https://carelive.example.jp/pass/confirm?token=AbC123_-xyz";
+const std::string kResetUrl = "https://carelive.example.jp/pass/reset";
+const std::string kLoginUrl = "https://carelive.example.jp/login";
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+// A URL alone on its line, so that mail apps and SMS apps link all of it.
+bool url_on_own_line(const std::string& body, const std::string& url) {
+  return contains("\n" + body, "\n" + url + "\n") || body.size() >= url.size() + 1 &&
+                                                         body.compare(body.size() - url.size() - 1,
+                                                                      url.size() + 1, "\n" + url) == 0;
+}
+
+int code_points(const std::string& s) {
+  int n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// Every template for one recipient, so rules that hold for all of them are checked on all.
+std::vector<Message> all_messages(const Templates& t, const std::string& to) {
+  return {t.signup_provisional(to, kUrl, kAt),
+          t.signup_account_exists(to, kResetUrl, kLoginUrl, kAt),
+          t.signup_completed(to, kLoginUrl),
+          t.password_reset(to, kUrl, kAt),
+          t.password_changed(to, kAt),
+          t.contact_verify(to, kUrl, kAt),
+          t.contact_changed(to, "taro.fuji@example.jp", kAt),
+          t.contact_changed(to, "090-1234-5678", kAt),
+          t.contact_taken(to, kAt),
+          t.login_locked(to, 15, kAt)};
+}
+
+TEST(TemplatesFormatJst, ShowsJapanTimeAsInTheManual) {
+  EXPECT_EQ(format_jst(kAt), "2023/11/15 14:37");
+  EXPECT_EQ(format_jst(0), "1970/01/01 09:00");
+  // 2023-12-31 15:00 UTC is already New Year in Japan.
+  EXPECT_EQ(format_jst(1'704'034'800), "2024/01/01 00:00");
+  EXPECT_EQ(format_jst(1'704'034'799), "2023/12/31 23:59");
+}
+
+TEST(TemplatesTest, SignupProvisionalEmailFollowsTheManual) {
+  const Templates t{Brand{}};
+  const Message m = t.signup_provisional(kEmail, kUrl, kAt);
+  EXPECT_EQ(m.channel, Channel::email);
+  EXPECT_EQ(m.to, kEmail);
+  EXPECT_EQ(m.subject, "【CareLive Pass】CareLive Passに仮登録されました");
+  EXPECT_EQ(m.body.rfind("本メールは、CareLive Passの利用に関するお知らせです。\n", 0), 0u);
+  EXPECT_TRUE(contains(m.body, "2023/11/15 14:37にこちらのメールアドレスで仮登録を行いました。\n"));
+  EXPECT_TRUE(contains(m.body, "下記のURLをクリックし、本登録をしてください。\n"));
+  EXPECT_TRUE(contains(m.body, "URLの有効期限は受付時刻から24時間です。\n"));
+  EXPECT_TRUE(url_on_own_line(m.body, kUrl));
+  EXPECT_TRUE(contains(m.body, "※本メールに心当たりのない場合は、破棄してください。\n"
+                               "※本メールはシステムからの自動配信です。返信はできません。\n"));
+  EXPECT_TRUE(contains(m.body, "\n\nCareLive\n"));
+}
+
+TEST(TemplatesTest, SignupProvisionalSmsIsShortWithTheUrlOnItsOwnLine) {
+  const Templates t{Brand{}};
+  const Message m = t.signup_provisional(kPhone, kUrl, kAt);
+  EXPECT_EQ(m.channel, Channel::sms);
+  EXPECT_EQ(m.to, kPhone);
+  EXPECT_TRUE(m.subject.empty());
+  EXPECT_EQ(m.body.rfind("【CareLive Pass】", 0), 0u);
+  EXPECT_TRUE(contains(m.body, "24時間"));
+  EXPECT_TRUE(url_on_own_line(m.body, kUrl));
+  EXPECT_FALSE(contains(m.body, "本メール"));
+  EXPECT_LE(code_points(m.body), 200);
+}
+
+TEST(TemplatesTest, PasswordResetHasTheManualsSubjectUrlAnd24Hours) {
+  const Templates t{Brand{}};
+  const Message m = t.password_reset(kEmail, kUrl, kAt);
+  EXPECT_EQ(m.subject, "【CareLive Pass】パスワードの再設定を受け付けました");
+  EXPECT_EQ(m.body.rfind("本メールは、CareLive Passのアカウントに関するお知らせです。\n", 0), 0u);
+  EXPECT_TRUE(contains(m.body, "2023/11/15 14:37にパスワードの再設定を受け付けました。\n"));
+  EXPECT_TRUE(contains(m.body, "URLの有効期限は送信時刻から24時間です。\n"));
+  EXPECT_TRUE(url_on_own_line(m.body, kUrl));
+
+  const Message sms = t.password_reset(kPhone, kUrl, kAt);
+  EXPECT_EQ(sms.channel, Channel::sms);
+  EXPECT_TRUE(contains(sms.body, "24時間"));
+  EXPECT_TRUE(url_on_own_line(sms.body, kUrl));
+}
+
+TEST(TemplatesTest, AccountExistsPointsToLoginAndResetWithoutSigningUp) {
+  const Templates t{Brand{}};
+  for (const auto& to : {kEmail, kPhone}) {
+    const Message m = t.signup_account_exists(to, kResetUrl, kLoginUrl, kAt);
+    EXPECT_EQ(m.channel, channel_for(to));
+    EXPECT_TRUE(contains(m.body, "登録済み")) << m.body;
+    EXPECT_TRUE(contains(m.body, "作成されていません")) << m.body;
+    EXPECT_TRUE(url_on_own_line(m.body, kResetUrl)) << m.body;
+    EXPECT_TRUE(url_on_own_line(m.body, kLoginUrl)) << m.body;
+    EXPECT_FALSE(contains(m.body, "本登録をしてください")) << m.body;
+    EXPECT_FALSE(contains(m.body, "token=")) << m.body;
+  }
+  EXPECT_EQ(t.signup_account_exists(kEmail, kResetUrl, kLoginUrl, kAt).subject,
+            "【CareLive Pass】CareLive Passは登録済みです");
+}
+
+TEST(TemplatesTest, SubjectsFollowTheManualsStyle) {
+  const Templates t{Brand{}};
+  EXPECT_EQ(t.signup_completed(kEmail, kLoginUrl).subject,
+            "【CareLive Pass】CareLive Passの登録が完了しました");
+  EXPECT_EQ(t.password_changed(kEmail, kAt).subject, "【CareLive Pass】パスワードが変更されました");
+  EXPECT_EQ(t.contact_verify(kEmail, kUrl, kAt).subject,
+            "【CareLive Pass】メールアドレスの変更を受け付けました");
+  EXPECT_EQ(t.contact_changed(kEmail, kPhone, kAt).subject,
+            "【CareLive Pass】携帯電話番号が変更されました");
+  EXPECT_EQ(t.contact_taken(kEmail, kAt).subject,
+            "【CareLive Pass】メールアドレスを変更できませんでした");
+  EXPECT_EQ(t.login_locked(kEmail, 15, kAt).subject,
+            "【CareLive Pass】ログインを一時的に制限しました");
+}
+
+TEST(TemplatesTest, EveryEmailHasASubjectAndEverySmsNone) {
+  const Templates t{Brand{}};
+  for (const auto& m : all_messages(t, kEmail)) {
+    EXPECT_EQ(m.channel, Channel::email);
+    EXPECT_EQ(m.subject.rfind("【CareLive Pass】", 0), 0u) << m.subject;
+    EXPECT_TRUE(contains(m.body, "※本メールはシステムからの自動配信です。返信はできません。"));
+  }
+  for (const auto& m : all_messages(t, kPhone)) {
+    EXPECT_EQ(m.channel, Channel::sms);
+    EXPECT_TRUE(m.subject.empty());
+    EXPECT_EQ(m.body.rfind("【CareLive Pass】", 0), 0u) << m.body;
+    EXPECT_LE(code_points(m.body), 200) << m.body;
+  }
+}
+
+TEST(TemplatesTest, NoMessageCarriesAPassword) {
+  // The manual's old flow mailed a 『ログイン用パスワード』; SPEC 2 forbids any password in a message.
+  const Templates t{Brand{}};
+  for (const auto& to : {kEmail, kPhone}) {
+    for (const auto& m : all_messages(t, to)) {
+      for (const char* banned : {"ログイン用パスワード", "仮パスワード", "パスワード：", "パスワード:",
+                                 "password"}) {
+        EXPECT_FALSE(contains(m.subject + m.body, banned)) << banned << " in\n" << m.body;
+      }
+    }
+  }
+}
+
+TEST(TemplatesTest, LinksAreOnTheirOwnLines) {
+  const Templates t{Brand{}};
+  for (const auto& to : {kEmail, kPhone}) {
+    EXPECT_TRUE(url_on_own_line(t.signup_provisional(to, kUrl, kAt).body, kUrl));
+    EXPECT_TRUE(url_on_own_line(t.password_reset(to, kUrl, kAt).body, kUrl));
+    EXPECT_TRUE(url_on_own_line(t.contact_verify(to, kUrl, kAt).body, kUrl));
+    EXPECT_TRUE(url_on_own_line(t.signup_completed(to, kLoginUrl).body, kLoginUrl));
+  }
+}
+
+TEST(TemplatesTest, ContactVerifyNamesTheNewIdAnd24Hours) {
+  const Templates t{Brand{}};
+  const Message mail = t.contact_verify(kEmail, kUrl, kAt);
+  EXPECT_TRUE(contains(mail.body, "メールアドレスをこちらのメールアドレスへ変更する手続きを受け付けました"));
+  EXPECT_TRUE(contains(mail.body, "24時間"));
+  const Message sms = t.contact_verify(kPhone, kUrl, kAt);
+  EXPECT_TRUE(contains(sms.body, "携帯電話番号をこちらの携帯電話番号へ変更する"));
+  EXPECT_TRUE(contains(sms.body, "24時間"));
+}
+
+TEST(TemplatesTest, ContactChangedShowsTheNewValueMasked) {
+  const Templates t{Brand{}};
+  const Message mail = t.contact_changed(kEmail, "taro.fuji@example.jp", kAt);
+  EXPECT_TRUE(contains(mail.body, "変更後のメールアドレス：ta***@example.jp")) << mail.body;
+  EXPECT_FALSE(contains(mail.body, "taro.fuji"));
+  const Message phone = t.contact_changed(kEmail, "090-1234-5678", kAt);
+  EXPECT_TRUE(contains(phone.body, "変更後の携帯電話番号：090-****-5678")) << phone.body;
+  const Message premasked = t.contact_changed(kPhone, "t***@example.jp", kAt);
+  EXPECT_TRUE(contains(premasked.body, "t***@example.jp")) << premasked.body;
+}
+
+TEST(TemplatesTest, LoginLockedSaysUntilWhen) {
+  const Templates t{Brand{}};
+  const Message m = t.login_locked(kEmail, 15, kAt);
+  EXPECT_TRUE(contains(m.body, "2023/11/15 14:37から15分間")) << m.body;
+  EXPECT_TRUE(contains(m.body, "2023/11/15 14:52以降")) << m.body;
+  EXPECT_TRUE(contains(m.body, "「パスワードを忘れた方はこちら」"));
+  EXPECT_TRUE(contains(t.login_locked(kPhone, 15, kAt).body, "2023/11/15 14:52まで"));
+}
+
+TEST(TemplatesTest, BrandNamesComeFromConfig) {
+  const Templates t{Brand{"ふじLive", "ふじPass", "株式会社ふじケア", "https://fuji-care.example.jp/"}};
+  const Message m = t.signup_provisional(kEmail, kUrl, kAt);
+  EXPECT_EQ(m.subject, "【ふじPass】ふじPassに仮登録されました");
+  EXPECT_TRUE(contains(m.body, "本メールは、ふじPassの利用に関するお知らせです。"));
+  const std::string signature = "\n\n株式会社ふじケア\nhttps://fuji-care.example.jp/\n";
+  EXPECT_EQ(m.body.compare(m.body.size() - signature.size(), signature.size(), signature), 0)
+      << m.body;
+  for (const auto& to : {kEmail, kPhone})
+    for (const auto& msg : all_messages(t, to))
+      EXPECT_FALSE(contains(msg.subject + msg.body, "CareLive")) << msg.body;
+}
+
+}  // namespace
+}  // namespace carelive::notify
