@@ -32,7 +32,8 @@ std::int64_t LoginThrottle::delay_after(int consecutive) const {
 
 LoginThrottle::State LoginThrottle::load(store::Connection& c, const std::string& key) {
   c.exec(sql::kEnsureRow, {key});
-  const auto& r = c.exec(sql::kSelect, {key}).first();
+  auto result = c.exec(sql::kSelect, {key});
+  const auto& r = result.first();
   State s;
   s.version = r.integer(0);
   s.consecutive = static_cast<int>(r.integer(1));

@@ -1,0 +1,185 @@
+import { test as base, expect, type Page } from '@playwright/test'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const carelive = process.env.CARELIVE_BIN ?? path.join(root, 'build', 'carelive')
+
+export interface Message {
+  file: string
+  to: string
+  subject: string
+  body: string
+  url: string | undefined
+}
+
+// One real server on a temp store, as the acceptance contract starts it.
+export class Server {
+  readonly url: string
+  private proc: ChildProcess | undefined
+  log = ''
+
+  constructor(readonly data: string, readonly port: number, readonly configFile?: string) {
+    this.url = `http://127.0.0.1:${port}`
+  }
+
+  async start(): Promise<void> {
+    const args = ['serve', '--data', this.data, '--listen', `127.0.0.1:${this.port}`, '--public-url', this.url]
+    if (this.configFile) args.push('--config', this.configFile)
+    this.proc = spawn(carelive, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    this.proc.stdout?.on('data', (d) => (this.log += d))
+    this.proc.stderr?.on('data', (d) => (this.log += d))
+    for (let i = 0; i < 200; i++) {
+      try {
+        const res = await fetch(`${this.url}/healthz`)
+        if (res.ok) return
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`server did not start:\n${this.log}`)
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.proc
+    if (!proc || proc.exitCode !== null) return
+    const exited = new Promise((r) => proc.once('exit', r))
+    proc.kill('SIGTERM')
+    await exited
+  }
+
+  admin(args: string[], input?: string): string {
+    return execFileSync(carelive, ['admin', '--data', this.data, ...args], { input, encoding: 'utf8' })
+  }
+
+  // Messages of the outbox (SPEC acceptance contract), oldest first.
+  messages(to?: string): Message[] {
+    let files: string[] = []
+    try {
+      files = readdirSync(path.join(this.data, 'outbox')).filter((f) => f.endsWith('.eml') || f.endsWith('.sms'))
+    } catch {
+      return []
+    }
+    return files
+      .sort()
+      .map((f) => parseMessage(f, readFileSync(path.join(this.data, 'outbox', f), 'utf8')))
+      .filter((m) => !to || m.to === to)
+  }
+
+  async waitForMessage(to: string, subject: RegExp | string, after = 0): Promise<Message> {
+    const match = (m: Message) =>
+      typeof subject === 'string' ? m.subject.includes(subject) || m.body.includes(subject) : subject.test(m.subject + '\n' + m.body)
+    for (let i = 0; i < 200; i++) {
+      const found = this.messages(to).slice(after).filter(match)
+      if (found.length) return found[found.length - 1]
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`no message to ${to} matching ${subject}; outbox: ${JSON.stringify(this.messages().map((m) => [m.to, m.subject]))}`)
+  }
+}
+
+export function parseMessage(file: string, text: string): Message {
+  const split = text.indexOf('\n\n')
+  const head = text.slice(0, split)
+  const body = text.slice(split + 2)
+  const header = (name: string) => head.match(new RegExp(`^${name}: (.*)$`, 'mi'))?.[1]?.trim() ?? ''
+  return {
+    file,
+    to: header('To'),
+    subject: header('Subject'),
+    body,
+    url: body.match(/https?:\/\/\S+/)?.[0],
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port
+      srv.close(() => resolve(port))
+    })
+    srv.on('error', reject)
+  })
+}
+
+export async function startServer(config?: string): Promise<Server> {
+  const data = mkdtempSync(path.join(tmpdir(), 'carelive-e2e-'))
+  let configFile: string | undefined
+  if (config) {
+    configFile = path.join(data, 'carelive.toml')
+    writeFileSync(configFile, config)
+  }
+  const server = new Server(data, await freePort(), configFile)
+  await server.start()
+  return server
+}
+
+let counter = 0
+// A unique address per call, so tests sharing a server never collide.
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}.${process.pid}.${Date.now()}.${counter++}@example.jp`
+}
+export function uniqueMobile(): string {
+  const n = (Date.now() * 10 + counter++) % 100_000_000
+  return `090${String(n).padStart(8, '0')}`
+}
+
+export const test = base.extend<{ server: Server }, { workerServer: Server }>({
+  workerServer: [
+    async ({}, use) => {
+      const server = await startServer()
+      await use(server)
+      await server.stop()
+      rmSync(server.data, { recursive: true, force: true })
+    },
+    { scope: 'worker' },
+  ],
+  server: async ({ workerServer }, use) => use(workerServer),
+  baseURL: async ({ server }, use) => use(server.url),
+})
+
+export { expect }
+
+export interface Person {
+  familyName: string
+  givenName: string
+  familyKana: string
+  givenKana: string
+  email?: string
+  phone?: string
+  password: string
+}
+
+export function person(overrides: Partial<Person> = {}): Person {
+  return {
+    familyName: '富士田',
+    givenName: '熊吉',
+    familyKana: 'ふじた',
+    givenKana: 'くまきち',
+    email: uniqueEmail(),
+    password: 'Fujita#Kuma9',
+    ...overrides,
+  }
+}
+
+// A confirmed account made through the admin command (fast set-up for flows that need one).
+export function createAccount(server: Server, p: Person): void {
+  server.admin(
+    ['account', 'add', '--family-name', p.familyName, '--given-name', p.givenName, '--family-name-kana', p.familyKana,
+      '--given-name-kana', p.givenKana, '--login-id', p.email ?? p.phone ?? '', '--password-stdin'],
+    p.password + '\n',
+  )
+}
+
+export async function login(page: Page, loginId: string, password: string): Promise<void> {
+  await page.goto('/login')
+  await page.getByLabel('メールアドレス または 携帯電話番号').fill(loginId)
+  await page.getByLabel('パスワード', { exact: true }).fill(password)
+  await page.getByRole('button', { name: 'ログイン' }).click()
+}
