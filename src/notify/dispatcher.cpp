@@ -97,7 +97,8 @@ int Dispatcher::run_once() {
         Transport* transport = stored->channel == "email" ? email_.get()
                                : stored->channel == "sms" ? sms_.get()
                                                           : nullptr;
-        if (!transport) throw std::runtime_error("no transport for channel '" + stored->channel + "'");
+        if (!transport)
+          throw std::runtime_error("no transport for channel '" + stored->channel + "'");
         transport->send(stored->message);
       } catch (const std::exception& e) {
         error = e.what()[0] ? e.what() : "send failed";

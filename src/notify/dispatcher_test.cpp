@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "notify/test_support.hpp"
+#include "store/test_support.hpp"
 
 namespace carelive::notify {
 namespace {
@@ -36,8 +37,9 @@ struct SendLog {
 // hook while "sending" (to act as a second process in the middle of a send).
 class ScriptedTransport final : public Transport {
  public:
-  ScriptedTransport(std::shared_ptr<SendLog> log, int failures = 0,
-                    std::function<void()> fail = [] { throw std::runtime_error("server busy"); })
+  ScriptedTransport(
+      std::shared_ptr<SendLog> log, int failures = 0,
+      std::function<void()> fail = [] { throw std::runtime_error("server busy"); })
       : log_(std::move(log)), failures_(failures), fail_(std::move(fail)) {}
 
   void send(const Message& m) override {
@@ -75,9 +77,19 @@ struct Row {
   std::int64_t claimed_until;
 };
 
-class DispatcherTest : public ::testing::Test {
+// Runs on SQLite and on PostgreSQL (store/test_support.hpp: CARELIVE_TEST_PG_URL).
+class DispatcherTest : public store::testing::BackendTest {
  protected:
-  void SetUp() override { db_ = store::open_database("", dir_.str(), 4); }
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (not_ready()) return;
+    db_ = &db();
+  }
+
+  // Another process's pool on the same store.
+  std::unique_ptr<store::Database> second_process() {
+    return store::open_database(store().url(), store().data_dir(), 2);
+  }
 
   std::int64_t queue(const Message& m) {
     return db_->transaction([&](store::Connection& c) { return enqueue(c, m, clock_.now()); });
@@ -111,13 +123,13 @@ class DispatcherTest : public ::testing::Test {
     return true;
   }
 
-  TempDir dir_;
-  std::unique_ptr<store::Database> db_;
+  TempDir dir_;  // outbox files
+  store::Database* db_ = nullptr;
   core::ManualClock clock_;
   std::shared_ptr<SendLog> log_ = std::make_shared<SendLog>();
 };
 
-TEST_F(DispatcherTest, RetriesWithBackoffUntilSent) {
+TEST_P(DispatcherTest, RetriesWithBackoffUntilSent) {
   const auto t0 = clock_.now();
   const auto id = queue_email("本文");
   Dispatcher d(*db_, clock_, transport(2), transport());
@@ -160,7 +172,7 @@ TEST_F(DispatcherTest, RetriesWithBackoffUntilSent) {
   EXPECT_EQ(log_->call_count(), 3);
 }
 
-TEST_F(DispatcherTest, BackoffDoublesUpToOneHour) {
+TEST_P(DispatcherTest, BackoffDoublesUpToOneHour) {
   const auto id = queue_email("本文");
   Dispatcher d(*db_, clock_, transport(1000), transport());
   const std::vector<std::int64_t> expected = {30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600};
@@ -173,7 +185,7 @@ TEST_F(DispatcherTest, BackoffDoublesUpToOneHour) {
   }
 }
 
-TEST_F(DispatcherTest, SendsEachChannelThroughItsTransport) {
+TEST_P(DispatcherTest, SendsEachChannelThroughItsTransport) {
   auto email_log = std::make_shared<SendLog>();
   auto sms_log = std::make_shared<SendLog>();
   queue(Message{Channel::email, "hanako@example.jp", "件名", "メール"});
@@ -191,10 +203,10 @@ TEST_F(DispatcherTest, SendsEachChannelThroughItsTransport) {
   EXPECT_EQ(sms_log->sent[0].body, "SMS");
 }
 
-TEST_F(DispatcherTest, SecondDispatcherSkipsAMessageClaimedByTheFirst) {
+TEST_P(DispatcherTest, SecondDispatcherSkipsAMessageClaimedByTheFirst) {
   // A second process (own connection pool on the same file) runs while the first is in the
   // middle of sending message 1: it must leave 1 alone and may send the others.
-  auto other_db = store::open_database("", dir_.str(), 2);
+  auto other_db = second_process();
   const auto first = queue_email("1");
   queue_email("2");
   queue_email("3");
@@ -217,10 +229,10 @@ TEST_F(DispatcherTest, SecondDispatcherSkipsAMessageClaimedByTheFirst) {
   EXPECT_EQ(a.run_once() + b.run_once(), 0);
 }
 
-TEST_F(DispatcherTest, TwoDispatchersInParallelSendEveryMessageOnce) {
+TEST_P(DispatcherTest, TwoDispatchersInParallelSendEveryMessageOnce) {
   constexpr int kMessages = 120;
   for (int i = 0; i < kMessages; ++i) queue_email("message " + std::to_string(i));
-  auto other_db = store::open_database("", dir_.str(), 2);
+  auto other_db = second_process();
   Dispatcher a(*db_, clock_, transport(), transport());
   Dispatcher b(*other_db, clock_, transport(), transport());
 
@@ -236,7 +248,7 @@ TEST_F(DispatcherTest, TwoDispatchersInParallelSendEveryMessageOnce) {
   for (const auto& [body, count] : log_->sends_per_body) EXPECT_EQ(count, 1) << body;
 }
 
-TEST_F(DispatcherTest, AnExpiredClaimIsTakenOver) {
+TEST_P(DispatcherTest, AnExpiredClaimIsTakenOver) {
   // A dispatcher that died after claiming leaves claimed_until behind; after it runs out the
   // message goes out anyway (at-least-once).
   const auto id = queue_email("本文");
@@ -249,10 +261,9 @@ TEST_F(DispatcherTest, AnExpiredClaimIsTakenOver) {
   EXPECT_EQ(d.run_once(), 1);
 }
 
-TEST_F(DispatcherTest, BackgroundThreadSurvivesTransportExceptionsAndWakes) {
+TEST_P(DispatcherTest, BackgroundThreadSurvivesTransportExceptionsAndWakes) {
   const auto id = queue_email("本文");
-  auto email = std::make_unique<ScriptedTransport>(log_, 2, [] {
-    static int n = 0;
+  auto email = std::make_unique<ScriptedTransport>(log_, 2, [n = 0]() mutable {
     if (n++ == 0) throw std::logic_error("bug in a transport");
     throw 42;  // not even a std::exception
   });
@@ -280,7 +291,7 @@ TEST_F(DispatcherTest, BackgroundThreadSurvivesTransportExceptionsAndWakes) {
   EXPECT_EQ(log_->sent_count(), 2);
 }
 
-TEST_F(DispatcherTest, UnknownChannelIsRecordedAsAFailure) {
+TEST_P(DispatcherTest, UnknownChannelIsRecordedAsAFailure) {
   const auto id = queue_email("本文");
   db_->with([&](store::Connection& c) {
     c.exec("UPDATE messages SET channel = 'fax' WHERE id = ?", {id});
@@ -292,7 +303,7 @@ TEST_F(DispatcherTest, UnknownChannelIsRecordedAsAFailure) {
   EXPECT_EQ(log_->call_count(), 0);
 }
 
-TEST_F(DispatcherTest, DeliversThroughTheOutbox) {
+TEST_P(DispatcherTest, DeliversThroughTheOutbox) {
   queue_email("本文");
   queue(Message{Channel::sms, "+819012345678", "", "SMS本文"});
   const std::string outbox = dir_.str("outbox");
@@ -305,7 +316,7 @@ TEST_F(DispatcherTest, DeliversThroughTheOutbox) {
             "To: +819012345678\n\nSMS本文");
 }
 
-TEST_F(DispatcherTest, EnqueueStoresAMessageDueNow) {
+TEST_P(DispatcherTest, EnqueueStoresAMessageDueNow) {
   const auto now = clock_.now();
   const auto a = queue(Message{Channel::sms, "+819012345678", "", "本文"});
   const auto b = queue_email("本文");
@@ -329,7 +340,7 @@ TEST_F(DispatcherTest, EnqueueStoresAMessageDueNow) {
   });
 }
 
-TEST_F(DispatcherTest, EnqueueRollsBackWithTheCallersTransaction) {
+TEST_P(DispatcherTest, EnqueueRollsBackWithTheCallersTransaction) {
   EXPECT_THROW(db_->transaction([&](store::Connection& c) {
     enqueue(c, Message{Channel::email, "a@example.jp", "s", "b"}, clock_.now());
     throw std::runtime_error("the change that caused the message failed");
@@ -339,6 +350,10 @@ TEST_F(DispatcherTest, EnqueueRollsBackWithTheCallersTransaction) {
   EXPECT_EQ(d.run_once(), 0);
   EXPECT_EQ(log_->call_count(), 0);
 }
+
+// "Notify/DispatcherTest.…/sqlite": the prefix keeps the suite inside --gtest_filter='Notify*'.
+INSTANTIATE_TEST_SUITE_P(Notify, DispatcherTest, ::testing::Values("sqlite", "postgres"),
+                         store::testing::backend_name);
 
 }  // namespace
 }  // namespace carelive::notify

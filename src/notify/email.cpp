@@ -22,7 +22,7 @@ std::string random_hex(int bytes) {
 std::string domain_of(const std::string& address) {
   const auto at = address.rfind('@');
   return at == std::string::npos || at + 1 == address.size() ? "carelive.invalid"
-                                                              : address.substr(at + 1);
+                                                             : address.substr(at + 1);
 }
 
 // Templates write "\n"; a body may still carry "\r\n" or a lone "\r" from elsewhere.

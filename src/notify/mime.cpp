@@ -11,12 +11,14 @@ constexpr std::string_view kBase64Alphabet =
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-// RFC 5322 atext plus space: a display name made of these needs no quoting.
+// RFC 5322 atext (with RFC 6532's UTF-8 characters) plus space: a display name made of these
+// needs no quoting.
 bool is_plain_phrase(std::string_view s) {
   for (unsigned char c : s) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == ' ' || std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) !=
-                                    std::string_view::npos;
+    const bool ok = c >= 0x80 || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                    (c >= '0' && c <= '9') || c == ' ' ||
+                    std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) !=
+                        std::string_view::npos;
     if (!ok) return false;
   }
   return true;
@@ -126,10 +128,10 @@ std::string format_mailbox(const Mailbox& m, bool encode, std::string_view eol) 
   if (m.display.empty()) return address;
   const std::string display = header_safe(m.display);
   std::string phrase;
-  if (is_ascii(display) && is_plain_phrase(display)) {
-    phrase = display;
-  } else if (encode && !is_ascii(display)) {
+  if (encode && !is_ascii(display)) {
     phrase = encode_words(display, eol);
+  } else if (is_plain_phrase(display)) {
+    phrase = display;
   } else {
     phrase = "\"";
     for (char c : display) {

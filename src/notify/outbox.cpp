@@ -98,7 +98,8 @@ void write_atomically(const fs::path& dir, const std::string& name, const std::s
 
 class OutboxTransport final : public Transport {
  public:
-  OutboxTransport(std::string dir, std::string from) : dir_(std::move(dir)), from_(std::move(from)) {
+  OutboxTransport(std::string dir, std::string from)
+      : dir_(std::move(dir)), from_(std::move(from)) {
     fs::create_directories(dir_);
   }
 

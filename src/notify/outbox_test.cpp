@@ -137,8 +137,11 @@ TEST(NotifyRenderEmail, SmtpFormIsSevenBitWithEncodedWordsAndCrlf) {
   const std::string wire = render_email(m, kFrom, kAt, true);
 
   for (unsigned char c : wire) ASSERT_LT(c, 0x80) << "8-bit byte on the SMTP wire";
-  for (std::size_t i = 0; i < wire.size(); ++i)
-    if (wire[i] == '\n') ASSERT_TRUE(i > 0 && wire[i - 1] == '\r') << "bare LF at " << i;
+  for (std::size_t i = 0; i < wire.size(); ++i) {
+    if (wire[i] == '\n') {
+      ASSERT_TRUE(i > 0 && wire[i - 1] == '\r') << "bare LF at " << i;
+    }
+  }
   for (const auto& line : split_lines(wire, "\r\n")) EXPECT_LE(line.size(), 78u) << line;
 
   EXPECT_EQ(header_value(wire, "To", "\r\n"), "hanako@example.jp");
@@ -182,8 +185,8 @@ TEST(NotifyRenderEmail, JapaneseSenderNameIsEncodedOnlyOverSmtp) {
   const std::string from = "ケアライブ <no-reply@carelive.test>";
   EXPECT_EQ(header_value(render_email(m, from, kAt, false), "From", "\n"), from);
   const std::string wire_from = header_value(render_email(m, from, kAt, true), "From", "\r\n");
-  EXPECT_TRUE(std::regex_match(wire_from,
-                               std::regex(R"(=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <no-reply@carelive\.test>)")))
+  EXPECT_TRUE(std::regex_match(
+      wire_from, std::regex(R"(=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <no-reply@carelive\.test>)")))
       << wire_from;
   EXPECT_EQ(header_value(render_email(m, "Care.Live <x@carelive.test>", kAt, true), "From", "\r\n"),
             "\"Care.Live\" <x@carelive.test>");

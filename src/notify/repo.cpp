@@ -45,8 +45,8 @@ std::vector<std::int64_t> due_ids(store::Connection& c, core::UnixSeconds now, i
 
 std::optional<StoredMessage> claim(store::Connection& c, std::int64_t id, core::UnixSeconds now,
                                    core::UnixSeconds claimed_until) {
-  auto r = c.exec(sql::kClaim,
-                  {std::int64_t{claimed_until}, id, std::int64_t{now}, std::int64_t{now}});
+  auto r =
+      c.exec(sql::kClaim, {std::int64_t{claimed_until}, id, std::int64_t{now}, std::int64_t{now}});
   if (r.empty()) return std::nullopt;
   const auto& row = r.first();
   StoredMessage s;

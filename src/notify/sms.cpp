@@ -1,5 +1,4 @@
 #include <nlohmann/json.hpp>
-
 #include <stdexcept>
 
 #include "notify/curl.hpp"

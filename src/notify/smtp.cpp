@@ -32,7 +32,8 @@ class SmtpTransport final : public Transport {
   }
 
   void send(const Message& m) override {
-    if (m.channel != Channel::email) throw std::runtime_error("the SMTP transport sends email only");
+    if (m.channel != Channel::email)
+      throw std::runtime_error("the SMTP transport sends email only");
     if (!mime::is_envelope_address(m.to)) throw std::runtime_error("not an email address");
 
     const std::string data = render_email(m, settings_.from, clock_.now(), true);

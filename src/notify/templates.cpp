@@ -27,11 +27,11 @@ class Builder {
   std::string here() const { return std::string("こちらの") + kind_noun(channel_for(to_)); }
 
   // `text` ends with a blank line ("…\n\n"); the notes and the signature follow it.
-  Message email(const std::string& subject_text, const std::string& about,
-                const std::string& text, const std::string& note = kIgnoreIfUnknown) const {
+  Message email(const std::string& subject_text, const std::string& about, const std::string& text,
+                const std::string& note = kIgnoreIfUnknown) const {
     Message m{Channel::email, to_, "【" + brand_.pass + "】" + subject_text, {}};
-    m.body = "本メールは、" + brand_.pass + "の" + about + "に関するお知らせです。\n" + text + note +
-             "\n" + kNoReply + "\n\n" + brand_.company + "\n";
+    m.body = "本メールは、" + brand_.pass + "の" + about + "に関するお知らせです。\n" + text +
+             note + "\n" + kNoReply + "\n\n" + brand_.company + "\n";
     if (!brand_.company_url.empty()) m.body += brand_.company_url + "\n";
     return m;
   }
@@ -96,9 +96,10 @@ Message Templates::signup_provisional(const std::string& to, const std::string& 
   Builder b(brand_, to);
   const std::string& pass = brand_.pass;
   if (b.sms()) {
-    return b.sms_message(format_jst(at) + "に" + pass +
-                         "の仮登録を受け付けました。24時間以内に下記のURLから本登録をしてください。\n" +
-                         url + "\n" + kSmsIgnoreIfUnknown);
+    return b.sms_message(
+        format_jst(at) + "に" + pass +
+        "の仮登録を受け付けました。24時間以内に下記のURLから本登録をしてください。\n" + url + "\n" +
+        kSmsIgnoreIfUnknown);
   }
   return b.email(pass + "に仮登録されました", "利用",
                  format_jst(at) + "に" + b.here() + "で仮登録を行いました。\n" +
@@ -107,24 +108,23 @@ Message Templates::signup_provisional(const std::string& to, const std::string& 
 }
 
 Message Templates::signup_account_exists(const std::string& to, const std::string& reset_url,
-                                         const std::string& login_url,
-                                         core::UnixSeconds at) const {
+                                         const std::string& login_url, core::UnixSeconds at) const {
   Builder b(brand_, to);
   const std::string& pass = brand_.pass;
   if (b.sms()) {
-    return b.sms_message(b.here() + "の" + pass +
-                         "は登録済みのため、新しいアカウントは作成されていません。\nログインはこちら\n" +
-                         login_url + "\nパスワードをお忘れの場合はこちら\n" + reset_url + "\n" +
-                         kSmsIgnoreIfUnknown);
+    return b.sms_message(
+        b.here() + "の" + pass +
+        "は登録済みのため、新しいアカウントは作成されていません。\nログインはこちら\n" + login_url +
+        "\nパスワードをお忘れの場合はこちら\n" + reset_url + "\n" + kSmsIgnoreIfUnknown);
   }
-  return b.email(pass + "は登録済みです", "利用",
-                 format_jst(at) + "に" + b.here() + "で" + pass +
-                     "の新規作成の手続きが行われましたが、" + b.here() + "の" + pass +
-                     "は既に登録されています。\n" + "新しいアカウントは作成されていません。\n\n" +
-                     "登録済みの" + pass + "で、下記のURLからログインしてください。\n" +
-                     url_block(login_url) +
-                     "パスワードをお忘れの場合は、下記のURLからパスワードの再設定を行ってください。\n" +
-                     url_block(reset_url));
+  return b.email(
+      pass + "は登録済みです", "利用",
+      format_jst(at) + "に" + b.here() + "で" + pass + "の新規作成の手続きが行われましたが、" +
+          b.here() + "の" + pass + "は既に登録されています。\n" +
+          "新しいアカウントは作成されていません。\n\n" + "登録済みの" + pass +
+          "で、下記のURLからログインしてください。\n" + url_block(login_url) +
+          "パスワードをお忘れの場合は、下記のURLからパスワードの再設定を行ってください。\n" +
+          url_block(reset_url));
 }
 
 Message Templates::signup_completed(const std::string& to, const std::string& login_url) const {
@@ -146,7 +146,8 @@ Message Templates::password_reset(const std::string& to, const std::string& url,
   Builder b(brand_, to);
   if (b.sms()) {
     return b.sms_message(format_jst(at) +
-                         "にパスワードの再設定を受け付けました。24時間以内に下記のURLから再設定を完了してください。\n" +
+                         "にパスワードの再設定を受け付けました。24時間以内に下記のURLから再設定を完"
+                         "了してください。\n" +
                          url + "\n" + kSmsIgnoreIfUnknown);
   }
   return b.email("パスワードの再設定を受け付けました", "アカウント",
@@ -164,11 +165,13 @@ Message Templates::password_changed(const std::string& to, core::UnixSeconds at)
                          "から再設定してください。");
   }
   // A security notice: "discard it" would be the wrong advice when the owner did not do this.
-  return b.email("パスワードが変更されました", "アカウント",
-                 format_jst(at) + "に" + pass + "のパスワードが変更されました。\n" +
-                     "安全のため、他の端末のログイン状態は解除されました。\n\n",
-                 std::string("※本メールに心当たりのない場合は、第三者にパスワードを変更された可能性があります。") +
-                     kForgotLink + "からパスワードを再設定し、事業所にお問い合わせください。");
+  return b.email(
+      "パスワードが変更されました", "アカウント",
+      format_jst(at) + "に" + pass + "のパスワードが変更されました。\n" +
+          "安全のため、他の端末のログイン状態は解除されました。\n\n",
+      std::string(
+          "※本メールに心当たりのない場合は、第三者にパスワードを変更された可能性があります。") +
+          kForgotLink + "からパスワードを再設定し、事業所にお問い合わせください。");
 }
 
 Message Templates::contact_verify(const std::string& to, const std::string& url,
@@ -178,14 +181,16 @@ Message Templates::contact_verify(const std::string& to, const std::string& url,
   const std::string noun = kind_noun(channel_for(to));
   if (b.sms()) {
     return b.sms_message(format_jst(at) + "に" + pass + "の" + noun + "を" + b.here() +
-                         "へ変更する手続きを受け付けました。24時間以内に下記のURLを開いて変更を完了してください。\n" +
+                         "へ変更する手続きを受け付けました。24時間以内に下記のURLを開いて変更を完了"
+                         "してください。\n" +
                          url + "\n" + kSmsIgnoreIfUnknown);
   }
-  return b.email(noun + "の変更を受け付けました", "アカウント",
-                 format_jst(at) + "に" + pass + "の" + noun + "を" + b.here() +
-                     "へ変更する手続きを受け付けました。\n" +
-                     "下記のURLをクリックし、変更を完了してください。URLを開くまで変更は完了しません。\n" +
-                     "URLの有効期限は送信時刻から24時間です。\n" + url_block(url));
+  return b.email(
+      noun + "の変更を受け付けました", "アカウント",
+      format_jst(at) + "に" + pass + "の" + noun + "を" + b.here() +
+          "へ変更する手続きを受け付けました。\n" +
+          "下記のURLをクリックし、変更を完了してください。URLを開くまで変更は完了しません。\n" +
+          "URLの有効期限は送信時刻から24時間です。\n" + url_block(url));
 }
 
 Message Templates::contact_changed(const std::string& to, const std::string& new_display,
@@ -204,7 +209,8 @@ Message Templates::contact_changed(const std::string& to, const std::string& new
                  format_jst(at) + "に" + pass + "の" + noun + "が変更されました。\n" + "変更後の" +
                      noun + "：" + masked + "\n" + "今後は変更後の" + noun +
                      "でログインしてください。変更前の" + noun + "ではログインできません。\n\n",
-                 "※本メールに心当たりのない場合は、第三者に変更された可能性があります。事業所にお問い合わせください。");
+                 "※本メールに心当たりのない場合は、第三者に変更された可能性があります。事業所にお問"
+                 "い合わせください。");
 }
 
 Message Templates::contact_taken(const std::string& to, core::UnixSeconds at) const {
@@ -228,15 +234,17 @@ Message Templates::login_locked(const std::string& to, int minutes, core::UnixSe
   const std::string until = format_jst(at + std::int64_t{minutes} * core::kMinute);
   const std::string span = std::to_string(minutes) + "分間";
   if (b.sms()) {
-    return b.sms_message("ログインの失敗が続いたため、" + until + "まで" + b.here() +
-                         "でのログインを制限しています。心当たりのない場合は、パスワードの再設定をおすすめします。");
+    return b.sms_message(
+        "ログインの失敗が続いたため、" + until + "まで" + b.here() +
+        "でのログインを制限しています。心当たりのない場合は、パスワードの再設定をおすすめします。");
   }
   return b.email("ログインを一時的に制限しました", "アカウント",
-                 "ログインの失敗が続いたため、" + format_jst(at) + "から" + span + "、" +
-                     b.here() + "でのログインを制限しています。\n" + until +
+                 "ログインの失敗が続いたため、" + format_jst(at) + "から" + span + "、" + b.here() +
+                     "でのログインを制限しています。\n" + until +
                      "以降に、もう一度ログインしてください。\n" + "パスワードをお忘れの場合は、" +
                      kForgotLink + "から再設定できます。\n\n",
-                 "※本メールに心当たりのない場合は、第三者がログインを試みた可能性があります。パスワードの再設定をおすすめします。");
+                 "※本メールに心当たりのない場合は、第三者がログインを試みた可能性があります。パスワ"
+                 "ードの再設定をおすすめします。");
 }
 
 }  // namespace carelive::notify

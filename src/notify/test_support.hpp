@@ -117,11 +117,11 @@ struct Certificate {
 inline Certificate make_certificate(const TempDir& dir) {
   Certificate c{dir.str("cert.pem"), dir.str("key.pem")};
   const std::string log = dir.str("openssl.log");
-  const int rc = run_command({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                              "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", c.key, "-out",
-                              c.cert, "-days", "2", "-subj", "/CN=localhost", "-addext",
-                              "subjectAltName=DNS:localhost,IP:127.0.0.1"},
-                             log);
+  const int rc = run_command(
+      {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+       "-nodes", "-keyout", c.key, "-out", c.cert, "-days", "2", "-subj", "/CN=localhost",
+       "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"},
+      log);
   if (rc != 0) throw std::runtime_error("openssl req failed: " + read_file(log));
   return c;
 }
@@ -196,7 +196,8 @@ class ServerProcess {
       }
       char buf[64];
       const ssize_t n = ::read(stdout_, buf, sizeof buf);
-      if (n <= 0) throw std::runtime_error("helper server exited before printing its port (see stderr)");
+      if (n <= 0)
+        throw std::runtime_error("helper server exited before printing its port (see stderr)");
       line.append(buf, static_cast<std::size_t>(n));
     }
     return std::stoi(line);

@@ -13,7 +13,7 @@ one username and password of the command line, and writes every message it accep
 Once it listens it prints the port on a line of its own on stdout (pass --port 0 to let the
 system pick a free one). Stop it with SIGTERM or SIGINT.
 
-  smtp_sink.py --port 0 --cert cert.pem --key key.pem --user U --password P --maildir DIR
+  smtp_sink.py --port 0 --cert cert.pem --key key.pem --user U --password P --maildir DIR [--verbose]
 """
 
 import argparse
@@ -87,10 +87,15 @@ def main():
     p.add_argument("--user", required=True)
     p.add_argument("--password", required=True)
     p.add_argument("--maildir", required=True)
+    p.add_argument("--verbose", action="store_true", help="log every SMTP exchange to stderr")
     args = p.parse_args()
     os.makedirs(args.maildir, exist_ok=True)
-    # aiosmtpd warns about its own deprecated attributes on every AUTH; keep stderr for errors.
-    logging.getLogger("mail.log").setLevel(logging.ERROR)
+    # Quiet by default: tests make clients fail on purpose (bad certificate, bad password) and
+    # aiosmtpd logs each of those with a traceback. --verbose shows the whole conversation.
+    level = logging.DEBUG if args.verbose else logging.CRITICAL
+    logging.basicConfig(level=level)
+    logging.getLogger("mail.log").setLevel(level)
+    logging.getLogger("asyncio").setLevel(level)
 
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(args.cert, args.key)
