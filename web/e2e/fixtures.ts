@@ -126,8 +126,9 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}.${process.pid}.${Date.now()}.${counter++}@example.jp`
 }
 export function uniqueMobile(): string {
-  const n = (Date.now() * 10 + counter++) % 100_000_000
-  return `090${String(n).padStart(8, '0')}`
+  // 090-1xxx … 090-9xxx are mobile ranges libphonenumber accepts.
+  const n = (Date.now() * 10 + counter++) % 10_000_000
+  return `090${1 + (n % 9)}${String(n).padStart(7, '0')}`
 }
 
 export const test = base.extend<{ server: Server }, { workerServer: Server }>({

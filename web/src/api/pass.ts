@@ -1,0 +1,55 @@
+// CareLive Pass endpoints that need no session: sign-up, login, password reset (docs/api.md).
+import { request } from './client'
+import type {
+  Account,
+  ContactChangeResult,
+  NormalizedSignup,
+  ResetInspection,
+  SessionAnswer,
+  SignupBody,
+} from './types'
+
+export function getSession(): Promise<SessionAnswer> {
+  return request<SessionAnswer>('GET', '/session')
+}
+
+export function validateSignup(body: SignupBody): Promise<{ normalized: NormalizedSignup }> {
+  return request('POST', '/signup/validate', body)
+}
+
+export function signup(body: SignupBody): Promise<{ status: 'provisional' }> {
+  return request('POST', '/signup', body)
+}
+
+export function confirmSignup(token: string): Promise<{ status: 'completed' | 'already_completed' }> {
+  return request('POST', '/signup/confirm', { token })
+}
+
+export function login(loginId: string, password: string): Promise<{ account: Account }> {
+  return request('POST', '/login', { login_id: loginId, password })
+}
+
+export function logout(): Promise<void> {
+  return request('POST', '/logout', {})
+}
+
+export function requestPasswordReset(loginId: string): Promise<{ status: 'sent' }> {
+  return request('POST', '/password-reset', { login_id: loginId })
+}
+
+export function inspectPasswordReset(token: string): Promise<ResetInspection> {
+  return request('POST', '/password-reset/inspect', { token })
+}
+
+export function completePasswordReset(
+  token: string,
+  password: string,
+  passwordConfirm: string,
+): Promise<{ status: 'done' }> {
+  return request('POST', '/password-reset/complete', { token, password, password_confirm: passwordConfirm })
+}
+
+/** Works without a session: the link may be opened on another device. */
+export function confirmContactChange(token: string): Promise<ContactChangeResult> {
+  return request('POST', '/account/contact/confirm', { token })
+}

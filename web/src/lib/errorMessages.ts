@@ -1,0 +1,31 @@
+// Maps API error codes (docs/api.md) to the user's language. Unknown codes never show raw:
+// they fall back to a friendly generic message.
+import type { ApiError } from '../api/client'
+import { waitTime } from './wait'
+
+export interface Translator {
+  t: (key: string, named?: Record<string, unknown>) => string
+  te: (key: string) => boolean
+}
+
+/** How a form names a field in messages: i18n key of its label, and its length limit. */
+export interface FieldLabel {
+  label: string
+  max?: number
+}
+
+export function apiErrorMessage(err: ApiError, tr: Translator): string {
+  if (err.code === 'login_throttled' && err.retryAfter !== null) {
+    const wait = waitTime(err.retryAfter)
+    return tr.t(wait.unit === 'seconds' ? 'errors.throttledSeconds' : 'errors.throttledMinutes', { count: wait.count })
+  }
+  const key = `errors.api.${err.code}`
+  return tr.te(key) ? tr.t(key) : tr.t('errors.api.unknown')
+}
+
+export function fieldErrorMessage(code: string, field: FieldLabel, tr: Translator): string {
+  const named = { field: tr.t(field.label), max: field.max }
+  if (code === 'too_long' && field.max === undefined) return tr.t('errors.field.too_long_nomax', named)
+  const key = `errors.field.${code}`
+  return tr.te(key) ? tr.t(key, named) : tr.t('errors.field.unknown', named)
+}

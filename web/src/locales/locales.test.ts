@@ -1,0 +1,168 @@
+// Every user-facing string lives in ja.json and en.json: same keys in both, every API error
+// code of docs/api.md translated, every message renders (vue-i18n syntax: a literal @ must be
+// written {'@'}), and every key the source code names exists.
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { createI18n } from 'vue-i18n'
+import ja from './ja.json'
+import en from './en.json'
+import { ApiError } from '../api/client'
+import { apiErrorMessage, fieldErrorMessage } from '../lib/errorMessages'
+
+type Tree = { [key: string]: string | Tree }
+
+function leaves(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix + k
+    if (typeof v === 'string') out.set(key, v)
+    else for (const [kk, vv] of leaves(v, key + '.')) out.set(kk, vv)
+  }
+  return out
+}
+
+const jaKeys = leaves(ja)
+const enKeys = leaves(en)
+const here = dirname(fileURLToPath(import.meta.url))
+
+// From docs/api.md (v1), plus the codes the server's error table adds.
+const API_CODES = [
+  'bad_json', 'unauthenticated', 'login_failed', 'csrf_failed', 'forbidden', 'not_found', 'token_invalid',
+  'token_expired', 'token_used', 'payload_too_large', 'validation_failed', 'login_throttled', 'internal',
+  'bad_request', 'method_not_allowed', 'unsupported_media_type', 'unavailable',
+]
+const FIELD_CODES = [
+  'required', 'too_long', 'not_fullwidth', 'not_hiragana', 'email_invalid', 'email_mismatch', 'phone_invalid',
+  'phone_not_mobile', 'contact_kind_invalid', 'contact_unchanged', 'password_too_short', 'password_missing_upper',
+  'password_missing_lower', 'password_missing_digit', 'password_missing_symbol', 'password_invalid_char',
+  'password_mismatch', 'password_common', 'password_reused', 'password_wrong',
+]
+
+function codesInApiDoc(): { api: string[]; field: string[] } | null {
+  const doc = join(here, '../../../docs/api.md')
+  if (!existsSync(doc)) return null
+  const text = readFileSync(doc, 'utf8')
+  const api = [...text.matchAll(/^\|\s*\d{3}\s*\|([^|]*)\|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([a-z_]+)`/g)].map((c) => c[1]!))
+  const fieldPara = /Field error codes:([\s\S]*?)\n\n/.exec(text)?.[1] ?? ''
+  const field = [...fieldPara.matchAll(/`([a-z_]+)`/g)].map((c) => c[1]!)
+  return { api, field }
+}
+
+function i18nFor(locale: 'ja' | 'en') {
+  const warnings: string[] = []
+  const i18n = createI18n({
+    legacy: false,
+    locale,
+    messages: { ja, en },
+    missingWarn: true,
+    fallbackWarn: true,
+    warnHtmlMessage: true,
+    missing: (_locale, key) => {
+      warnings.push(`missing ${key}`)
+    },
+  })
+  const g = i18n.global
+  return { t: (k: string, named?: Record<string, unknown>) => (named ? g.t(k, named) : g.t(k)), te: (k: string) => g.te(k), warnings }
+}
+
+describe('locale files', () => {
+  it('ja and en have exactly the same keys', () => {
+    expect([...enKeys.keys()].sort()).toEqual([...jaKeys.keys()].sort())
+  })
+
+  it('have no empty message', () => {
+    for (const [k, v] of [...jaKeys, ...enKeys]) expect(v.trim(), k).not.toBe('')
+  })
+
+  it('translate every API error code and field code', () => {
+    const doc = codesInApiDoc()
+    const api = new Set([...API_CODES, ...(doc?.api ?? [])])
+    const field = new Set([...FIELD_CODES, ...(doc?.field ?? [])])
+    if (doc) {
+      expect(doc.api.length).toBeGreaterThan(5)
+      expect(doc.field.length).toBeGreaterThan(5)
+    }
+    for (const code of api) {
+      expect(jaKeys.has(`errors.api.${code}`), `errors.api.${code}`).toBe(true)
+    }
+    for (const code of field) {
+      expect(jaKeys.has(`errors.field.${code}`), `errors.field.${code}`).toBe(true)
+    }
+  })
+
+  it('render every message in both languages without a leftover placeholder', () => {
+    for (const locale of ['ja', 'en'] as const) {
+      const tr = i18nFor(locale)
+      const named = { field: 'F', max: 20, count: 3, name: 'N', value: 'V', time: 'T', device: 'D', ip: 'I', link: 'L' }
+      for (const key of jaKeys.keys()) {
+        const text = tr.t(key, named)
+        expect(text, `${locale}:${key}`).not.toBe(key)
+        expect(text, `${locale}:${key}`).not.toMatch(/[{}]/)
+      }
+      expect(tr.warnings).toEqual([])
+    }
+  })
+
+  it('show the allowed symbols literally', () => {
+    const tr = i18nFor('ja')
+    expect(tr.t('common.passwordRule3')).toBe('利用可能記号は @ # $ % & ? ! です。')
+  })
+
+  it('name every key the source code uses', () => {
+    const src = join(here, '..')
+    const files: string[] = []
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name)
+        if (statSync(p).isDirectory()) walk(p)
+        else if (/\.(vue|ts)$/.test(name) && !name.endsWith('.test.ts')) files.push(p)
+      }
+    }
+    walk(src)
+    const used = new Set<string>()
+    const patterns = [/\bt\(\s*'([a-zA-Z_.]+)'/g, /keypath="([a-zA-Z_.]+)"/g, /(?:set|usePageTitle)\(\s*'([a-zA-Z_.]+)'/g, /'((?:account|passConfirm|reset|contactConfirm|signup|forgot|accountEdit|accountContact|common|login|notFound|app)\.[a-zA-Z_.]+)'/g]
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8')
+      for (const re of patterns) for (const m of text.matchAll(re)) used.add(m[1]!)
+    }
+    expect(used.size).toBeGreaterThan(50)
+    for (const key of used) expect(jaKeys.has(key), `${key} is used but missing in ja.json`).toBe(true)
+  })
+})
+
+describe('error messages', () => {
+  const tr = i18nFor('ja')
+
+  it('name the field and the broken rule', () => {
+    expect(fieldErrorMessage('password_missing_symbol', { label: 'fields.password' }, tr)).toBe(
+      'パスワードには半角記号（@ # $ % & ? !）を1つ以上使用してください。',
+    )
+    expect(fieldErrorMessage('required', { label: 'fields.family_name' }, tr)).toBe('姓を入力してください。')
+    expect(fieldErrorMessage('too_long', { label: 'fields.given_name', max: 20 }, tr)).toBe('名は20文字以内で入力してください。')
+    expect(fieldErrorMessage('password_wrong', { label: 'fields.current_password' }, tr)).toBe('現在のパスワードが正しくありません。')
+    expect(fieldErrorMessage('password_reused', { label: 'fields.password' }, tr)).toContain(
+      '過去に設定したことがあるパスワードは使用できません',
+    )
+  })
+
+  it('fall back to a generic sentence for unknown codes, never the code', () => {
+    const text = fieldErrorMessage('brand_new_rule', { label: 'fields.email' }, tr)
+    expect(text).toBe('メールアドレスの入力内容を確認してください。')
+    expect(apiErrorMessage(new ApiError(500, 'something_new'), tr)).toBe(tr.t('errors.api.unknown'))
+    expect(apiErrorMessage(new ApiError(0, 'network'), tr)).toBe(tr.t('errors.api.network'))
+  })
+
+  it('give the neutral login message and when to try again', () => {
+    expect(apiErrorMessage(new ApiError(401, 'login_failed'), tr)).toBe(
+      'メールアドレス・携帯電話番号またはパスワードが正しくありません。',
+    )
+    expect(apiErrorMessage(new ApiError(429, 'login_throttled', {}, 8), tr)).toBe(
+      'ログインの試行が続いたため、一時的にログインを制限しています。あと約8秒お待ちください。',
+    )
+    expect(apiErrorMessage(new ApiError(429, 'login_throttled', {}, 900), tr)).toBe(
+      'ログインの試行が続いたため、一時的にログインを制限しています。あと約15分お待ちください。',
+    )
+  })
+})
