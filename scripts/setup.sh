@@ -29,6 +29,13 @@ if [ ! -e /var/cache/cracklib/cracklib_dict.pwd ] && command -v update-cracklib 
   update-cracklib >/dev/null
 fi
 
+# The web build (Vite 8) needs Node.js 20.19 or newer; Debian 12's own nodejs is 18.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "setup: Node.js 20.19+ is needed to build the web app (found $(node --version 2>/dev/null || echo none))." >&2
+  exit 1
+fi
+
 echo "==> web app"
 (
   cd web
