@@ -65,8 +65,12 @@ void register_routes(http::Router& r, PassService& s) {
   r.add(verb::get, v1 + "/session", Access::anonymous, [&s](Context& ctx) {
     std::optional<Principal> p;
     if (auto token = ctx.cookie(http::kSessionCookie)) p = s.authenticate(*token);
-    if (!p) return json_response(ctx, 200, {{"authenticated", false}});
-    return json_response(ctx, 200, {{"authenticated", true}, {"account", account_json(p->account)}});
+    // Brand names are configuration (SPEC): the app shows what the server is set up with.
+    json brand = {{"live", ctx.config.brand.live}, {"pass", ctx.config.brand.pass}};
+    if (!p) return json_response(ctx, 200, {{"authenticated", false}, {"brand", brand}});
+    return json_response(ctx, 200, {{"authenticated", true},
+                                    {"account", account_json(p->account)},
+                                    {"brand", brand}});
   });
 
   r.add(verb::post, v1 + "/signup/validate", Access::anonymous, [&s](Context& ctx) {
