@@ -49,9 +49,10 @@ constexpr const char* kSelectToken =
     "FROM account_tokens WHERE token_hash = ?";
 constexpr const char* kUseToken =
     "UPDATE account_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL";
+// Replaced links are removed, not expired: docs/api.md answers a link "replaced by a newer
+// one" with token_invalid, as for a replaced sign-up (token_expired would wrongly say 24 h passed).
 constexpr const char* kRetireTokens =
-    "UPDATE account_tokens SET expires_at = ? WHERE account_id = ? AND purpose = ? "
-    "AND used_at IS NULL AND expires_at > ?";
+    "DELETE FROM account_tokens WHERE account_id = ? AND purpose = ? AND used_at IS NULL";
 
 constexpr const char* kInsertSession =
     "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, absolute_expires_at, "
@@ -228,8 +229,8 @@ bool use_token(Connection& c, std::int64_t token_id, core::UnixSeconds now) {
 }
 
 void retire_tokens(Connection& c, std::int64_t account_id, const std::string& purpose,
-                   core::UnixSeconds now) {
-  c.exec(sql::kRetireTokens, {now, account_id, purpose, now});
+                   core::UnixSeconds /*now*/) {
+  c.exec(sql::kRetireTokens, {account_id, purpose});
 }
 
 std::int64_t insert_session(Connection& c, const Session& s, const std::string& token_hash) {

@@ -131,32 +131,44 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
                                            std::int64_t* account_id) {
   const auto now = clock_.now();
   const std::string hash = core::token_hash(token);
-  auto outcome = db_.transaction([&](store::Connection& c) {
-    auto s = repo::find_signup_by_token(c, hash);
-    if (!s) throw Error("token_invalid");
-    // A second tap on the link is not an error: the job is done (SPEC 2).
-    if (s->completed_at) return ConfirmOutcome::already_completed;
-    if (now >= s->expires_at) throw Error("token_expired");
-    if (auto taken = repo::find_account_by_login(c, s->login_id)) {
-      repo::complete_signup(c, s->id, taken->id, now);
-      return ConfirmOutcome::already_completed;
-    }
-    Account a;
-    a.family_name = s->family_name;
-    a.given_name = s->given_name;
-    a.family_name_kana = s->family_name_kana;
-    a.given_name_kana = s->given_name_kana;
-    if (s->login_kind == "email") a.email = s->login_id;
-    else a.phone = s->login_id;
-    a.password_hash = s->password_hash;
-    a.id = repo::insert_account(c, a, now);
-    repo::add_password_history(c, a.id, a.password_hash, now);
-    repo::complete_signup(c, s->id, a.id, now);
-    notify::enqueue(c, templates_.signup_completed(s->login_id, url("/login")), now);
-    repo::audit(c, now, a.id, "signup_confirmed", meta.ip);
-    if (account_id) *account_id = a.id;
-    return ConfirmOutcome::completed;
-  });
+  const auto confirm = [&] {
+    return db_.transaction([&](store::Connection& c) {
+      auto s = repo::find_signup_by_token(c, hash);
+      if (!s) throw Error("token_invalid");
+      // A second tap on the link is not an error: the job is done (SPEC 2).
+      if (s->completed_at) return ConfirmOutcome::already_completed;
+      if (now >= s->expires_at) throw Error("token_expired");
+      if (auto taken = repo::find_account_by_login(c, s->login_id)) {
+        repo::complete_signup(c, s->id, taken->id, now);
+        return ConfirmOutcome::already_completed;
+      }
+      Account a;
+      a.family_name = s->family_name;
+      a.given_name = s->given_name;
+      a.family_name_kana = s->family_name_kana;
+      a.given_name_kana = s->given_name_kana;
+      if (s->login_kind == "email") a.email = s->login_id;
+      else a.phone = s->login_id;
+      a.password_hash = s->password_hash;
+      a.id = repo::insert_account(c, a, now);
+      repo::add_password_history(c, a.id, a.password_hash, now);
+      repo::complete_signup(c, s->id, a.id, now);
+      notify::enqueue(c, templates_.signup_completed(s->login_id, url("/login")), now);
+      repo::audit(c, now, a.id, "signup_confirmed", meta.ip);
+      if (account_id) *account_id = a.id;
+      return ConfirmOutcome::completed;
+    });
+  };
+  ConfirmOutcome outcome;
+  try {
+    outcome = confirm();
+  } catch (const store::DbError& e) {
+    // A double tap sends two requests at once (SPEC 2: never an error for a done job). On
+    // PostgreSQL both may find the sign-up open; the later account insert then breaks the
+    // email/phone UNIQUE once the first commits. Run again: the sign-up is completed by now.
+    if (e.kind() != store::DbError::Kind::unique_violation) throw;
+    outcome = confirm();
+  }
   notify_queued();
   return outcome;
 }

@@ -1,0 +1,224 @@
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "store/database.hpp"
+
+// The guards of every API request (docs/api.md "Cookies, CSRF" and "Errors — one shape
+// everywhere"): CSRF on state-changing methods, authentication, and the one mapping of
+// errors to status + JSON. Router::dispatch is a pure function of the request: no server.
+
+namespace carelive::http {
+namespace {
+
+constexpr const char* kCsrf = "0123456789abcdef0123456789abcdef";
+
+class RouterTest : public ::testing::Test {
+ protected:
+  RouterTest()
+      : router_([this](const std::string& token) -> std::optional<pass::Principal> {
+          seen_token_ = token;
+          if (token != "good-session") return std::nullopt;
+          pass::Principal p;
+          p.account.id = 42;
+          return p;
+        }) {
+    config_.public_url = "https://carelive.test";
+    router_.add(bhttp::verb::get, "/api/v1/ping", Access::anonymous, [](Context& ctx) {
+      return json_response(ctx, 200, {{"pong", true}});
+    });
+    router_.add(bhttp::verb::post, "/api/v1/echo", Access::anonymous, [](Context& ctx) {
+      return json_response(ctx, 200, {{"name", string_field(ctx.json_body(), "name")}});
+    });
+    router_.add(bhttp::verb::get, "/api/v1/me", Access::authenticated, [](Context& ctx) {
+      return json_response(ctx, 200, {{"id", ctx.who().account.id}});
+    });
+    router_.add(bhttp::verb::delete_, "/api/v1/items/{id}", Access::anonymous, [](Context& ctx) {
+      return json_response(ctx, 200, {{"id", ctx.params.at("id")}});
+    });
+    router_.add(bhttp::verb::post, "/api/v1/fail/{what}", Access::anonymous,
+                [](Context& ctx) -> Response {
+                  const auto& what = ctx.params.at("what");
+                  if (what == "fields")
+                    throw core::Error::validation({{"password", {"password_too_short", "password_missing_symbol"}}});
+                  if (what == "throttled") throw core::Error("login_throttled", {}, 8);
+                  if (what == "sql")
+                    throw store::DbError(store::DbError::Kind::other,
+                                         "ERROR: relation \"accounts\" violates SELECT secret");
+                  if (what == "busy") throw store::DbError(store::DbError::Kind::busy, "database is locked");
+                  throw std::runtime_error("boom at /srv/carelive/src/pass/service.cpp:42");
+                });
+  }
+
+  Request request(bhttp::verb method, const std::string& target, const std::string& body = "") {
+    Request req{method, target, 11};
+    if (!body.empty()) {
+      req.set(bhttp::field::content_type, "application/json");
+      req.body() = body;
+    }
+    return req;
+  }
+  static void with_csrf(Request& req, const std::string& header = kCsrf) {
+    req.set(bhttp::field::cookie, std::string("carelive_csrf=") + kCsrf);
+    req.set("X-CSRF-Token", header);
+  }
+
+  Response dispatch(const Request& req) {
+    Context ctx{.req = req,
+                .config = config_,
+                .path = std::string(req.target()),
+                .query = {},
+                .params = {},
+                .client_ip = "192.0.2.10",
+                .principal = std::nullopt,
+                .set_cookies = {}};
+    return router_.dispatch(ctx);
+  }
+  static nlohmann::json body_of(const Response& res) { return nlohmann::json::parse(res.body()); }
+  static std::string error_code(const Response& res) { return body_of(res)["error"]["code"]; }
+
+  core::Config config_;
+  std::string seen_token_;
+  Router router_;
+};
+
+TEST_F(RouterTest, GetNeedsNoCsrfToken) {
+  auto res = dispatch(request(bhttp::verb::get, "/api/v1/ping"));
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(body_of(res)["pong"], true);
+  EXPECT_EQ(res[bhttp::field::cache_control], "no-store");
+}
+
+TEST_F(RouterTest, StateChangingRequestWithoutCsrfTokenIsRefused) {
+  auto missing = dispatch(request(bhttp::verb::post, "/api/v1/echo", R"({"name":"a"})"));
+  EXPECT_EQ(missing.result_int(), 403);
+  EXPECT_EQ(error_code(missing), "csrf_failed");
+
+  auto req = request(bhttp::verb::post, "/api/v1/echo", R"({"name":"a"})");
+  with_csrf(req, "0123456789abcdef0123456789abcdeX");
+  EXPECT_EQ(error_code(dispatch(req)), "csrf_failed");
+
+  auto del = request(bhttp::verb::delete_, "/api/v1/items/7");
+  EXPECT_EQ(error_code(dispatch(del)), "csrf_failed");
+}
+
+TEST_F(RouterTest, MatchingCsrfTokenAndOwnOriginPass) {
+  auto req = request(bhttp::verb::post, "/api/v1/echo", R"({"name":"富士田"})");
+  with_csrf(req);
+  req.set(bhttp::field::origin, "https://carelive.test");
+  auto res = dispatch(req);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(body_of(res)["name"], "富士田");
+
+  auto del = request(bhttp::verb::delete_, "/api/v1/items/7");
+  with_csrf(del);
+  EXPECT_EQ(body_of(dispatch(del))["id"], "7");
+}
+
+TEST_F(RouterTest, ForeignOriginIsRefusedEvenWithToken) {
+  auto req = request(bhttp::verb::post, "/api/v1/echo", R"({"name":"a"})");
+  with_csrf(req);
+  req.set(bhttp::field::origin, "https://evil.example");
+  auto res = dispatch(req);
+  EXPECT_EQ(res.result_int(), 403);
+  EXPECT_EQ(error_code(res), "csrf_failed");
+}
+
+TEST_F(RouterTest, AuthenticatedRouteNeedsAValidSession) {
+  auto none = dispatch(request(bhttp::verb::get, "/api/v1/me"));
+  EXPECT_EQ(none.result_int(), 401);
+  EXPECT_EQ(error_code(none), "unauthenticated");
+
+  auto bad = request(bhttp::verb::get, "/api/v1/me");
+  bad.set(bhttp::field::cookie, "carelive_session=expired; other=1");
+  EXPECT_EQ(error_code(dispatch(bad)), "unauthenticated");
+  EXPECT_EQ(seen_token_, "expired");
+
+  auto good = request(bhttp::verb::get, "/api/v1/me");
+  good.set(bhttp::field::cookie, "theme=dark; carelive_session=good-session");
+  auto res = dispatch(good);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(body_of(res)["id"], 42);
+}
+
+TEST_F(RouterTest, UnknownPathAndWrongMethodAreTold) {
+  auto missing = dispatch(request(bhttp::verb::get, "/api/v1/nothing"));
+  EXPECT_EQ(missing.result_int(), 404);
+  EXPECT_EQ(error_code(missing), "not_found");
+  auto method = dispatch(request(bhttp::verb::get, "/api/v1/echo"));
+  EXPECT_EQ(method.result_int(), 405);
+  EXPECT_EQ(error_code(method), "method_not_allowed");
+}
+
+TEST_F(RouterTest, BadBodiesGetClientErrors) {
+  auto broken = request(bhttp::verb::post, "/api/v1/echo", "{not json");
+  with_csrf(broken);
+  auto res = dispatch(broken);
+  EXPECT_EQ(res.result_int(), 400);
+  EXPECT_EQ(error_code(res), "bad_json");
+
+  auto array = request(bhttp::verb::post, "/api/v1/echo", "[1,2]");
+  with_csrf(array);
+  EXPECT_EQ(error_code(dispatch(array)), "bad_json");
+
+  auto wrong_type = request(bhttp::verb::post, "/api/v1/echo", R"({"name": 5})");
+  with_csrf(wrong_type);
+  auto typed = dispatch(wrong_type);
+  EXPECT_EQ(typed.result_int(), 422);
+  EXPECT_EQ(body_of(typed)["error"]["fields"]["name"][0], "invalid");
+
+  auto form = request(bhttp::verb::post, "/api/v1/echo", "name=a");
+  form.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
+  with_csrf(form);
+  EXPECT_EQ(dispatch(form).result_int(), 415);
+}
+
+TEST_F(RouterTest, ValidationErrorsCarryEveryFieldCode) {
+  auto req = request(bhttp::verb::post, "/api/v1/fail/fields");
+  with_csrf(req);
+  auto res = dispatch(req);
+  EXPECT_EQ(res.result_int(), 422);
+  auto error = body_of(res)["error"];
+  EXPECT_EQ(error["code"], "validation_failed");
+  EXPECT_EQ(error["message"], "入力内容を確認してください。");
+  EXPECT_EQ(error["fields"]["password"],
+            nlohmann::json::array({"password_too_short", "password_missing_symbol"}));
+  EXPECT_FALSE(error.contains("retry_after"));
+}
+
+TEST_F(RouterTest, ThrottledLoginSaysWhenToTryAgain) {
+  auto req = request(bhttp::verb::post, "/api/v1/fail/throttled");
+  with_csrf(req);
+  auto res = dispatch(req);
+  EXPECT_EQ(res.result_int(), 429);
+  auto error = body_of(res)["error"];
+  EXPECT_EQ(error["code"], "login_throttled");
+  EXPECT_EQ(error["retry_after"], 8);
+  EXPECT_FALSE(error.contains("fields"));
+  EXPECT_EQ(res[bhttp::field::retry_after], "8");
+}
+
+TEST_F(RouterTest, InternalFailuresRevealNoDetails) {
+  for (const char* what : {"sql", "crash"}) {
+    auto req = request(bhttp::verb::post, std::string("/api/v1/fail/") + what);
+    with_csrf(req);
+    auto res = dispatch(req);
+    EXPECT_EQ(res.result_int(), 500) << what;
+    EXPECT_EQ(error_code(res), "internal") << what;
+    EXPECT_EQ(res.body().find("SELECT"), std::string::npos) << res.body();
+    EXPECT_EQ(res.body().find("accounts"), std::string::npos) << res.body();
+    EXPECT_EQ(res.body().find("service.cpp"), std::string::npos) << res.body();
+  }
+  auto busy = request(bhttp::verb::post, "/api/v1/fail/busy");
+  with_csrf(busy);
+  auto res = dispatch(busy);
+  EXPECT_EQ(res.result_int(), 503);
+  EXPECT_EQ(error_code(res), "unavailable");
+  EXPECT_EQ(res.body().find("locked"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace carelive::http
