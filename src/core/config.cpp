@@ -59,6 +59,9 @@ void load_config_file(const std::string& path, Config& c) {
   take(t, "throttle.lock_seconds", c.throttle.lock_duration);
   take(t, "throttle.address_failures", c.throttle.address_failures);
   take(t, "throttle.address_window_seconds", c.throttle.address_window);
+  take(t, "throttle.signups_per_address", c.throttle.signups_per_address);
+  take(t, "throttle.links_per_account", c.throttle.links_per_account);
+  take(t, "throttle.message_window_seconds", c.throttle.message_window);
   take(t, "argon2.ops_limit", c.argon2.ops_limit);
   take(t, "argon2.mem_limit_bytes", c.argon2.mem_limit);
   take(t, "smtp.url", c.smtp.url);

@@ -27,6 +27,12 @@ struct ThrottleSettings {
   std::int64_t lock_duration = 15 * 60;
   int address_failures = 100;         // per client address and hour
   std::int64_t address_window = 3600;
+  // Messages one person can cause per hour: sign-ups per client address, reset and
+  // contact-change links per account. Past that the answer is the same but nothing is sent
+  // (sign-up answers rate_limited).
+  int signups_per_address = 20;
+  int links_per_account = 5;
+  std::int64_t message_window = 3600;
 };
 
 struct Config {

@@ -49,6 +49,11 @@ std::string PassService::url(const std::string& path, const std::string& token) 
   return config_.public_url + path + (token.empty() ? "" : "?token=" + token);
 }
 
+bool PassService::link_quota(std::int64_t account_id) {
+  return throttle_.take_quota("links:account:" + std::to_string(account_id),
+                              config_.throttle.links_per_account, config_.throttle.message_window);
+}
+
 void PassService::notify_queued() const {
   if (messages_queued_) messages_queued_();
 }
@@ -93,6 +98,9 @@ NormalizedSignup PassService::validate_signup(const SignupInput& in) const {
 
 void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
   NormalizedSignup s = validate_signup(in);
+  const auto& limits = config_.throttle;
+  if (!throttle_.take_quota("signup:" + meta.ip, limits.signups_per_address, limits.message_window))
+    throw Error("rate_limited");
   // Hashed whether or not the address is taken, so both answers cost the same.
   std::string password_hash = hasher_.hash(in.password);
   const auto now = clock_.now();
@@ -270,13 +278,20 @@ void PassService::request_password_reset(const std::string& login_input, const R
   if (core::trim(login_input).empty()) throw Error::field("login_id", "required");
   const auto login = normalize_login_id(login_input);
   const auto now = clock_.now();
-  bool queued = false;
+  auto account = db_.with([&](store::Connection& c) {
+    auto found = repo::find_account_by_login(c, login.value);
+    if (!found) repo::audit(c, now, std::nullopt, "password_reset_unknown_id", meta.ip);
+    return found;
+  });
+  if (!account) return;
+  // Checked outside the transaction: the quota writes on its own connection.
+  if (!link_quota(account->id)) {
+    db_.with([&](store::Connection& c) {
+      repo::audit(c, now, account->id, "password_reset_suppressed", meta.ip);
+    });
+    return;
+  }
   db_.transaction([&](store::Connection& c) {
-    auto account = repo::find_account_by_login(c, login.value);
-    if (!account) {
-      repo::audit(c, now, std::nullopt, "password_reset_unknown_id", meta.ip);
-      return;
-    }
     repo::retire_tokens(c, account->id, kPurposeReset, now);
     std::string token = core::random_token();
     AccountToken t;
@@ -289,9 +304,8 @@ void PassService::request_password_reset(const std::string& login_input, const R
     notify::enqueue(c, templates_.password_reset(login.value, url("/password/reset", token), now),
                     now);
     repo::audit(c, now, account->id, "password_reset_requested", meta.ip);
-    queued = true;
   });
-  if (queued) notify_queued();
+  notify_queued();
 }
 
 namespace {
@@ -420,6 +434,12 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
 
   const auto now = clock_.now();
   const std::string purpose = std::string(kPurposeContact) + kind;
+  if (!link_quota(p.account.id)) {
+    db_.with([&](store::Connection& c) {
+      repo::audit(c, now, p.account.id, "contact_change_suppressed", meta.ip);
+    });
+    return;
+  }
   db_.transaction([&](store::Connection& c) {
     if (auto other = repo::find_account_by_login(c, normalized); other && other->id != p.account.id) {
       // Same answer on screen; the owner of the address learns it is already in use.

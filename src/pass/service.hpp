@@ -105,6 +105,7 @@ class PassService {
  private:
   std::string url(const std::string& path, const std::string& token = "") const;
   void notify_queued() const;
+  bool link_quota(std::int64_t account_id);
   std::string hash_checked_password(const std::string& field, const std::string& password,
                                     const std::string& confirm_field, const std::string& confirm,
                                     const std::vector<std::string>& history) const;

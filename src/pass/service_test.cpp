@@ -225,6 +225,17 @@ TEST_P(PassSignup, StoresProvisionalAttemptAndSendsConfirmationLink) {
   EXPECT_EQ(messages().size(), 1u);
 }
 
+TEST_P(PassSignup, OneAddressCannotFloodInboxesWithSignups) {
+  config_.throttle.signups_per_address = 3;
+  for (int i = 0; i < 3; ++i)
+    pass().signup(email_signup("kuma" + std::to_string(i) + "@example.jp"), meta_);
+  EXPECT_EQ(code_of([&] { pass().signup(email_signup("kuma9@example.jp"), meta_); }), "rate_limited");
+  EXPECT_TRUE(messages("kuma9@example.jp").empty());
+  // Another client address is not affected.
+  pass().signup(email_signup("kuma9@example.jp"), {"198.51.100.7", "test"});
+  EXPECT_EQ(messages("kuma9@example.jp").size(), 1u);
+}
+
 TEST_P(PassSignup, ConfirmCompletesRegistrationWithKatakanaConverted) {
   SignupInput in = email_signup("kuma@example.jp");
   in.family_name = " 富士田　";
@@ -670,6 +681,16 @@ TEST_P(PassReset, SecondRequestRetiresTheFirstLink) {
   EXPECT_EQ(code_of([&] { pass().complete_password_reset(first, kNewPassword, kNewPassword, meta_); }),
             "token_invalid");
   EXPECT_NO_THROW(pass().complete_password_reset(second, kNewPassword, kNewPassword, meta_));
+}
+
+TEST_P(PassReset, AtMostFiveLinksAnHourPerAccountWithTheSameAnswer) {
+  make_account("kuma@example.jp");
+  for (int i = 0; i < 7; ++i) EXPECT_NO_THROW(pass().request_password_reset("kuma@example.jp", meta_));
+  EXPECT_EQ(messages("kuma@example.jp").size(), 5u);
+  EXPECT_TRUE(audit_events().count("password_reset_suppressed"));
+  clock_.advance(3600);
+  pass().request_password_reset("kuma@example.jp", meta_);
+  EXPECT_EQ(messages("kuma@example.jp").size(), 6u);
 }
 
 TEST_P(PassReset, UnknownOrForeignLinkIsInvalid) {

@@ -104,6 +104,23 @@ LoginThrottle::Admission LoginThrottle::admit(const std::string& id_key,
   });
 }
 
+bool LoginThrottle::take_quota(const std::string& key, int limit, std::int64_t window) {
+  const auto now = clock_.now();
+  return db_.with([&](store::Connection& c) {
+    for (int i = 0; i < kMaxRetries; ++i) {
+      State s = load(c, key);
+      if (now - s.window_start >= window) {
+        s.window_start = now;
+        s.window_count = 0;
+      }
+      if (s.window_count >= limit) return false;
+      ++s.window_count;
+      if (store_if_unchanged(c, key, s)) return true;
+    }
+    return false;
+  });
+}
+
 void LoginThrottle::succeeded(const std::string& id_key, const std::string& address_key) {
   db_.with([&](store::Connection& c) {
     c.exec(sql::kClear, {id_key});

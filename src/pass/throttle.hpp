@@ -35,6 +35,11 @@ class LoginThrottle {
 
   std::int64_t delay_after(int consecutive_failures) const;
 
+  // A plain quota on the same table: true while `key` was taken fewer than `limit` times in
+  // the current `window` seconds (then it counts this one). Limits how many messages one
+  // address or account can cause, so the service cannot be used to flood someone's inbox.
+  bool take_quota(const std::string& key, int limit, std::int64_t window);
+
  private:
   struct State {
     std::int64_t version = 0;

@@ -41,7 +41,7 @@ test('login by mobile number in another formatting, then logout with OK', async 
 
 test('repeated failures lock the id and the login page says when to try again', async ({ page }) => {
   // Lock after five failures instead of twenty, so the test does not race the 1 s delay.
-  const server = await startServer('[throttle]\nlock_failures = 5\n')
+  const server = await startServer({ lock_failures: 5 })
   try {
     const p = person()
     createAccount(server, p)
