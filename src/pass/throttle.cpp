@@ -65,7 +65,10 @@ LoginThrottle::Admission LoginThrottle::admit_id(store::Connection& c, const std
     ++s.consecutive;
     ++s.window_count;
     bool locks = s.window_count >= s_.lock_failures;
-    s.next_allowed_at = now + delay_after(s.consecutive);
+    // No delay due: leave no timestamp, or a parallel attempt that read the clock a moment
+    // earlier would see it in the future and be refused.
+    const auto delay = delay_after(s.consecutive);
+    s.next_allowed_at = delay > 0 ? now + delay : 0;
     if (locks) {
       s.locked_until = now + s_.lock_duration;
       s.window_start = now;
