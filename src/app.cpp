@@ -1,7 +1,7 @@
 #include "app.hpp"
 
-#include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/thread_pool.hpp>
 
 #include <filesystem>
 

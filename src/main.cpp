@@ -1,6 +1,6 @@
 // carelive: the CareLive server and its admin command line.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 
@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   auto* serve_cmd = cli.add_subcommand("serve", "serve the web app and API");
   add_store_options(serve_cmd);
   serve_cmd->add_option("--listen", config.listen, "HOST:PORT to listen on");
-  serve_cmd->add_option("--public-url", config.public_url, "URL users open (for links in messages)");
+  serve_cmd->add_option("--public-url", config.public_url,
+                        "URL users open (for links in messages)");
   serve_cmd->add_option("--web", config.web_dir, "folder of the built web app");
   serve_cmd->add_option("--workers", config.worker_threads, "worker threads for blocking work");
   serve_cmd->add_flag("--log-json", config.log_json, "log JSON lines");

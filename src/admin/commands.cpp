@@ -82,8 +82,9 @@ Commands::Commands(CLI::App& admin) {
     selected_ = [this](const core::Config& config) {
       App app(config);
       auto rows = app.db().with([&](store::Connection& c) {
-        return c.exec("SELECT at, account_id, event, ip, detail FROM audit_log ORDER BY id DESC LIMIT ?",
-                      {std::int64_t{audit_limit_}});
+        return c.exec(
+            "SELECT at, account_id, event, ip, detail FROM audit_log ORDER BY id DESC LIMIT ?",
+            {std::int64_t{audit_limit_}});
       });
       for (const auto& r : rows.rows) {
         std::cout << r.text(0) << "\t" << r.opt_text(1).value_or("-") << "\t" << r.text(2) << "\t"

@@ -1,8 +1,8 @@
 #include "core/config.hpp"
 
+#include <toml++/toml.h>
 #include <filesystem>
 #include <stdexcept>
-#include <toml++/toml.h>
 
 namespace carelive::core {
 namespace {
@@ -12,14 +12,20 @@ void take(const toml::table& t, std::string_view path, T& out) {
   auto node = t.at_path(path);
   if (!node) return;
   if constexpr (std::is_same_v<T, std::string>) {
-    if (auto v = node.value<std::string>()) out = *v;
-    else throw std::invalid_argument("config: " + std::string(path) + " must be a string");
+    if (auto v = node.value<std::string>())
+      out = *v;
+    else
+      throw std::invalid_argument("config: " + std::string(path) + " must be a string");
   } else if constexpr (std::is_same_v<T, bool>) {
-    if (auto v = node.value<bool>()) out = *v;
-    else throw std::invalid_argument("config: " + std::string(path) + " must be true or false");
+    if (auto v = node.value<bool>())
+      out = *v;
+    else
+      throw std::invalid_argument("config: " + std::string(path) + " must be true or false");
   } else {
-    if (auto v = node.value<std::int64_t>()) out = static_cast<T>(*v);
-    else throw std::invalid_argument("config: " + std::string(path) + " must be a number");
+    if (auto v = node.value<std::int64_t>())
+      out = static_cast<T>(*v);
+    else
+      throw std::invalid_argument("config: " + std::string(path) + " must be a number");
   }
 }
 

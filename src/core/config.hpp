@@ -20,12 +20,12 @@ struct SessionSettings {
 
 // Login throttling defaults from SPEC "Rules that hold everywhere".
 struct ThrottleSettings {
-  int free_failures = 5;              // consecutive failures before delays start
-  std::int64_t max_delay = 15 * 60;   // 1 s, 2 s, 4 s … up to this
-  int lock_failures = 20;             // failures within `lock_window` lock the id
+  int free_failures = 5;             // consecutive failures before delays start
+  std::int64_t max_delay = 15 * 60;  // 1 s, 2 s, 4 s … up to this
+  int lock_failures = 20;            // failures within `lock_window` lock the id
   std::int64_t lock_window = 12 * 3600;
   std::int64_t lock_duration = 15 * 60;
-  int address_failures = 100;         // per client address and hour
+  int address_failures = 100;  // per client address and hour
   std::int64_t address_window = 3600;
   // Messages one person can cause per hour: sign-ups per client address, reset and
   // contact-change links per account. Past that the answer is the same but nothing is sent

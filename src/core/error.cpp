@@ -5,7 +5,9 @@
 namespace carelive::core {
 
 Error::Error(std::string code, FieldErrors fields, std::optional<std::int64_t> retry_after)
-    : std::runtime_error(code), code_(std::move(code)), fields_(std::move(fields)),
+    : std::runtime_error(code),
+      code_(std::move(code)),
+      fields_(std::move(fields)),
       retry_after_(retry_after) {}
 
 namespace {
@@ -31,7 +33,10 @@ const std::unordered_map<std::string, CodeInfo>& code_table() {
       {"unsupported_media_type", {415, "リクエストの形式が正しくありません。"}},
       {"validation_failed", {422, "入力内容を確認してください。"}},
       {"login_throttled", {429, "ログインの試行が続いたため、一時的にログインを制限しています。"}},
-      {"rate_limited", {429, "短い時間に何度も操作されたため、受け付けを一時的に止めています。しばらくしてからもう一度お試しください。"}},
+      {"rate_limited",
+       {429,
+        "短い時間に何度も操作されたため、受け付けを一時的に止めています。しばらくしてからもう一度お"
+        "試しください。"}},
       {"internal", {500, "システムエラーが発生しました。しばらくしてからもう一度お試しください。"}},
       {"unavailable", {503, "ただいま混み合っています。しばらくしてからもう一度お試しください。"}},
   };

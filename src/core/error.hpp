@@ -19,7 +19,9 @@ class Error : public std::runtime_error {
   explicit Error(std::string code, FieldErrors fields = {},
                  std::optional<std::int64_t> retry_after = std::nullopt);
 
-  static Error validation(FieldErrors fields) { return Error("validation_failed", std::move(fields)); }
+  static Error validation(FieldErrors fields) {
+    return Error("validation_failed", std::move(fields));
+  }
   static Error field(const std::string& name, const std::string& code) {
     return validation({{name, {code}}});
   }

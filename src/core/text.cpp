@@ -34,9 +34,8 @@ const icu::Normalizer2& nfkc_normalizer() {
 icu::Transliterator& katakana_to_hiragana() {
   thread_local std::unique_ptr<icu::Transliterator> t = [] {
     UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> made(
-        icu::Transliterator::createInstance(
-            "[\\u30A1-\\u30F6\\u30FD\\u30FE]; Katakana-Hiragana", UTRANS_FORWARD, status));
+    std::unique_ptr<icu::Transliterator> made(icu::Transliterator::createInstance(
+        "[\\u30A1-\\u30F6\\u30FD\\u30FE]; Katakana-Hiragana", UTRANS_FORWARD, status));
     if (U_FAILURE(status)) throw std::runtime_error("ICU Katakana-Hiragana unavailable");
     return made;
   }();

@@ -30,9 +30,10 @@ net::awaitable<std::invoke_result_t<F>> run_blocking(net::thread_pool& pool, F f
             error = std::current_exception();
           }
           auto ex = net::get_associated_executor(handler);
-          net::post(ex, [handler = std::move(handler), error, result = std::move(result)]() mutable {
-            handler(error, std::move(result));
-          });
+          net::post(ex,
+                    [handler = std::move(handler), error, result = std::move(result)]() mutable {
+                      handler(error, std::move(result));
+                    });
         });
       },
       net::use_awaitable, std::move(fn));

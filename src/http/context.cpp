@@ -19,8 +19,8 @@ std::optional<std::string> Context::header(std::string_view name) const {
 
 std::optional<std::string> Context::cookie(std::string_view name) const {
   // RFC 6265 §5.4: "name=value" pairs separated by "; ".
-  for (auto it = req.find(bhttp::field::cookie); it != req.end() && it->name() == bhttp::field::cookie;
-       ++it) {
+  for (auto it = req.find(bhttp::field::cookie);
+       it != req.end() && it->name() == bhttp::field::cookie; ++it) {
     std::string_view header = it->value();
     while (!header.empty()) {
       auto end = header.find(';');

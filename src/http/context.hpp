@@ -29,8 +29,8 @@ struct Context {
   std::string query;
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {id}
   std::string client_ip;
-  std::optional<pass::Principal> principal;   // set for authenticated routes
-  std::vector<std::string> set_cookies;       // added to the response
+  std::optional<pass::Principal> principal;  // set for authenticated routes
+  std::vector<std::string> set_cookies;      // added to the response
 
   pass::RequestMeta meta() const;
   std::optional<std::string> cookie(std::string_view name) const;
@@ -46,11 +46,12 @@ std::string string_field(const nlohmann::json& body, const char* name);
 
 Response json_response(const Context& ctx, unsigned status, const nlohmann::json& body);
 Response empty_response(const Context& ctx, unsigned status);
-Response error_response(const Request& req, const std::string& code, const core::FieldErrors& fields,
-                        std::optional<std::int64_t> retry_after);
+Response error_response(const Request& req, const std::string& code,
+                        const core::FieldErrors& fields, std::optional<std::int64_t> retry_after);
 
 // Set-Cookie values (SPEC: HttpOnly; SameSite=Lax; Secure when served over TLS).
-std::string session_cookie(const core::Config& config, const std::string& token, std::int64_t max_age);
+std::string session_cookie(const core::Config& config, const std::string& token,
+                           std::int64_t max_age);
 std::string csrf_cookie(const core::Config& config, const std::string& token);
 
 inline constexpr const char* kSessionCookie = "carelive_session";

@@ -43,12 +43,14 @@ class RouterTest : public ::testing::Test {
                 [](Context& ctx) -> Response {
                   const auto& what = ctx.params.at("what");
                   if (what == "fields")
-                    throw core::Error::validation({{"password", {"password_too_short", "password_missing_symbol"}}});
+                    throw core::Error::validation(
+                        {{"password", {"password_too_short", "password_missing_symbol"}}});
                   if (what == "throttled") throw core::Error("login_throttled", {}, 8);
                   if (what == "sql")
                     throw store::DbError(store::DbError::Kind::other,
                                          "ERROR: relation \"accounts\" violates SELECT secret");
-                  if (what == "busy") throw store::DbError(store::DbError::Kind::busy, "database is locked");
+                  if (what == "busy")
+                    throw store::DbError(store::DbError::Kind::busy, "database is locked");
                   throw std::runtime_error("boom at /srv/carelive/src/pass/service.cpp:42");
                 });
   }

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -7,7 +8,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
-#include <spdlog/spdlog.h>
 
 #include <thread>
 
@@ -61,10 +61,11 @@ Response plain(const Request& req, bhttp::status status, std::string body) {
 }
 
 bool has_cookie(const Request& req, std::string_view name) {
-  for (auto it = req.find(bhttp::field::cookie); it != req.end() && it->name() == bhttp::field::cookie;
-       ++it) {
+  for (auto it = req.find(bhttp::field::cookie);
+       it != req.end() && it->name() == bhttp::field::cookie; ++it) {
     std::string_view v = it->value();
-    for (std::size_t pos = v.find(name); pos != std::string_view::npos; pos = v.find(name, pos + 1)) {
+    for (std::size_t pos = v.find(name); pos != std::string_view::npos;
+         pos = v.find(name, pos + 1)) {
       bool starts = pos == 0 || v[pos - 1] == ' ' || v[pos - 1] == ';';
       if (starts && v.substr(pos + name.size(), 1) == "=") return true;
     }
@@ -76,8 +77,13 @@ bool has_cookie(const Request& req, std::string_view name) {
 
 Server::Server(const core::Config& config, const Router& router, const StaticFiles& files,
                net::thread_pool& workers, std::function<bool()> ready_check)
-    : config_(config), router_(router), files_(files), workers_(workers),
-      ready_check_(std::move(ready_check)), ioc_(std::max(1, config.io_threads)), acceptor_(ioc_) {}
+    : config_(config),
+      router_(router),
+      files_(files),
+      workers_(workers),
+      ready_check_(std::move(ready_check)),
+      ioc_(std::max(1, config.io_threads)),
+      acceptor_(ioc_) {}
 
 Server::~Server() = default;
 
@@ -190,7 +196,8 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
       if (answer) {
         answer->keep_alive(false);
         security_headers(*answer, config_);
-        co_await bhttp::async_write(conn->stream, *answer, net::redirect_error(net::use_awaitable, ec));
+        co_await bhttp::async_write(conn->stream, *answer,
+                                    net::redirect_error(net::use_awaitable, ec));
       }
       break;
     }
@@ -215,7 +222,8 @@ net::awaitable<Response> Server::handle(const Request& req, const std::string& s
   auto qpos = target.find('?');
   std::string path(target.substr(0, qpos));
   std::string query(qpos == std::string_view::npos ? "" : target.substr(qpos + 1));
-  if (path.empty() || path.front() != '/') co_return plain(req, bhttp::status::bad_request, "bad request\n");
+  if (path.empty() || path.front() != '/')
+    co_return plain(req, bhttp::status::bad_request, "bad request\n");
 
   std::string client_ip = socket_ip;
   if (config_.trust_proxy) {

@@ -21,7 +21,8 @@ class Templates {
   explicit Templates(Brand brand) : brand_(std::move(brand)) {}
 
   // 【CareLive Pass】CareLive Passに仮登録されました — confirmation URL valid 24 hours.
-  Message signup_provisional(const std::string& to, const std::string& url, core::UnixSeconds at) const;
+  Message signup_provisional(const std::string& to, const std::string& url,
+                             core::UnixSeconds at) const;
   // Sign-up for an address that already has an account: says so, links to reset and login.
   Message signup_account_exists(const std::string& to, const std::string& reset_url,
                                 const std::string& login_url, core::UnixSeconds at) const;

@@ -20,11 +20,16 @@ std::vector<std::string> password_rule_violations(const std::string& pw) {
   if (pw.empty()) return {"required"};
   bool upper = false, lower = false, digit = false, symbol = false, invalid = false;
   for (unsigned char c : pw) {
-    if (c >= 'A' && c <= 'Z') upper = true;
-    else if (c >= 'a' && c <= 'z') lower = true;
-    else if (c >= '0' && c <= '9') digit = true;
-    else if (kSymbols.find(static_cast<char>(c)) != std::string_view::npos) symbol = true;
-    else invalid = true;
+    if (c >= 'A' && c <= 'Z')
+      upper = true;
+    else if (c >= 'a' && c <= 'z')
+      lower = true;
+    else if (c >= '0' && c <= '9')
+      digit = true;
+    else if (kSymbols.find(static_cast<char>(c)) != std::string_view::npos)
+      symbol = true;
+    else
+      invalid = true;
   }
   if (invalid) codes.push_back("password_invalid_char");
   if (pw.size() < static_cast<std::size_t>(kPasswordMin)) codes.push_back("password_too_short");

@@ -11,7 +11,8 @@ constexpr const char* kSelectAccountByLogin =
     "password_hash, is_operator FROM accounts WHERE email = ? OR phone = ?";
 constexpr const char* kInsertAccount =
     "INSERT INTO accounts (family_name, given_name, family_name_kana, given_name_kana, email, "
-    "phone, password_hash, is_operator, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "phone, password_hash, is_operator, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?) "
     "RETURNING id";
 constexpr const char* kUpdateNames =
     "UPDATE accounts SET family_name = ?, given_name = ?, updated_at = ? WHERE id = ?";
@@ -62,7 +63,8 @@ constexpr const char* kSelectSession =
     "user_agent, ip FROM sessions WHERE token_hash = ?";
 constexpr const char* kTouchSession = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE id = ?";
-constexpr const char* kDeleteAccountSession = "DELETE FROM sessions WHERE id = ? AND account_id = ?";
+constexpr const char* kDeleteAccountSession =
+    "DELETE FROM sessions WHERE id = ? AND account_id = ?";
 constexpr const char* kDeleteSessionsExcept =
     "DELETE FROM sessions WHERE account_id = ? AND id <> ?";
 constexpr const char* kListSessions =
@@ -118,10 +120,10 @@ std::optional<Account> find_account_by_login(Connection& c, const std::string& l
 }
 
 std::int64_t insert_account(Connection& c, const Account& a, core::UnixSeconds now) {
-  auto r = c.exec(sql::kInsertAccount,
-                  {a.family_name, a.given_name, a.family_name_kana, a.given_name_kana,
-                   store::nullable(a.email), store::nullable(a.phone), a.password_hash,
-                   std::int64_t{a.is_operator ? 1 : 0}, now, now});
+  auto r = c.exec(
+      sql::kInsertAccount,
+      {a.family_name, a.given_name, a.family_name_kana, a.given_name_kana, store::nullable(a.email),
+       store::nullable(a.phone), a.password_hash, std::int64_t{a.is_operator ? 1 : 0}, now, now});
   return r.first().integer(0);
 }
 
@@ -168,10 +170,10 @@ void delete_open_signups(Connection& c, const std::string& login_id) {
 }
 
 std::int64_t insert_signup(Connection& c, const Signup& s, const std::string& token_hash) {
-  auto r = c.exec(sql::kInsertSignup,
-                  {s.login_id, s.login_kind, s.family_name, s.given_name, s.family_name_kana,
-                   s.given_name_kana, s.password_hash, token_hash, s.created_at, s.expires_at,
-                   store::nullable(s.after_confirm)});
+  auto r = c.exec(
+      sql::kInsertSignup,
+      {s.login_id, s.login_kind, s.family_name, s.given_name, s.family_name_kana, s.given_name_kana,
+       s.password_hash, token_hash, s.created_at, s.expires_at, store::nullable(s.after_confirm)});
   return r.first().integer(0);
 }
 

@@ -14,13 +14,14 @@ using store::Connection;
 std::optional<Account> find_account(Connection& c, std::int64_t id);
 std::optional<Account> find_account_by_login(Connection& c, const std::string& login_id);
 std::int64_t insert_account(Connection& c, const Account& a, core::UnixSeconds now);
-void update_names(Connection& c, std::int64_t id, const std::string& family, const std::string& given,
-                  core::UnixSeconds now);
-void update_kana(Connection& c, std::int64_t id, const std::string& family, const std::string& given,
-                 core::UnixSeconds now);
+void update_names(Connection& c, std::int64_t id, const std::string& family,
+                  const std::string& given, core::UnixSeconds now);
+void update_kana(Connection& c, std::int64_t id, const std::string& family,
+                 const std::string& given, core::UnixSeconds now);
 void update_email(Connection& c, std::int64_t id, const std::string& email, core::UnixSeconds now);
 void update_phone(Connection& c, std::int64_t id, const std::string& phone, core::UnixSeconds now);
-void update_password(Connection& c, std::int64_t id, const std::string& hash, core::UnixSeconds now);
+void update_password(Connection& c, std::int64_t id, const std::string& hash,
+                     core::UnixSeconds now);
 void set_operator(Connection& c, std::int64_t id, bool is_operator);
 
 void add_password_history(Connection& c, std::int64_t account_id, const std::string& hash,

@@ -68,21 +68,22 @@ void register_routes(http::Router& r, PassService& s) {
     // Brand names are configuration (SPEC): the app shows what the server is set up with.
     json brand = {{"live", ctx.config.brand.live}, {"pass", ctx.config.brand.pass}};
     if (!p) return json_response(ctx, 200, {{"authenticated", false}, {"brand", brand}});
-    return json_response(ctx, 200, {{"authenticated", true},
-                                    {"account", account_json(p->account)},
-                                    {"brand", brand}});
+    return json_response(
+        ctx, 200,
+        {{"authenticated", true}, {"account", account_json(p->account)}, {"brand", brand}});
   });
 
   r.add(verb::post, v1 + "/signup/validate", Access::anonymous, [&s](Context& ctx) {
     auto n = s.validate_signup(signup_input(ctx.json_body()));
-    json normalized = {{"family_name", n.family_name},
-                       {"given_name", n.given_name},
-                       {"family_name_kana", n.family_name_kana},
-                       {"given_name_kana", n.given_name_kana},
-                       {"contact_kind", n.contact_kind},
-                       {"email", n.contact_kind == "email" ? json(n.login_id) : json(nullptr)},
-                       {"phone", n.contact_kind == "phone" ? json(n.login_id) : json(nullptr)},
-                       {"phone_display", n.contact_kind == "phone" ? json(n.phone_display) : json(nullptr)}};
+    json normalized = {
+        {"family_name", n.family_name},
+        {"given_name", n.given_name},
+        {"family_name_kana", n.family_name_kana},
+        {"given_name_kana", n.given_name_kana},
+        {"contact_kind", n.contact_kind},
+        {"email", n.contact_kind == "email" ? json(n.login_id) : json(nullptr)},
+        {"phone", n.contact_kind == "phone" ? json(n.login_id) : json(nullptr)},
+        {"phone_display", n.contact_kind == "phone" ? json(n.phone_display) : json(nullptr)}};
     return json_response(ctx, 200, {{"normalized", normalized}});
   });
 
@@ -93,14 +94,15 @@ void register_routes(http::Router& r, PassService& s) {
 
   r.add(verb::post, v1 + "/signup/confirm", Access::anonymous, [&s](Context& ctx) {
     auto outcome = s.confirm_signup(required_token(ctx.json_body()), ctx.meta());
-    return json_response(ctx, 200, {{"status", outcome == ConfirmOutcome::completed
-                                                   ? "completed"
-                                                   : "already_completed"}});
+    return json_response(
+        ctx, 200,
+        {{"status", outcome == ConfirmOutcome::completed ? "completed" : "already_completed"}});
   });
 
   r.add(verb::post, v1 + "/login", Access::anonymous, [&s](Context& ctx) {
     auto body = ctx.json_body();
-    auto result = s.login(string_field(body, "login_id"), string_field(body, "password"), ctx.meta());
+    auto result =
+        s.login(string_field(body, "login_id"), string_field(body, "password"), ctx.meta());
     ctx.set_cookies.push_back(
         http::session_cookie(ctx.config, result.session_token, result.cookie_max_age));
     return json_response(ctx, 200, {{"account", account_json(result.account)}});
@@ -119,9 +121,10 @@ void register_routes(http::Router& r, PassService& s) {
 
   r.add(verb::post, v1 + "/password-reset/inspect", Access::anonymous, [&s](Context& ctx) {
     auto info = s.inspect_password_reset(required_token(ctx.json_body()));
-    return json_response(ctx, 200, {{"account_name", info.account_name},
-                                    {"login_id", info.login_id},
-                                    {"login_kind", info.login_kind}});
+    return json_response(ctx, 200,
+                         {{"account_name", info.account_name},
+                          {"login_id", info.login_id},
+                          {"login_kind", info.login_kind}});
   });
 
   r.add(verb::post, v1 + "/password-reset/complete", Access::anonymous, [&s](Context& ctx) {
@@ -158,7 +161,8 @@ void register_routes(http::Router& r, PassService& s) {
 
   r.add(verb::post, v1 + "/account/contact/confirm", Access::anonymous, [&s](Context& ctx) {
     auto change = s.confirm_contact_change(required_token(ctx.json_body()), ctx.meta());
-    return json_response(ctx, 200, {{"kind", change.kind}, {"value", change.value}, {"display", change.display}});
+    return json_response(
+        ctx, 200, {{"kind", change.kind}, {"value", change.value}, {"display", change.display}});
   });
 
   r.add(verb::put, v1 + "/account/password", Access::authenticated, [&s](Context& ctx) {
@@ -182,9 +186,10 @@ void register_routes(http::Router& r, PassService& s) {
     return json_response(ctx, 200, {{"sessions", list}});
   });
 
-  r.add(verb::post, v1 + "/account/sessions/revoke-others", Access::authenticated, [&s](Context& ctx) {
-    return json_response(ctx, 200, {{"ended", s.end_other_sessions(ctx.who(), ctx.meta())}});
-  });
+  r.add(verb::post, v1 + "/account/sessions/revoke-others", Access::authenticated,
+        [&s](Context& ctx) {
+          return json_response(ctx, 200, {{"ended", s.end_other_sessions(ctx.who(), ctx.meta())}});
+        });
 
   r.add(verb::delete_, v1 + "/account/sessions/{id}", Access::authenticated, [&s](Context& ctx) {
     std::int64_t id = 0;

@@ -40,8 +40,13 @@ std::string display_login(const std::string& login_id) {
 PassService::PassService(store::Database& db, const core::Clock& clock, const core::Config& config,
                          const core::PasswordHasher& hasher, const notify::Templates& templates,
                          std::function<void()> messages_queued)
-    : db_(db), clock_(clock), config_(config), hasher_(hasher), templates_(templates),
-      messages_queued_(std::move(messages_queued)), throttle_(db, clock, config.throttle),
+    : db_(db),
+      clock_(clock),
+      config_(config),
+      hasher_(hasher),
+      templates_(templates),
+      messages_queued_(std::move(messages_queued)),
+      throttle_(db, clock, config.throttle),
       // Checked against when a login id is unknown, so both answers take one hash's time.
       dummy_hash_(hasher.hash(core::random_token())) {}
 
@@ -70,8 +75,10 @@ NormalizedSignup PassService::validate_signup(const SignupInput& in) const {
     out.login_id = check_email("email", in.email, errors);
     if (!errors.has("email")) {
       auto confirm = normalize_email(in.email_confirm);
-      if (core::trim(in.email_confirm).empty()) errors.add("email_confirm", "required");
-      else if (!confirm || *confirm != out.login_id) errors.add("email_confirm", "email_mismatch");
+      if (core::trim(in.email_confirm).empty())
+        errors.add("email_confirm", "required");
+      else if (!confirm || *confirm != out.login_id)
+        errors.add("email_confirm", "email_mismatch");
     }
   } else if (in.contact_kind == "phone") {
     if (core::trim(in.phone).empty()) {
@@ -83,15 +90,17 @@ NormalizedSignup PassService::validate_signup(const SignupInput& in) const {
         out.phone_display = parsed.number->display;
       } else {
         errors.add("phone", parsed.problem == core::PhoneProblem::not_mobile ? "phone_not_mobile"
-                                                                            : "phone_invalid");
+                                                                             : "phone_invalid");
       }
     }
   } else {
     errors.add("contact_kind", "contact_kind_invalid");
   }
   for (const auto& code : check_new_password(in.password)) errors.add("password", code);
-  if (in.password_confirm.empty()) errors.add("password_confirm", "required");
-  else if (in.password_confirm != in.password) errors.add("password_confirm", "password_mismatch");
+  if (in.password_confirm.empty())
+    errors.add("password_confirm", "required");
+  else if (in.password_confirm != in.password)
+    errors.add("password_confirm", "password_mismatch");
   errors.throw_if_any();
   return out;
 }
@@ -106,10 +115,10 @@ void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     if (auto existing = repo::find_account_by_login(c, s.login_id)) {
-      notify::enqueue(c,
-                      templates_.signup_account_exists(s.login_id, url("/password/forgot"),
-                                                       url("/login"), now),
-                      now);
+      notify::enqueue(
+          c,
+          templates_.signup_account_exists(s.login_id, url("/password/forgot"), url("/login"), now),
+          now);
       repo::audit(c, now, existing->id, "signup_existing_account", meta.ip);
       return;
     }
@@ -155,8 +164,10 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
       a.given_name = s->given_name;
       a.family_name_kana = s->family_name_kana;
       a.given_name_kana = s->given_name_kana;
-      if (s->login_kind == "email") a.email = s->login_id;
-      else a.phone = s->login_id;
+      if (s->login_kind == "email")
+        a.email = s->login_id;
+      else
+        a.phone = s->login_id;
       a.password_hash = s->password_hash;
       a.id = repo::insert_account(c, a, now);
       repo::add_password_history(c, a.id, a.password_hash, now);
@@ -181,8 +192,8 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
   return outcome;
 }
 
-Session PassService::create_session(store::Connection& c, const Account& a,
-                                    const RequestMeta& meta, std::string& token) {
+Session PassService::create_session(store::Connection& c, const Account& a, const RequestMeta& meta,
+                                    std::string& token) {
   const auto now = clock_.now();
   const bool staff = a.is_operator || (staff_check_ && staff_check_(c, a));
   Session s;
@@ -207,9 +218,8 @@ LoginResult PassService::login(const std::string& login_input, const std::string
   errors.throw_if_any();
 
   const auto login = normalize_login_id(login_input);
-  auto account = db_.with([&](store::Connection& c) {
-    return repo::find_account_by_login(c, login.value);
-  });
+  auto account =
+      db_.with([&](store::Connection& c) { return repo::find_account_by_login(c, login.value); });
   const std::string key = id_key(account, login.value);
   const std::string address_key = "address:" + meta.ip;
   auto admission = throttle_.admit(key, address_key);
@@ -338,8 +348,10 @@ std::string PassService::hash_checked_password(const std::string& field,
                                                const std::vector<std::string>& history) const {
   FieldErrorSet errors;
   for (const auto& code : check_new_password(password)) errors.add(field, code);
-  if (confirm.empty()) errors.add(confirm_field, "required");
-  else if (confirm != password) errors.add(confirm_field, "password_mismatch");
+  if (confirm.empty())
+    errors.add(confirm_field, "required");
+  else if (confirm != password)
+    errors.add(confirm_field, "password_mismatch");
   errors.throw_if_any();
   // SPEC 6/9: every password the account has had is refused, not just the current one.
   for (const auto& old : history)
@@ -355,8 +367,8 @@ void PassService::complete_password_reset(const std::string& token, const std::s
     auto t = usable_token(c, token, kPurposeReset, now);
     return std::pair(t, repo::password_history(c, t.account_id));
   });
-  std::string hash = hash_checked_password("password", password, "password_confirm",
-                                           password_confirm, history);
+  std::string hash =
+      hash_checked_password("password", password, "password_confirm", password_confirm, history);
   auto account = db_.transaction([&](store::Connection& c) {
     if (!repo::use_token(c, t.id, now)) throw Error("token_used");
     auto a = repo::find_account(c, t.account_id);
@@ -365,8 +377,8 @@ void PassService::complete_password_reset(const std::string& token, const std::s
     repo::add_password_history(c, a->id, hash, now);
     repo::delete_sessions_except(c, a->id, 0);
     repo::retire_tokens(c, a->id, kPurposeReset, now);
-    notify::enqueue(c, templates_.password_changed(t.new_value.value_or(a->primary_login_id()), now),
-                    now);
+    notify::enqueue(
+        c, templates_.password_changed(t.new_value.value_or(a->primary_login_id()), now), now);
     repo::audit(c, now, a->id, "password_reset_completed", meta.ip);
     return *a;
   });
@@ -410,7 +422,8 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
   std::string normalized;
   if (kind == "email") {
     normalized = check_email("value", value, errors);
-    if (!errors.has("value") && p.account.email == normalized) errors.add("value", "contact_unchanged");
+    if (!errors.has("value") && p.account.email == normalized)
+      errors.add("value", "contact_unchanged");
   } else if (kind == "phone") {
     if (core::trim(value).empty()) {
       errors.add("value", "required");
@@ -418,7 +431,7 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
       auto parsed = core::parse_mobile_jp(value);
       if (!parsed.number) {
         errors.add("value", parsed.problem == core::PhoneProblem::not_mobile ? "phone_not_mobile"
-                                                                            : "phone_invalid");
+                                                                             : "phone_invalid");
       } else {
         normalized = parsed.number->e164;
         if (p.account.phone == normalized) errors.add("value", "contact_unchanged");
@@ -441,7 +454,8 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
     return;
   }
   db_.transaction([&](store::Connection& c) {
-    if (auto other = repo::find_account_by_login(c, normalized); other && other->id != p.account.id) {
+    if (auto other = repo::find_account_by_login(c, normalized);
+        other && other->id != p.account.id) {
       // Same answer on screen; the owner of the address learns it is already in use.
       notify::enqueue(c, templates_.contact_taken(normalized, now), now);
       repo::audit(c, now, p.account.id, "contact_change_taken", meta.ip, detail({{"kind", kind}}));
@@ -458,12 +472,14 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
     repo::insert_token(c, t, core::token_hash(token));
     notify::enqueue(
         c, templates_.contact_verify(normalized, url("/account/contact/confirm", token), now), now);
-    repo::audit(c, now, p.account.id, "contact_change_requested", meta.ip, detail({{"kind", kind}}));
+    repo::audit(c, now, p.account.id, "contact_change_requested", meta.ip,
+                detail({{"kind", kind}}));
   });
   notify_queued();
 }
 
-ContactChange PassService::confirm_contact_change(const std::string& token, const RequestMeta& meta) {
+ContactChange PassService::confirm_contact_change(const std::string& token,
+                                                  const RequestMeta& meta) {
   const auto now = clock_.now();
   auto change = db_.transaction([&](store::Connection& c) {
     auto t = usable_token(c, token, kPurposeContact, now);
@@ -474,8 +490,10 @@ ContactChange PassService::confirm_contact_change(const std::string& token, cons
       throw Error("token_invalid");
     if (!repo::use_token(c, t.id, now)) throw Error("token_used");
     std::optional<std::string> old = email ? a->email : a->phone;
-    if (email) repo::update_email(c, a->id, *t.new_value, now);
-    else repo::update_phone(c, a->id, *t.new_value, now);
+    if (email)
+      repo::update_email(c, a->id, *t.new_value, now);
+    else
+      repo::update_phone(c, a->id, *t.new_value, now);
     ContactChange out{email ? "email" : "phone", *t.new_value, display_login(*t.new_value)};
     // SPEC 9: the old address is told that it changed.
     if (old && *old != *t.new_value)
@@ -493,9 +511,10 @@ void PassService::change_password(const Principal& p, const std::string& current
   if (current.empty()) throw Error::field("current_password", "required");
   if (!hasher_.verify(p.account.password_hash, current))
     throw Error::field("current_password", "password_wrong");
-  auto history = db_.with([&](store::Connection& c) { return repo::password_history(c, p.account.id); });
-  std::string hash = hash_checked_password("password", password, "password_confirm",
-                                           password_confirm, history);
+  auto history =
+      db_.with([&](store::Connection& c) { return repo::password_history(c, p.account.id); });
+  std::string hash =
+      hash_checked_password("password", password, "password_confirm", password_confirm, history);
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     repo::update_password(c, p.account.id, hash, now);
@@ -520,7 +539,8 @@ std::int64_t PassService::end_other_sessions(const Principal& p, const RequestMe
   });
 }
 
-void PassService::end_session(const Principal& p, std::int64_t session_id, const RequestMeta& meta) {
+void PassService::end_session(const Principal& p, std::int64_t session_id,
+                              const RequestMeta& meta) {
   db_.with([&](store::Connection& c) {
     if (!repo::delete_account_session(c, p.account.id, session_id)) throw Error("not_found");
     repo::audit(c, clock_.now(), p.account.id, "session_ended", meta.ip);
@@ -542,8 +562,10 @@ std::int64_t PassService::create_confirmed_account(const NormalizedSignup& s,
     a.given_name = s.given_name;
     a.family_name_kana = s.family_name_kana;
     a.given_name_kana = s.given_name_kana;
-    if (s.contact_kind == "email") a.email = s.login_id;
-    else a.phone = s.login_id;
+    if (s.contact_kind == "email")
+      a.email = s.login_id;
+    else
+      a.phone = s.login_id;
     a.password_hash = hash;
     a.id = repo::insert_account(c, a, now);
     repo::add_password_history(c, a.id, hash, now);

@@ -73,7 +73,8 @@ class PassService {
   ConfirmOutcome confirm_signup(const std::string& token, const RequestMeta& meta,
                                 std::int64_t* account_id = nullptr);
 
-  LoginResult login(const std::string& login_id, const std::string& password, const RequestMeta& meta);
+  LoginResult login(const std::string& login_id, const std::string& password,
+                    const RequestMeta& meta);
   std::optional<Principal> authenticate(const std::string& session_token);
   void logout(const Principal& p, const RequestMeta& meta);
 

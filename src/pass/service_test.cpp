@@ -100,7 +100,8 @@ class PassTest : public store::testing::BackendTest {
 
   PassService& pass() { return *service_; }
 
-  static SignupInput email_signup(const std::string& email, const std::string& password = kPassword) {
+  static SignupInput email_signup(const std::string& email,
+                                  const std::string& password = kPassword) {
     SignupInput in;
     in.family_name = "富士田";
     in.given_name = "熊吉";
@@ -145,12 +146,14 @@ class PassTest : public store::testing::BackendTest {
     auto r = db().with([&](store::Connection& c) {
       return recipient.empty()
                  ? c.exec("SELECT channel, recipient, subject, body FROM messages ORDER BY id")
-                 : c.exec("SELECT channel, recipient, subject, body FROM messages "
-                          "WHERE recipient = ? ORDER BY id",
-                          {recipient});
+                 : c.exec(
+                       "SELECT channel, recipient, subject, body FROM messages "
+                       "WHERE recipient = ? ORDER BY id",
+                       {recipient});
     });
     std::vector<StoredMessage> out;
-    for (const auto& row : r.rows) out.push_back({row.text(0), row.text(1), row.text(2), row.text(3)});
+    for (const auto& row : r.rows)
+      out.push_back({row.text(0), row.text(1), row.text(2), row.text(3)});
     return out;
   }
   // The newest message to `recipient`; a failure when there is none.
@@ -201,8 +204,9 @@ TEST_P(PassSignup, StoresProvisionalAttemptAndSendsConfirmationLink) {
   pass().signup(email_signup("Kuma@Example.JP"), meta_);
 
   auto rows = db().with([](store::Connection& c) {
-    return c.exec("SELECT login_id, login_kind, completed_at, expires_at, token_hash, created_at "
-                  "FROM signups");
+    return c.exec(
+        "SELECT login_id, login_kind, completed_at, expires_at, token_hash, created_at "
+        "FROM signups");
   });
   ASSERT_EQ(rows.rows.size(), 1u);
   const auto& row = rows.first();
@@ -229,7 +233,8 @@ TEST_P(PassSignup, OneAddressCannotFloodInboxesWithSignups) {
   config_.throttle.signups_per_address = 3;
   for (int i = 0; i < 3; ++i)
     pass().signup(email_signup("kuma" + std::to_string(i) + "@example.jp"), meta_);
-  EXPECT_EQ(code_of([&] { pass().signup(email_signup("kuma9@example.jp"), meta_); }), "rate_limited");
+  EXPECT_EQ(code_of([&] { pass().signup(email_signup("kuma9@example.jp"), meta_); }),
+            "rate_limited");
   EXPECT_TRUE(messages("kuma9@example.jp").empty());
   // Another client address is not affected.
   pass().signup(email_signup("kuma9@example.jp"), {"198.51.100.7", "test"});
@@ -254,10 +259,11 @@ TEST_P(PassSignup, ConfirmCompletesRegistrationWithKatakanaConverted) {
   EXPECT_EQ(a.given_name_kana, "くまきち");
   EXPECT_EQ(a.email, "kuma@example.jp");
   EXPECT_EQ(a.phone, std::nullopt);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM signups WHERE completed_at IS NOT NULL AND account_id = ?",
-                  {id}),
-            1);
-  EXPECT_EQ(last_message("kuma@example.jp").subject, "【CareLive Pass】CareLive Passの登録が完了しました");
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM signups WHERE completed_at IS NOT NULL AND account_id = ?", {id}),
+      1);
+  EXPECT_EQ(last_message("kuma@example.jp").subject,
+            "【CareLive Pass】CareLive Passの登録が完了しました");
   // The password chosen at sign-up is the one that logs in.
   EXPECT_EQ(pass().login("kuma@example.jp", kPassword, meta_).account.id, id);
 }
@@ -421,7 +427,8 @@ TEST_P(PassSignup, EachBrokenPasswordRuleIsReported) {
       {"Password1!", {"password_common"}},
   };
   for (const auto& [password, codes] : cases) {
-    const auto e = error_of([&] { pass().signup(email_signup("kuma@example.jp", password), meta_); });
+    const auto e =
+        error_of([&] { pass().signup(email_signup("kuma@example.jp", password), meta_); });
     EXPECT_EQ(e.code(), "validation_failed") << password;
     EXPECT_EQ(e.fields(), (core::FieldErrors{{"password", codes}})) << password;
   }
@@ -462,8 +469,8 @@ TEST_P(PassLogin, LogsInByEmailInAnyCase) {
 
 TEST_P(PassLogin, LogsInByPhoneInAnyFormatting) {
   const auto id = make_account("+819012345678");
-  for (const char* typed : {"090-1234-5678", "09012345678", "+81 90 1234 5678",
-                            "０９０－１２３４－５６７８"}) {
+  for (const char* typed :
+       {"090-1234-5678", "09012345678", "+81 90 1234 5678", "０９０－１２３４－５６７８"}) {
     EXPECT_EQ(pass().login(typed, kPassword, meta_).account.id, id) << typed;
   }
 }
@@ -485,7 +492,8 @@ TEST_P(PassLogin, WrongPasswordAndUnknownIdGetTheSameAnswer) {
 TEST_P(PassLogin, EmptyFieldsAreRequired) {
   const auto e = error_of([&] { pass().login("  ", "", meta_); });
   EXPECT_EQ(e.code(), "validation_failed");
-  EXPECT_EQ(e.fields(), (core::FieldErrors{{"login_id", {"required"}}, {"password", {"required"}}}));
+  EXPECT_EQ(e.fields(),
+            (core::FieldErrors{{"login_id", {"required"}}, {"password", {"required"}}}));
 }
 
 TEST_P(PassLogin, LogoutEndsTheSession) {
@@ -562,7 +570,8 @@ TEST_P(PassSessions, EndingOtherSessionsKeepsTheCurrentOne) {
   EXPECT_TRUE(pass().authenticate(tokens_.back()));
   EXPECT_FALSE(pass().authenticate(tablet.session_token));
   // A session of another account cannot be ended by id.
-  EXPECT_EQ(code_of([&] { pass().end_session(phone, phone.session.id + 1000, meta_); }), "not_found");
+  EXPECT_EQ(code_of([&] { pass().end_session(phone, phone.session.id + 1000, meta_); }),
+            "not_found");
 }
 
 // =============================================================================================
@@ -586,8 +595,9 @@ TEST_P(PassReset, KnownIdGetsALinkShowingNameAndLoginId) {
   EXPECT_EQ(m.subject, "【CareLive Pass】パスワードの再設定を受け付けました");
   const std::string token = link_token(m.body, kResetPath);
   ASSERT_GE(token.size(), 40u) << m.body;
-  EXPECT_EQ(count("SELECT COUNT(*) FROM account_tokens WHERE token_hash = ?", {core::token_hash(token)}),
-            1);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM account_tokens WHERE token_hash = ?", {core::token_hash(token)}),
+      1);
 
   const auto info = pass().inspect_password_reset(token);
   EXPECT_EQ(info.account_name, "富士田 熊吉");
@@ -651,7 +661,9 @@ TEST_P(PassReset, LinkWorksOnlyOnce) {
   pass().request_password_reset("kuma@example.jp", meta_);
   const std::string token = last_link("kuma@example.jp", kResetPath);
   pass().complete_password_reset(token, kNewPassword, kNewPassword, meta_);
-  EXPECT_EQ(code_of([&] { pass().complete_password_reset(token, kThirdPassword, kThirdPassword, meta_); }),
+  EXPECT_EQ(code_of([&] {
+              pass().complete_password_reset(token, kThirdPassword, kThirdPassword, meta_);
+            }),
             "token_used");
   EXPECT_EQ(code_of([&] { pass().inspect_password_reset(token); }), "token_used");
 }
@@ -664,8 +676,9 @@ TEST_P(PassReset, LinkExpiresAfter24Hours) {
   EXPECT_NO_THROW(pass().inspect_password_reset(token));
   clock_.advance(2);
   EXPECT_EQ(code_of([&] { pass().inspect_password_reset(token); }), "token_expired");
-  EXPECT_EQ(code_of([&] { pass().complete_password_reset(token, kNewPassword, kNewPassword, meta_); }),
-            "token_expired");
+  EXPECT_EQ(
+      code_of([&] { pass().complete_password_reset(token, kNewPassword, kNewPassword, meta_); }),
+      "token_expired");
 }
 
 TEST_P(PassReset, SecondRequestRetiresTheFirstLink) {
@@ -678,14 +691,16 @@ TEST_P(PassReset, SecondRequestRetiresTheFirstLink) {
   ASSERT_NE(first, second);
   // docs/api.md: token_invalid is "link unknown (or replaced by a newer one)".
   EXPECT_EQ(code_of([&] { pass().inspect_password_reset(first); }), "token_invalid");
-  EXPECT_EQ(code_of([&] { pass().complete_password_reset(first, kNewPassword, kNewPassword, meta_); }),
-            "token_invalid");
+  EXPECT_EQ(
+      code_of([&] { pass().complete_password_reset(first, kNewPassword, kNewPassword, meta_); }),
+      "token_invalid");
   EXPECT_NO_THROW(pass().complete_password_reset(second, kNewPassword, kNewPassword, meta_));
 }
 
 TEST_P(PassReset, AtMostFiveLinksAnHourPerAccountWithTheSameAnswer) {
   make_account("kuma@example.jp");
-  for (int i = 0; i < 7; ++i) EXPECT_NO_THROW(pass().request_password_reset("kuma@example.jp", meta_));
+  for (int i = 0; i < 7; ++i)
+    EXPECT_NO_THROW(pass().request_password_reset("kuma@example.jp", meta_));
   EXPECT_EQ(messages("kuma@example.jp").size(), 5u);
   EXPECT_TRUE(audit_events().count("password_reset_suppressed"));
   clock_.advance(3600);
@@ -826,14 +841,17 @@ TEST_P(PassAccount, ChangePasswordChecksCurrentAndHistoryAndEndsOtherSessions) {
   auto here = login_as("kuma@example.jp");
   auto elsewhere = pass().login("kuma@example.jp", kPassword, {"198.51.100.7", "tablet"});
 
-  EXPECT_EQ(error_of([&] { pass().change_password(here, kNewPassword, kThirdPassword, kThirdPassword, meta_); })
-                .fields(),
+  EXPECT_EQ(error_of([&] {
+              pass().change_password(here, kNewPassword, kThirdPassword, kThirdPassword, meta_);
+            }).fields(),
             (core::FieldErrors{{"current_password", {"password_wrong"}}}));
-  EXPECT_EQ(error_of([&] { pass().change_password(here, kPassword, kPassword, kPassword, meta_); })
-                .fields(),
+  EXPECT_EQ(error_of([&] {
+              pass().change_password(here, kPassword, kPassword, kPassword, meta_);
+            }).fields(),
             (core::FieldErrors{{"password", {"password_reused"}}}));
-  EXPECT_EQ(error_of([&] { pass().change_password(here, kPassword, "short", "short", meta_); }).code(),
-            "validation_failed");
+  EXPECT_EQ(
+      error_of([&] { pass().change_password(here, kPassword, "short", "short", meta_); }).code(),
+      "validation_failed");
   EXPECT_TRUE(pass().authenticate(elsewhere.session_token)) << "refusals end no session";
 
   pass().change_password(here, kPassword, kNewPassword, kNewPassword, meta_);
@@ -870,14 +888,14 @@ TEST_P(PassAudit, EveryFlowLeavesItsEventAndNoMessageHoldsAPassword) {
   pass().change_names(p, "佐藤", "花子", meta_);
 
   const auto events = audit_events();
-  for (const char* e : {"signup", "signup_confirmed", "signup_existing_account", "login_ok",
-                        "login_failed", "password_reset_requested", "password_reset_completed",
-                        "password_changed", "contact_change_requested", "contact_changed",
-                        "account_name_changed"}) {
+  for (const char* e :
+       {"signup", "signup_confirmed", "signup_existing_account", "login_ok", "login_failed",
+        "password_reset_requested", "password_reset_completed", "password_changed",
+        "contact_change_requested", "contact_changed", "account_name_changed"}) {
     EXPECT_EQ(events.count(e), 1u) << e;
   }
-  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'login_ok' AND account_id = ?", {id}),
-            1);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM audit_log WHERE event = 'login_ok' AND account_id = ?", {id}), 1);
 
   const auto all = messages();
   EXPECT_GE(all.size(), 8u);
@@ -889,8 +907,8 @@ TEST_P(PassAudit, EveryFlowLeavesItsEventAndNoMessageHoldsAPassword) {
   }
 }
 
-#define CARELIVE_BACKENDS(Suite)                                                              \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("sqlite", "postgres"),           \
+#define CARELIVE_BACKENDS(Suite)                                                     \
+  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("sqlite", "postgres"), \
                            store::testing::backend_name)
 CARELIVE_BACKENDS(PassSignup);
 CARELIVE_BACKENDS(PassLogin);

@@ -46,9 +46,9 @@ LoginThrottle::State LoginThrottle::load(store::Connection& c, const std::string
 
 bool LoginThrottle::store_if_unchanged(store::Connection& c, const std::string& key,
                                        const State& s) {
-  auto r = c.exec(sql::kCompareAndSet,
-                  {s.version + 1, std::int64_t{s.consecutive}, s.window_start,
-                   std::int64_t{s.window_count}, s.next_allowed_at, s.locked_until, key, s.version});
+  auto r = c.exec(sql::kCompareAndSet, {s.version + 1, std::int64_t{s.consecutive}, s.window_start,
+                                        std::int64_t{s.window_count}, s.next_allowed_at,
+                                        s.locked_until, key, s.version});
   return r.affected == 1;
 }
 

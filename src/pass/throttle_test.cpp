@@ -149,9 +149,9 @@ TEST_P(LoginThrottling, TwentyFailuresLockTheIdAndTellTheOwner) {
   EXPECT_EQ(locked.first().text(1), "【CareLive Pass】ログインを一時的に制限しました");
   EXPECT_NE(locked.first().text(2).find("15分間"), std::string::npos);
   EXPECT_EQ(locked.first().text(3), "email");
-  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'login_locked' AND account_id = ?",
-                  {id}),
-            1);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM audit_log WHERE event = 'login_locked' AND account_id = ?", {id}),
+      1);
 
   // Locked for 15 minutes, even with the right password.
   EXPECT_EQ(attempt(kOwner, kPassword), throttled(15 * 60));
@@ -320,7 +320,7 @@ TEST_P(LoginThrottleAdmit, ParallelAttemptsOnOneKeyAdmitExactlyTheFreeFailures) 
   EXPECT_EQ(column("address:a", "window_count"), config_.throttle.free_failures);
 }
 
-#define CARELIVE_BACKENDS(Suite)                                                    \
+#define CARELIVE_BACKENDS(Suite)                                                     \
   INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("sqlite", "postgres"), \
                            store::testing::backend_name)
 CARELIVE_BACKENDS(LoginThrottling);

@@ -51,7 +51,8 @@ std::optional<std::string> normalize_email(const std::string& input) {
   if (at == std::string::npos || at == 0 || at != v.rfind('@') || at > 64) return std::nullopt;
   std::string local = v.substr(0, at), domain = v.substr(at + 1);
   auto ok_local = [](unsigned char c) {
-    return std::isalnum(c) || std::string_view("!#$%&'*+-/=?^_`{|}~.").find(c) != std::string_view::npos;
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-/=?^_`{|}~.").find(c) != std::string_view::npos;
   };
   if (!std::all_of(local.begin(), local.end(), ok_local)) return std::nullopt;
   if (local.front() == '.' || local.back() == '.') return std::nullopt;
@@ -75,7 +76,8 @@ std::string check_email(const std::string& field, const std::string& input,
   }
   auto email = normalize_email(input);
   if (!email) {
-    errors.add(field, core::char_count(core::trim(input)) > kEmailMax ? "too_long" : "email_invalid");
+    errors.add(field,
+               core::char_count(core::trim(input)) > kEmailMax ? "too_long" : "email_invalid");
     return {};
   }
   return *email;

@@ -15,11 +15,14 @@ inline constexpr int kPasswordMin = 8;
 inline constexpr int kPasswordMax = 64;
 
 // 全角 name (SPEC 2). Returns the trimmed value; adds field errors to `errors`.
-std::string check_name(const std::string& field, const std::string& input, core::FieldErrorSet& errors);
+std::string check_name(const std::string& field, const std::string& input,
+                       core::FieldErrorSet& errors);
 // ひらがな furigana; カタカナ (also half-width) is converted first (SPEC 2).
-std::string check_kana(const std::string& field, const std::string& input, core::FieldErrorSet& errors);
+std::string check_kana(const std::string& field, const std::string& input,
+                       core::FieldErrorSet& errors);
 // Lower-cased, NFKC'd address; `email_invalid` when it does not look like one.
-std::string check_email(const std::string& field, const std::string& input, core::FieldErrorSet& errors);
+std::string check_email(const std::string& field, const std::string& input,
+                        core::FieldErrorSet& errors);
 std::optional<std::string> normalize_email(const std::string& input);
 
 struct LoginId {

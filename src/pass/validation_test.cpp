@@ -104,10 +104,14 @@ TEST(PasswordPolicy, AcceptsPolicyConformingPassword) {
 
 TEST(PasswordPolicy, EachBrokenRuleHasItsOwnCode) {
   EXPECT_EQ(password_rule_violations("Ab1!"), std::vector<std::string>{"password_too_short"});
-  EXPECT_EQ(password_rule_violations("abcdefg1!"), std::vector<std::string>{"password_missing_upper"});
-  EXPECT_EQ(password_rule_violations("ABCDEFG1!"), std::vector<std::string>{"password_missing_lower"});
-  EXPECT_EQ(password_rule_violations("Abcdefgh!"), std::vector<std::string>{"password_missing_digit"});
-  EXPECT_EQ(password_rule_violations("Abcdefgh1"), std::vector<std::string>{"password_missing_symbol"});
+  EXPECT_EQ(password_rule_violations("abcdefg1!"),
+            std::vector<std::string>{"password_missing_upper"});
+  EXPECT_EQ(password_rule_violations("ABCDEFG1!"),
+            std::vector<std::string>{"password_missing_lower"});
+  EXPECT_EQ(password_rule_violations("Abcdefgh!"),
+            std::vector<std::string>{"password_missing_digit"});
+  EXPECT_EQ(password_rule_violations("Abcdefgh1"),
+            std::vector<std::string>{"password_missing_symbol"});
   EXPECT_EQ(password_rule_violations("abc"),
             (std::vector<std::string>{"password_too_short", "password_missing_upper",
                                       "password_missing_digit", "password_missing_symbol"}));
@@ -117,10 +121,13 @@ TEST(PasswordPolicy, EachBrokenRuleHasItsOwnCode) {
 TEST(PasswordPolicy, RejectsSymbolOutsideAllowedSet) {
   EXPECT_EQ(password_rule_violations("Fujita*Kuma9"),
             (std::vector<std::string>{"password_invalid_char", "password_missing_symbol"}));
-  EXPECT_EQ(password_rule_violations("Fujita#Kuma9 "), std::vector<std::string>{"password_invalid_char"});
+  EXPECT_EQ(password_rule_violations("Fujita#Kuma9 "),
+            std::vector<std::string>{"password_invalid_char"});
   // Full-width characters are not half-width.
-  EXPECT_EQ(password_rule_violations("Ｆujita#Kuma9"), std::vector<std::string>{"password_invalid_char"});
-  EXPECT_EQ(password_rule_violations(std::string(65, 'a') + "A1!"), std::vector<std::string>{"too_long"});
+  EXPECT_EQ(password_rule_violations("Ｆujita#Kuma9"),
+            std::vector<std::string>{"password_invalid_char"});
+  EXPECT_EQ(password_rule_violations(std::string(65, 'a') + "A1!"),
+            std::vector<std::string>{"too_long"});
 }
 
 TEST(PasswordPolicy, RejectsCommonPasswordsThatMeetThePolicy) {

@@ -110,7 +110,8 @@ class Database {
 
   class Lease {
    public:
-    Lease(Database* owner, std::unique_ptr<Connection> conn) : owner_(owner), conn_(std::move(conn)) {}
+    Lease(Database* owner, std::unique_ptr<Connection> conn)
+        : owner_(owner), conn_(std::move(conn)) {}
     Lease(Lease&&) = default;
     ~Lease() {
       if (conn_) owner_->release(std::move(conn_));
@@ -132,7 +133,7 @@ class Database {
 
 // Opens SQLite in `data_dir/carelive.db` (WAL) or PostgreSQL for a `postgresql://` URL,
 // and applies pending migrations.
-std::unique_ptr<Database> open_database(const std::string& url_or_empty, const std::string& data_dir,
-                                        int pool_size);
+std::unique_ptr<Database> open_database(const std::string& url_or_empty,
+                                        const std::string& data_dir, int pool_size);
 
 }  // namespace carelive::store

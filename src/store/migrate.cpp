@@ -13,9 +13,9 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
 
 std::string render_for_dialect(const std::string& sql, Dialect dialect) {
   std::string out = sql;
-  replace_all(out, "{{ID}}",
-              dialect == Dialect::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
-                                         : "BIGSERIAL PRIMARY KEY");
+  replace_all(
+      out, "{{ID}}",
+      dialect == Dialect::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY");
   return out;
 }
 
@@ -30,8 +30,8 @@ int migrate(Database& db) {
       try {
         // Checked inside the transaction: two processes starting at once apply each step once
         // (PostgreSQL serialises them through the schema_migrations primary key).
-        auto done = c.exec("SELECT 1 FROM schema_migrations WHERE number = ?",
-                           {std::int64_t{m.number}});
+        auto done =
+            c.exec("SELECT 1 FROM schema_migrations WHERE number = ?", {std::int64_t{m.number}});
         if (!done.empty()) {
           c.commit();
           continue;

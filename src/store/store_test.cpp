@@ -47,7 +47,8 @@ TEST_P(StoreMigrations, FreshStoreAppliesEveryMigrationOnceThenNothing) {
   // Each migration is recorded under its own number and name.
   for (const auto& m : migrations()) {
     auto r = raw->with([&](Connection& c) {
-      return c.exec("SELECT name FROM schema_migrations WHERE number = ?", {std::int64_t{m.number}});
+      return c.exec("SELECT name FROM schema_migrations WHERE number = ?",
+                    {std::int64_t{m.number}});
     });
     ASSERT_EQ(r.rows.size(), 1u) << m.name;
     EXPECT_EQ(r.first().text(0), m.name);
@@ -57,14 +58,16 @@ TEST_P(StoreMigrations, FreshStoreAppliesEveryMigrationOnceThenNothing) {
 TEST_P(StoreMigrations, ReopeningTheStoreAppliesNothingAndKeepsData) {
   const auto total = static_cast<int>(migrations().size());
   db().with([](Connection& c) {
-    c.exec("INSERT INTO audit_log (at, event) VALUES (?, ?)", {std::int64_t{1}, std::string("kept")});
+    c.exec("INSERT INTO audit_log (at, event) VALUES (?, ?)",
+           {std::int64_t{1}, std::string("kept")});
   });
   EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM schema_migrations"), total);
 
   Database& again = store().reopen();
   EXPECT_EQ(migrate(again), 0);
   EXPECT_EQ(count(again, "SELECT COUNT(*) FROM schema_migrations"), total);
-  EXPECT_EQ(count(again, "SELECT COUNT(*) FROM audit_log WHERE event = ?", {std::string("kept")}), 1);
+  EXPECT_EQ(count(again, "SELECT COUNT(*) FROM audit_log WHERE event = ?", {std::string("kept")}),
+            1);
 }
 
 TEST_P(StoreMigrations, RendersIdColumnsForTheBackend) {
@@ -74,10 +77,14 @@ TEST_P(StoreMigrations, RendersIdColumnsForTheBackend) {
   EXPECT_EQ(sql.find("{{ID}}"), std::string::npos);
   // Ids are handed out by the store on both backends.
   auto first = db().with([](Connection& c) {
-    return c.exec("INSERT INTO audit_log (at, event) VALUES (1, 'a') RETURNING id").first().integer(0);
+    return c.exec("INSERT INTO audit_log (at, event) VALUES (1, 'a') RETURNING id")
+        .first()
+        .integer(0);
   });
   auto second = db().with([](Connection& c) {
-    return c.exec("INSERT INTO audit_log (at, event) VALUES (1, 'b') RETURNING id").first().integer(0);
+    return c.exec("INSERT INTO audit_log (at, event) VALUES (1, 'b') RETURNING id")
+        .first()
+        .integer(0);
   });
   EXPECT_GT(first, 0);
   EXPECT_GT(second, first);
@@ -109,9 +116,8 @@ TEST_P(StoreBinding, RoundTripsNullIntegerAndJapaneseText) {
     c.exec(insert, {std::int64_t{3}, small, quoted});
     c.exec(insert, {std::int64_t{4}, std::int64_t{0}, std::string()});
   });
-  auto r = db().with([](Connection& c) {
-    return c.exec("SELECT id, n, label FROM bind_test ORDER BY id");
-  });
+  auto r = db().with(
+      [](Connection& c) { return c.exec("SELECT id, n, label FROM bind_test ORDER BY id"); });
   ASSERT_EQ(r.rows.size(), 4u);
   EXPECT_TRUE(r.rows[0].is_null(1));
   EXPECT_TRUE(r.rows[0].is_null(2));
@@ -155,16 +161,17 @@ TEST_P(StoreBinding, ReportsAffectedRowsAlike) {
       c.exec("INSERT INTO bind_test (id, n) VALUES (?, ?)", {i, i % 2});
   });
   auto updated = db().with([](Connection& c) {
-    return c.exec("UPDATE bind_test SET label = ? WHERE n = ?", {std::string("odd"), std::int64_t{1}});
+    return c.exec("UPDATE bind_test SET label = ? WHERE n = ?",
+                  {std::string("odd"), std::int64_t{1}});
   });
   EXPECT_EQ(updated.affected, 3);
   auto none = db().with([](Connection& c) {
-    return c.exec("UPDATE bind_test SET label = ? WHERE id = ?", {std::string("x"), std::int64_t{99}});
+    return c.exec("UPDATE bind_test SET label = ? WHERE id = ?",
+                  {std::string("x"), std::int64_t{99}});
   });
   EXPECT_EQ(none.affected, 0);
-  auto deleted = db().with([](Connection& c) {
-    return c.exec("DELETE FROM bind_test WHERE n = ?", {std::int64_t{0}});
-  });
+  auto deleted = db().with(
+      [](Connection& c) { return c.exec("DELETE FROM bind_test WHERE n = ?", {std::int64_t{0}}); });
   EXPECT_EQ(deleted.affected, 2);
 }
 
@@ -176,7 +183,8 @@ class StoreErrors : public BackendTest {};
 TEST_P(StoreErrors, UniqueViolationIsReportedAsUniqueViolation) {
   const char* insert =
       "INSERT INTO accounts (family_name, given_name, family_name_kana, given_name_kana, email, "
-      "password_hash, created_at, updated_at) VALUES ('富士田', '熊吉', 'ふじた', 'くまきち', ?, 'h', 0, 0)";
+      "password_hash, created_at, updated_at) VALUES ('富士田', '熊吉', 'ふじた', 'くまきち', ?, "
+      "'h', 0, 0)";
   db().with([&](Connection& c) { c.exec(insert, {std::string("kuma@example.jp")}); });
   EXPECT_EQ(error_kind_of([&] {
               db().with([&](Connection& c) { c.exec(insert, {std::string("kuma@example.jp")}); });
@@ -197,23 +205,24 @@ TEST_P(StoreErrors, UniqueViolationIsReportedAsUniqueViolation) {
 
 TEST_P(StoreErrors, OtherFailuresAreNotUniqueViolations) {
   // NOT NULL and CHECK constraints, and bad SQL.
+  EXPECT_EQ(
+      error_kind_of([&] {
+        db().with([](Connection& c) {
+          c.exec("INSERT INTO audit_log (at, event) VALUES (?, ?)", {std::int64_t{1}, nullptr});
+        });
+      }),
+      DbError::Kind::other);
   EXPECT_EQ(error_kind_of([&] {
               db().with([](Connection& c) {
-                c.exec("INSERT INTO audit_log (at, event) VALUES (?, ?)", {std::int64_t{1}, nullptr});
+                c.exec(
+                    "INSERT INTO accounts (family_name, given_name, family_name_kana, "
+                    "given_name_kana, password_hash, created_at, updated_at) "
+                    "VALUES ('a', 'b', 'c', 'd', 'h', 0, 0)");
               });
             }),
             DbError::Kind::other);
-  EXPECT_EQ(error_kind_of([&] {
-              db().with([](Connection& c) {
-                c.exec("INSERT INTO accounts (family_name, given_name, family_name_kana, "
-                       "given_name_kana, password_hash, created_at, updated_at) "
-                       "VALUES ('a', 'b', 'c', 'd', 'h', 0, 0)");
-              });
-            }),
-            DbError::Kind::other);
-  EXPECT_EQ(error_kind_of([&] {
-              db().with([](Connection& c) { c.exec("SELECT * FROM no_such_table"); });
-            }),
+  EXPECT_EQ(error_kind_of(
+                [&] { db().with([](Connection& c) { c.exec("SELECT * FROM no_such_table"); }); }),
             DbError::Kind::other);
   // The pool still works afterwards.
   EXPECT_EQ(count(db(), "SELECT COUNT(*) FROM audit_log"), 0);
@@ -252,9 +261,9 @@ TEST_P(StoreTransactions, CommitsWhenTheFunctionReturns) {
 
 TEST_P(StoreTransactions, RollsBackWhenTheFunctionThrows) {
   EXPECT_THROW(db().transaction([](Connection& c) {
-                 log(c, "lost");
-                 throw std::runtime_error("domain failure");
-               }),
+    log(c, "lost");
+    throw std::runtime_error("domain failure");
+  }),
                std::runtime_error);
   EXPECT_EQ(events("lost"), 0);
   // The connection is clean: the next transaction commits.
@@ -263,9 +272,8 @@ TEST_P(StoreTransactions, RollsBackWhenTheFunctionThrows) {
 }
 
 TEST_P(StoreTransactions, RollsBackEarlierWritesWhenAStatementFails) {
-  db().with([](Connection& c) {
-    c.exec("INSERT INTO login_throttle (throttle_key) VALUES ('taken')");
-  });
+  db().with(
+      [](Connection& c) { c.exec("INSERT INTO login_throttle (throttle_key) VALUES ('taken')"); });
   auto kind = error_kind_of([&] {
     db().transaction([](Connection& c) {
       log(c, "lost");
@@ -308,8 +316,7 @@ class StorePlaceholders : public BackendTest {};
 
 TEST_P(StorePlaceholders, QuestionMarkInQuotedTextIsNotAParameter) {
   auto r = db().with([](Connection& c) {
-    return c.exec(R"(SELECT '?', ?, 'it''s ?', ? AS "why?")",
-                  {std::string("a"), std::string("b")});
+    return c.exec(R"(SELECT '?', ?, 'it''s ?', ? AS "why?")", {std::string("a"), std::string("b")});
   });
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_EQ(r.first().text(0), "?");

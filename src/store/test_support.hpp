@@ -138,8 +138,11 @@ class TestStore {
  private:
   TestStore(std::string backend, std::string data_dir, std::string admin_url, std::string db_name,
             std::string url)
-      : backend_(std::move(backend)), data_dir_(std::move(data_dir)),
-        admin_url_(std::move(admin_url)), db_name_(std::move(db_name)), url_(std::move(url)) {}
+      : backend_(std::move(backend)),
+        data_dir_(std::move(data_dir)),
+        admin_url_(std::move(admin_url)),
+        db_name_(std::move(db_name)),
+        url_(std::move(url)) {}
 
   std::string backend_;
   std::string data_dir_;   // SQLite
