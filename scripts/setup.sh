@@ -11,7 +11,7 @@ PACKAGES=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libsodium-dev libicu-dev
   libphonenumber-dev libcurl4-openssl-dev libqrencode-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libgtest-dev libgmock-dev libcrack2-dev cracklib-runtime
-  postgresql python3 python3-aiosmtpd chromium fonts-noto-cjk nginx-light wrk sqlite3
+  postgresql python3 python3-aiosmtpd chromium fonts-noto-cjk nginx-light wrk sqlite3 clang-format
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -9,6 +9,9 @@ eval "$(bash scripts/postgres.sh start)"
 export CARELIVE_TEST_REQUIRE_PG=1
 trap 'bash scripts/postgres.sh stop' EXIT
 
+echo "==> C++ style (clang-format, .clang-format)"
+find src bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run -Werror
+
 echo "==> C++ tests"
 (cd build && ctest --output-on-failure -j2 --timeout 300)
 
