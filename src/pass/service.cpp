@@ -73,12 +73,11 @@ NormalizedSignup PassService::validate_signup(const SignupInput& in) const {
   out.contact_kind = in.contact_kind;
   if (in.contact_kind == "email") {
     out.login_id = check_email("email", in.email, errors);
-    if (!errors.has("email")) {
+    if (core::trim(in.email_confirm).empty()) {
+      errors.add("email_confirm", "required");
+    } else if (!errors.has("email")) {
       auto confirm = normalize_email(in.email_confirm);
-      if (core::trim(in.email_confirm).empty())
-        errors.add("email_confirm", "required");
-      else if (!confirm || *confirm != out.login_id)
-        errors.add("email_confirm", "email_mismatch");
+      if (!confirm || *confirm != out.login_id) errors.add("email_confirm", "email_mismatch");
     }
   } else if (in.contact_kind == "phone") {
     if (core::trim(in.phone).empty()) {

@@ -75,7 +75,8 @@ test('change password: history refused, other sessions end, this one stays', asy
   await page.getByLabel('新しいパスワード', { exact: true }).fill(p.password)
   await page.getByLabel('新しいパスワード(確認のため再入力してください)').fill(p.password)
   await page.getByRole('button', { name: '登録' }).click()
-  await expect(page.getByText('過去に設定したことがあるパスワードは使用できません').first()).toBeVisible()
+  await expect(page.getByRole('alert')).toContainText('過去に設定したことがあるパスワードは使用できません')
+  await expect(page.getByLabel('新しいパスワード', { exact: true })).toHaveAttribute('aria-invalid', 'true')
 
   await page.getByLabel('新しいパスワード', { exact: true }).fill('Second#Pass22')
   await page.getByLabel('新しいパスワード(確認のため再入力してください)').fill('Second#Pass22')

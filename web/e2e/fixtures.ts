@@ -109,12 +109,16 @@ export async function freePort(): Promise<number> {
 }
 
 // Many people sign up from one test machine; the per-address sign-up quota has its own
-// C++ test, so end-to-end servers raise it. `throttle` overrides other throttle settings.
-export async function startServer(throttle: Record<string, number> = {}): Promise<Server> {
+// C++ test, so end-to-end servers raise it. `throttle` overrides other throttle settings;
+// `config` adds other TOML tables (e.g. `[brand]`).
+export async function startServer(throttle: Record<string, number> = {}, config = ''): Promise<Server> {
   const data = mkdtempSync(path.join(tmpdir(), 'carelive-e2e-'))
   const settings = { signups_per_address: 10_000, ...throttle }
   const configFile = path.join(data, 'carelive.toml')
-  writeFileSync(configFile, '[throttle]\n' + Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n')
+  writeFileSync(
+    configFile,
+    '[throttle]\n' + Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n' + (config ? '\n' + config + '\n' : ''),
+  )
   const server = new Server(data, await freePort(), configFile)
   await server.start()
   return server

@@ -29,7 +29,8 @@ test('reset a forgotten password through the emailed link', async ({ page, serve
   await page.getByLabel('パスワード', { exact: true }).fill(p.password)
   await page.getByLabel('パスワード(確認のため再入力してください)').fill(p.password)
   await page.getByRole('button', { name: '再設定', exact: true }).click()
-  await expect(page.getByText('過去に設定したことがあるパスワードは使用できません').first()).toBeVisible()
+  await expect(page.getByRole('alert')).toContainText('過去に設定したことがあるパスワードは使用できません')
+  await expect(page.getByLabel('パスワード', { exact: true })).toHaveAttribute('aria-invalid', 'true')
 
   await page.getByLabel('パスワード', { exact: true }).fill('Brand#New2026')
   await page.getByLabel('パスワード(確認のため再入力してください)').fill('Brand#New2026')

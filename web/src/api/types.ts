@@ -13,7 +13,13 @@ export interface Account {
   phone_display: string | null
 }
 
-export type SessionAnswer = { authenticated: false } | { authenticated: true; account: Account }
+/** Brand names from the server's config (checked again by lib/brand parseBrand). */
+export interface BrandNames {
+  live: string
+  pass: string
+}
+
+export type SessionAnswer = ({ authenticated: false } | { authenticated: true; account: Account }) & { brand?: BrandNames }
 
 export type ContactKind = 'email' | 'phone'
 

@@ -1,14 +1,11 @@
-import { useI18n } from 'vue-i18n'
 import { isApiError } from '../api/client'
 import { apiErrorMessage, type Translator } from '../lib/errorMessages'
+import { useText } from './useText'
 
 /** The page's i18n as the small interface lib/errorMessages needs. */
 export function useTranslator(): Translator {
-  const i18n = useI18n()
-  return {
-    t: (key, named) => (named ? i18n.t(key, named) : i18n.t(key)),
-    te: (key) => i18n.te(key),
-  }
+  const { t, te } = useText()
+  return { t: (key, named) => t(key, named), te }
 }
 
 /** A friendly, translated sentence for any failure (never the raw error). */

@@ -80,7 +80,8 @@ export function useForm<K extends string>(defs: Record<K, FieldDef>, aliases: Re
 
   const summaryTitle = computed(() => {
     if (failure.value && failure.value.code !== 'validation_failed') return apiErrorMessage(failure.value, tr)
-    return tr.t('errors.summary')
+    // With a list below, the title leads into it; without one it must say where to look.
+    return summaryItems.value.length > 0 ? tr.t('errors.summary') : tr.t('errors.api.validation_failed')
   })
 
   const summaryVisible = computed(() => summaryShown.value && (failure.value !== null || summaryItems.value.length > 0))

@@ -1,10 +1,10 @@
 import { toValue, watchEffect, type MaybeRefOrGetter } from 'vue'
-import { useI18n } from 'vue-i18n'
+import { useText } from './useText'
 
-/** Sets document.title to "<page> | CareLive Pass", following the language and the step. */
+/** Sets document.title to "<page> | CareLive", following the language, the step and the brand. */
 export function usePageTitle(key: MaybeRefOrGetter<string>): void {
-  const { t } = useI18n()
+  const { t } = useText()
   watchEffect(() => {
-    document.title = `${t(toValue(key))} | ${t('app.brandPass')}`
+    document.title = t('app.documentTitle', { page: t(toValue(key)) })
   })
 }

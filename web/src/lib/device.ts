@@ -1,5 +1,11 @@
-// A short, human name for a session's user agent ("iPhone・Safari"). Product names are not
-// translated; unknown agents return null and the page says 「不明な端末」.
+// A short, human name for a session's user agent: which device system and which browser
+// ("iPhone" + "Safari"). The page joins them in the user's language. Product names are not
+// translated; an agent with neither returns null and the page says 「不明な端末」.
+
+export interface DeviceName {
+  system: string | null
+  browser: string | null
+}
 
 const SYSTEMS: [RegExp, string][] = [
   [/iPhone/, 'iPhone'],
@@ -11,11 +17,12 @@ const SYSTEMS: [RegExp, string][] = [
   [/Linux/, 'Linux'],
 ]
 
+// Order matters: most browsers also say "Chrome" or "Safari" in their agent string.
 const BROWSERS: [RegExp, string][] = [
   [/Line\//, 'LINE'],
   [/SamsungBrowser/, 'Samsung Internet'],
-  [/EdgA?\/|Edg\//, 'Edge'],
-  [/OPR\//, 'Opera'],
+  [/EdgA?\/|EdgiOS|Edg\//, 'Edge'],
+  [/OPR\/|OPiOS/, 'Opera'],
   [/Firefox\/|FxiOS/, 'Firefox'],
   [/CriOS|Chrome\/|Chromium\//, 'Chrome'],
   [/Safari\//, 'Safari'],
@@ -26,9 +33,8 @@ function first(list: [RegExp, string][], ua: string): string | null {
   return null
 }
 
-export function describeDevice(userAgent: string): string | null {
+export function describeDevice(userAgent: string): DeviceName | null {
   const system = first(SYSTEMS, userAgent)
   const browser = first(BROWSERS, userAgent)
-  if (system && browser) return `${system}・${browser}`
-  return system ?? browser
+  return system || browser ? { system, browser } : null
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkEmail, checkEmailConfirm, checkKana, checkName, checkPhone } from './validation'
 import { waitTime } from './wait'
-import { describeDevice } from './device'
 
 describe('instant field checks', () => {
   it('names: full-width, at most 20 characters, empty left to the server', () => {
@@ -41,20 +40,5 @@ describe('waitTime', () => {
   it('never says zero', () => {
     expect(waitTime(0)).toEqual({ unit: 'seconds', count: 1 })
     expect(waitTime(null)).toEqual({ unit: 'seconds', count: 1 })
-  })
-})
-
-describe('describeDevice', () => {
-  it('names common phones and browsers', () => {
-    expect(
-      describeDevice('Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'),
-    ).toBe('iPhone・Safari')
-    expect(
-      describeDevice('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36'),
-    ).toBe('Android・Chrome')
-    expect(
-      describeDevice('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36 Edg/124.0'),
-    ).toBe('Windows・Edge')
-    expect(describeDevice('curl/8.0')).toBeNull()
   })
 })

@@ -10,6 +10,7 @@ import ja from './ja.json'
 import en from './en.json'
 import { ApiError } from '../api/client'
 import { apiErrorMessage, fieldErrorMessage } from '../lib/errorMessages'
+import { DEFAULT_BRAND, withBrand } from '../lib/brand'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -30,7 +31,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 // From docs/api.md (v1), plus the codes the server's error table adds.
 const API_CODES = [
   'bad_json', 'unauthenticated', 'login_failed', 'csrf_failed', 'forbidden', 'not_found', 'token_invalid',
-  'token_expired', 'token_used', 'payload_too_large', 'validation_failed', 'login_throttled', 'internal',
+  'token_expired', 'token_used', 'payload_too_large', 'validation_failed', 'login_throttled', 'rate_limited', 'internal',
   'bad_request', 'method_not_allowed', 'unsupported_media_type', 'unavailable',
 ]
 const FIELD_CODES = [
@@ -45,7 +46,8 @@ function codesInApiDoc(): { api: string[]; field: string[] } | null {
   if (!existsSync(doc)) return null
   const text = readFileSync(doc, 'utf8')
   const api = [...text.matchAll(/^\|\s*\d{3}\s*\|([^|]*)\|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([a-z_]+)`/g)].map((c) => c[1]!))
-  const fieldPara = /Field error codes:([\s\S]*?)\n\n/.exec(text)?.[1] ?? ''
+  // "Field error codes (a note that may name fields in backticks): `code`, …" — only after the note.
+  const fieldPara = /Field error codes(?:\s*\([^)]*\))?:([\s\S]*?)\n\n/.exec(text)?.[1] ?? ''
   const field = [...fieldPara.matchAll(/`([a-z_]+)`/g)].map((c) => c[1]!)
   return { api, field }
 }
@@ -95,7 +97,11 @@ describe('locale files', () => {
   it('render every message in both languages without a leftover placeholder', () => {
     for (const locale of ['ja', 'en'] as const) {
       const tr = i18nFor(locale)
-      const named = { field: 'F', max: 20, count: 3, name: 'N', value: 'V', time: 'T', device: 'D', ip: 'I', link: 'L' }
+      const named = {
+        ...DEFAULT_BRAND,
+        field: 'F', max: 20, count: 3, name: 'N', value: 'V', time: 'T', device: 'D', ip: 'I', link: 'L', page: 'P',
+        system: 'S', browser: 'B',
+      }
       for (const key of jaKeys.keys()) {
         const text = tr.t(key, named)
         expect(text, `${locale}:${key}`).not.toBe(key)
@@ -103,6 +109,45 @@ describe('locale files', () => {
       }
       expect(tr.warnings).toEqual([])
     }
+  })
+
+  it('name the brand only through {live} and {pass}, never literally', () => {
+    for (const [k, v] of [...jaKeys, ...enKeys]) {
+      expect(v, k).not.toMatch(/CareLive|CAREKARTE/i)
+    }
+    const placeholders = new Set([...jaKeys.values(), ...enKeys.values()].flatMap((v) => [...v.matchAll(/\{(live|pass)\}/g)].map((m) => m[1])))
+    expect([...placeholders].sort()).toEqual(['live', 'pass'])
+  })
+
+  it('read exactly as before with the built-in brand names', () => {
+    const tr = i18nFor('ja')
+    const t = (k: string, named?: Record<string, unknown>) => tr.t(k, withBrand(DEFAULT_BRAND, named))
+    expect(t('login.title')).toBe('CareLive Passでログイン')
+    expect(t('login.signup')).toBe('CareLive Passの新規作成')
+    expect(t('signup.title')).toBe('CareLive Passの新規作成')
+    expect(t('passConfirm.completedBody')).toBe('CareLive Passの登録が完了しました。')
+    expect(t('passConfirm.alreadyBody')).toBe('CareLive Passの登録はすでに完了しています。')
+    expect(t('account.passSection')).toBe('CareLive Pass（ログインアカウント情報）')
+    expect(t('app.siteName')).toBe('CareLive')
+    expect(t('app.documentTitle', { page: t('login.title') })).toBe('CareLive Passでログイン | CareLive')
+    const en = i18nFor('en')
+    expect(en.t('login.title', withBrand(DEFAULT_BRAND))).toBe('Sign in with CareLive Pass')
+  })
+
+  it('carry a configured brand into every message that names it', () => {
+    const brand = { live: 'ふじLive', pass: 'ふじPass' }
+    for (const locale of ['ja', 'en'] as const) {
+      const tr = i18nFor(locale)
+      for (const [key, raw] of jaKeys) {
+        const source = locale === 'ja' ? raw : enKeys.get(key)!
+        const text = tr.t(key, withBrand(brand, { page: 'P', field: 'F', count: 1 }))
+        if (source.includes('{pass}')) expect(text, `${locale}:${key}`).toContain('ふじPass')
+        if (source.includes('{live}')) expect(text, `${locale}:${key}`).toContain('ふじLive')
+        expect(text, `${locale}:${key}`).not.toContain('CareLive')
+      }
+    }
+    const tr = i18nFor('ja')
+    expect(tr.t('signup.title', withBrand(brand))).toBe('ふじPassの新規作成')
   })
 
   it('show the allowed symbols literally', () => {
@@ -122,7 +167,7 @@ describe('locale files', () => {
     }
     walk(src)
     const used = new Set<string>()
-    const patterns = [/\bt\(\s*'([a-zA-Z_.]+)'/g, /keypath="([a-zA-Z_.]+)"/g, /(?:set|usePageTitle)\(\s*'([a-zA-Z_.]+)'/g, /'((?:account|passConfirm|reset|contactConfirm|signup|forgot|accountEdit|accountContact|common|login|notFound|app)\.[a-zA-Z_.]+)'/g]
+    const patterns = [/\bt\(\s*'([a-zA-Z_.]+)'/g, /label: '(fields\.[a-zA-Z_.]+)'/g, /keypath="([a-zA-Z_.]+)"/g, /(?:set|usePageTitle)\(\s*'([a-zA-Z_.]+)'/g, /'((?:account|passConfirm|reset|contactConfirm|signup|forgot|accountEdit|accountContact|common|login|notFound|app)\.[a-zA-Z_.]+)'/g]
     for (const f of files) {
       const text = readFileSync(f, 'utf8')
       for (const re of patterns) for (const m of text.matchAll(re)) used.add(m[1]!)
