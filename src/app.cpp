@@ -8,6 +8,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "live/repo.hpp"
 #include "pass/routes.hpp"
 
 namespace carelive {
@@ -35,6 +36,13 @@ App::App(core::Config config, std::shared_ptr<const core::Clock> clock)
                                                      sms_transport(config_));
   pass_ = std::make_unique<pass::PassService>(*db_, *clock_, config_, hasher_, templates_,
                                               [d = dispatcher_.get()] { d->wake(); });
+  // Staff sessions are short (SPEC): 12 hours, 30 minutes idle.
+  pass_->set_staff_check([](store::Connection& c, const pass::Account& a) {
+    return live::repo::is_staff_anywhere(c, a.id);
+  });
+  live_ = std::make_unique<live::LiveService>(*db_, *clock_, config_, *pass_, templates_,
+                                              core::load_or_create_secret(config_),
+                                              [d = dispatcher_.get()] { d->wake(); });
 }
 
 App::~App() { dispatcher_->stop(); }
@@ -55,6 +63,12 @@ int serve(core::Config config) {
     }
   });
   auto port = server.listen();
+  app.db().with([&](store::Connection& conn) {
+    conn.exec(
+        "INSERT INTO settings (name, value) VALUES ('public_url', ?) "
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        {c.public_url});
+  });
   app.dispatcher().start();
   spdlog::info("CareLive listening on port {}; open {}", port, c.public_url);
   server.run();

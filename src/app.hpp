@@ -5,6 +5,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
+#include "live/service.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/templates.hpp"
 #include "pass/service.hpp"
@@ -24,6 +25,7 @@ class App {
   store::Database& db() { return *db_; }
   notify::Dispatcher& dispatcher() { return *dispatcher_; }
   pass::PassService& pass() { return *pass_; }
+  live::LiveService& live() { return *live_; }
 
  private:
   core::Config config_;
@@ -33,6 +35,7 @@ class App {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<notify::Dispatcher> dispatcher_;
   std::unique_ptr<pass::PassService> pass_;
+  std::unique_ptr<live::LiveService> live_;
 };
 
 // `carelive serve`: runs until SIGTERM. Returns the exit code.

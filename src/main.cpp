@@ -1,4 +1,5 @@
 // carelive: the CareLive server and its admin command line.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
 
   auto* admin_cmd = cli.add_subcommand("admin", "administer the store");
   add_store_options(admin_cmd);
+  admin_cmd->add_option("--public-url", config.public_url,
+                        "URL for links (default: the one `carelive serve` last ran with)");
   admin::Commands admin_commands(*admin_cmd);
 
   // Flags win over the file: parse once to find --config, load it, then parse again.
@@ -50,6 +53,9 @@ int main(int argc, char** argv) {
     std::cerr << "carelive: " << e.what() << "\n";
     return 2;
   }
+  // Logs go to stderr: stdout carries what admin commands print (ids, URLs) for scripts.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("carelive"));
+  const bool public_url_given = !config.public_url.empty();
   core::finish_config(config);
   if (config.log_json)
     spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":"%v"})",
@@ -57,7 +63,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*serve_cmd) return serve(config);
-    return admin_commands.run(config);
+    return admin_commands.run(config, public_url_given);
   } catch (const core::Error& e) {
     std::cerr << "carelive: " << core::default_message(e.code()) << " (" << e.code() << ")\n";
     for (const auto& [field, codes] : e.fields())

@@ -2,13 +2,16 @@
 
 #include <sodium.h>
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "app.hpp"
 #include "core/error.hpp"
 #include "core/phone.hpp"
 #include "pass/repo.hpp"
 #include "pass/validation.hpp"
+#include "store/database.hpp"
 
 namespace carelive::admin {
 
@@ -76,6 +79,8 @@ Commands::Commands(CLI::App& admin) {
     };
   });
 
+  add_live_commands(admin);
+
   auto* audit = admin.add_subcommand("audit", "print the newest security events");
   audit->add_option("--limit", audit_limit_, "how many events")->check(CLI::Range(1, 10000));
   audit->callback([this] {
@@ -95,8 +100,135 @@ Commands::Commands(CLI::App& admin) {
   });
 }
 
-int Commands::run(const core::Config& config) {
+namespace {
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+}  // namespace
+
+// The acceptance contract's subcommands (SPEC "Acceptance contract").
+void Commands::add_live_commands(CLI::App& admin) {
+  auto names = [this](CLI::App* sub) {
+    sub->add_option("--family-name", live_.family_name, "姓 (全角)")->required();
+    sub->add_option("--given-name", live_.given_name, "名 (全角)")->required();
+    sub->add_option("--family-name-kana", live_.family_name_kana, "姓(ふりがな)")->required();
+    sub->add_option("--given-name-kana", live_.given_name_kana, "名(ふりがな)")->required();
+  };
+  auto name_input = [this] {
+    return live::NameInput{live_.family_name, live_.given_name, live_.family_name_kana,
+                           live_.given_name_kana};
+  };
+
+  auto* facility = admin.add_subcommand("facility", "facilities (事業所)");
+  facility->require_subcommand(1);
+  auto* facility_add = facility->add_subcommand("add", "add a facility");
+  facility_add->add_option("--code", live_.code, "code, e.g. livetest01")->required();
+  facility_add->add_option("--name", live_.name, "name, e.g. ふじ園")->required();
+  facility_add->add_option("--kind", live_.kind, "service kind")->required();
+  facility_add->callback([this] {
+    selected_ = [this](const core::Config& config) {
+      App app(config);
+      auto f = app.live().add_facility(live_.code, live_.name, live_.kind);
+      std::cout << "facility " << f.code << ": " << f.name << " (" << f.kind << ")\n";
+      return 0;
+    };
+  });
+
+  auto* staff = admin.add_subcommand("staff", "facility staff (職員)");
+  staff->require_subcommand(1);
+  auto* staff_add =
+      staff->add_subcommand("add", "add a staff member (the Pass account is made if needed)");
+  staff_add->add_option("--facility", live_.facility, "facility code")->required();
+  names(staff_add);
+  staff_add->add_option("--login-id", live_.login_id, "email or Japanese mobile number")
+      ->required();
+  staff_add->add_flag("--admin", live_.is_admin, "facility admin (adds and removes staff)");
+  staff_add->add_flag("--password-stdin", live_.password_stdin, "read the password from stdin");
+  staff_add->callback([this, name_input] {
+    selected_ = [this, name_input](const core::Config& config) {
+      App app(config);
+      std::optional<std::string> password;
+      if (live_.password_stdin) password = read_password_line();
+      auto added = app.live().add_staff(live_.facility, name_input(), live_.login_id,
+                                        live_.is_admin, password);
+      app.dispatcher().run_once();
+      std::cout << "staff of " << live_.facility << ": account " << added.account_id << " <"
+                << live_.login_id << ">" << (live_.is_admin ? " (facility admin)" : "")
+                << (added.account_created ? ", new CareLive Pass account" : ", existing account")
+                << "\n";
+      if (added.set_password_link_sent)
+        std::cout << "a set-password link was sent to " << live_.login_id << "\n";
+      return 0;
+    };
+  });
+
+  auto* resident = admin.add_subcommand("resident", "residents (利用者)");
+  resident->require_subcommand(1);
+  auto* resident_add = resident->add_subcommand("add", "add a resident; prints the resident id");
+  resident_add->add_option("--facility", live_.facility, "facility code")->required();
+  names(resident_add);
+  resident_add->callback([this, name_input] {
+    selected_ = [this, name_input](const core::Config& config) {
+      App app(config);
+      auto r = app.live().add_resident(live_.facility, name_input());
+      std::cout << r.id << "\n";
+      return 0;
+    };
+  });
+
+  auto* invite = admin.add_subcommand("invite", "print a resident's application URL (QR code)");
+  invite->add_option("--facility", live_.facility, "facility code")->required();
+  invite->add_option("--resident", live_.resident_id, "resident id")->required();
+  invite->callback([this] {
+    selected_ = [this](const core::Config& config) {
+      App app(config);
+      std::cout << app.live().invite_url(live_.facility, live_.resident_id) << "\n";
+      return 0;
+    };
+  });
+
+  auto* announcement = admin.add_subcommand("announcement", "announcements (案内)");
+  announcement->require_subcommand(1);
+  auto* announcement_add = announcement->add_subcommand("add", "publish an announcement");
+  announcement_add->add_option("--title", live_.title, "title")->required();
+  announcement_add->add_option("--body-file", live_.body_file, "UTF-8 text file")->required();
+  announcement_add->callback([this] {
+    selected_ = [this](const core::Config& config) {
+      App app(config);
+      auto a = app.live().add_announcement(live_.title, read_text_file(live_.body_file));
+      std::cout << "announcement " << a.id << ": " << a.title << "\n";
+      return 0;
+    };
+  });
+
+  auto* terms = admin.add_subcommand("terms", "terms of service (利用規約)");
+  terms->require_subcommand(1);
+  auto* terms_publish = terms->add_subcommand("publish", "publish a new terms version");
+  terms_publish->add_option("--file", live_.file, "UTF-8 text file")->required();
+  terms_publish->callback([this] {
+    selected_ = [this](const core::Config& config) {
+      App app(config);
+      auto t = app.live().publish_terms(read_text_file(live_.file));
+      std::cout << "terms version " << t.version << " published\n";
+      return 0;
+    };
+  });
+}
+
+int Commands::run(core::Config config, bool public_url_given) {
   if (!selected_) return 2;
+  // Links printed or sent by admin commands use the URL the server serves under.
+  if (!public_url_given) {
+    auto db = store::open_database(config.database, config.data_dir, 1);
+    auto r = db->with([](store::Connection& c) {
+      return c.exec("SELECT value FROM settings WHERE name = 'public_url'");
+    });
+    if (!r.empty()) config.public_url = r.first().text(0);
+  }
   return selected_(config);
 }
 

@@ -13,7 +13,7 @@ namespace carelive::admin {
 class Commands {
  public:
   explicit Commands(CLI::App& admin);
-  int run(const core::Config& config);
+  int run(core::Config config, bool public_url_given);
 
  private:
   struct AccountArgs {
@@ -22,6 +22,16 @@ class Commands {
     bool is_operator = false;
   };
   AccountArgs account_;
+  struct LiveArgs {
+    std::string facility, code, name, kind;
+    std::string family_name, given_name, family_name_kana, given_name_kana, login_id;
+    bool is_admin = false;
+    bool password_stdin = false;
+    std::int64_t resident_id = 0;
+    std::string title, body_file, file;
+  };
+  LiveArgs live_;
+  void add_live_commands(CLI::App& admin);
   int audit_limit_ = 50;
   std::function<int(const core::Config&)> selected_;
 };

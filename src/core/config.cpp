@@ -1,7 +1,12 @@
 #include "core/config.hpp"
 
+#include <fcntl.h>
 #include <toml++/toml.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace carelive::core {
@@ -48,6 +53,7 @@ void load_config_file(const std::string& path, Config& c) {
   take(t, "server.request_timeout_seconds", c.request_timeout_seconds);
   take(t, "server.log_json", c.log_json);
   take(t, "server.trust_proxy", c.trust_proxy);
+  take(t, "server.secret", c.secret);
   take(t, "database.url", c.database);
   take(t, "database.pool", c.db_pool);
   take(t, "brand.live", c.brand.live);
@@ -78,6 +84,35 @@ void load_config_file(const std::string& path, Config& c) {
   take(t, "smtp.ca_file", c.smtp.ca_file);
   take(t, "sms.url", c.sms.url);
   take(t, "sms.token", c.sms.token);
+}
+
+std::string load_or_create_secret(const Config& c) {
+  if (!c.secret.empty()) {
+    if (c.secret.size() < 32)
+      throw std::invalid_argument("config: server.secret must be 32+ characters");
+    return c.secret;
+  }
+  namespace fs = std::filesystem;
+  fs::create_directories(c.data_dir);
+  const fs::path path = fs::path(c.data_dir) / "secret.key";
+  if (!fs::exists(path)) {
+    std::string secret = random_token() + random_token();
+    // O_EXCL: two processes starting at once keep the first one's secret.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd >= 0) {
+      bool ok = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
+      ::close(fd);
+      if (!ok) throw std::runtime_error("cannot write " + path.string());
+      return secret;
+    }
+  }
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.size() < 32) throw std::runtime_error(path.string() + " holds no usable secret");
+  return secret;
 }
 
 void finish_config(Config& c) {

@@ -48,6 +48,9 @@ struct Config {
   int request_timeout_seconds = 30;
   bool log_json = false;
   bool trust_proxy = false;  // take the client address from X-Forwarded-For (behind nginx)
+  // Derives invite tokens. Empty: kept in data_dir/secret.key (made on first start). Several
+  // processes on one PostgreSQL must share it, so set it in their config.
+  std::string secret;
   notify::Brand brand;
   SessionSettings sessions;
   ThrottleSettings throttle;
@@ -63,5 +66,7 @@ struct Config {
 void load_config_file(const std::string& path, Config& config);
 // Fills what depends on other values (public_url from listen, web_dir next to the binary).
 void finish_config(Config& config);
+// config.secret, or the data folder's secret.key, created (mode 0600) when missing.
+std::string load_or_create_secret(const Config& config);
 
 }  // namespace carelive::core

@@ -29,9 +29,23 @@ class Builder {
   // `text` ends with a blank line ("…\n\n"); the notes and the signature follow it.
   Message email(const std::string& subject_text, const std::string& about, const std::string& text,
                 const std::string& note = kIgnoreIfUnknown) const {
-    Message m{Channel::email, to_, "【" + brand_.pass + "】" + subject_text, {}};
-    m.body = "本メールは、" + brand_.pass + "の" + about + "に関するお知らせです。\n" + text +
-             note + "\n" + kNoReply + "\n\n" + brand_.company + "\n";
+    return email_from(brand_.pass, subject_text, about, text, note);
+  }
+  // Messages of the Live service itself (【CareLive】…, manual: 【CAREKARTE Live】).
+  Message live_email(const std::string& subject_text, const std::string& text,
+                     const std::string& note = kIgnoreIfUnknown) const {
+    return email_from(brand_.live, subject_text, "利用", text, note);
+  }
+  Message live_sms(const std::string& text) const {
+    return Message{Channel::sms, to_, "", "【" + brand_.live + "】" + text};
+  }
+
+  Message email_from(const std::string& service, const std::string& subject_text,
+                     const std::string& about, const std::string& text,
+                     const std::string& note) const {
+    Message m{Channel::email, to_, "【" + service + "】" + subject_text, {}};
+    m.body = "本メールは、" + service + "の" + about + "に関するお知らせです。\n" + text + note +
+             "\n" + kNoReply + "\n\n" + brand_.company + "\n";
     if (!brand_.company_url.empty()) m.body += brand_.company_url + "\n";
     return m;
   }
@@ -245,6 +259,65 @@ Message Templates::login_locked(const std::string& to, int minutes, core::UnixSe
                      kForgotLink + "から再設定できます。\n\n",
                  "※本メールに心当たりのない場合は、第三者がログインを試みた可能性があります。パスワ"
                  "ードの再設定をおすすめします。");
+}
+
+}  // namespace carelive::notify
+
+namespace carelive::notify {
+
+Message Templates::application_received(const std::string& to, const std::string& facility,
+                                        const std::string& resident_name,
+                                        const std::string& console_url) const {
+  Builder b(brand_, to);
+  if (b.sms()) {
+    return b.live_sms(facility + "の" + resident_name + "様について、新しい利用申請があります。\n" +
+                      console_url);
+  }
+  return b.live_email(
+      "新しい利用申請があります",
+      facility + "の" + resident_name +
+          "様について、新しい利用申請がありました。\n"
+          "下記のURLから職員画面を開き、「利用申請」で承認または却下してください。\n" +
+          url_block(console_url));
+}
+
+Message Templates::application_approved(const std::string& to, const std::string& login_url) const {
+  Builder b(brand_, to);
+  if (b.sms()) {
+    return b.live_sms("利用申請が承認されました。下記のURLからログインしてください。\n" +
+                      login_url + "\n" + kSmsIgnoreIfUnknown);
+  }
+  // Manual STEP.1: 【CAREKARTE Live】利用申請が承認されました。
+  return b.live_email("利用申請が承認されました",
+                      "利用申請が承認されました。\n下記のURLへアクセスし、確認してください。\n\n"
+                      "■ログイン情報\nログインURL : " +
+                          login_url + "\n\n");
+}
+
+Message Templates::application_rejected(const std::string& to, const std::string& facility) const {
+  Builder b(brand_, to);
+  const std::string text = facility +
+                           "への利用申請は承認されませんでした。\n"
+                           "お心当たりのない場合やご不明な点は、事業所までお問い合わせください。\n";
+  if (b.sms()) return b.live_sms(text);
+  return b.live_email("利用申請について", text + "\n");
+}
+
+Message Templates::staff_welcome(const std::string& to, const std::string& facility,
+                                 const std::string& url, core::UnixSeconds at) const {
+  Builder b(brand_, to);
+  if (b.sms()) {
+    return b.live_sms(
+        facility +
+        "の職員として登録されました。24時間以内に下記のURLからパスワードを設定してください。\n" +
+        url);
+  }
+  return b.live_email("職員として登録されました",
+                      format_jst(at) + "に" + facility +
+                          "の職員として登録されました。\n"
+                          "下記のURLからパスワードを設定し、ログインしてください。\n"
+                          "URLの有効期限は送信時刻から24時間です。\n" +
+                          url_block(url));
 }
 
 }  // namespace carelive::notify

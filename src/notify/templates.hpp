@@ -42,6 +42,17 @@ class Templates {
   // 20 failed logins in 12 hours: the login id is locked for `minutes`.
   Message login_locked(const std::string& to, int minutes, core::UnixSeconds at) const;
 
+  // Live (SPEC 1, 10): staff are told of a new application; the applicant of the decision.
+  Message application_received(const std::string& to, const std::string& facility,
+                               const std::string& resident_name,
+                               const std::string& console_url) const;
+  // 【CareLive】利用申請が承認されました — with the login URL (manual STEP.1).
+  Message application_approved(const std::string& to, const std::string& login_url) const;
+  Message application_rejected(const std::string& to, const std::string& facility) const;
+  // A new staff member sets a password through this link (24 hours).
+  Message staff_welcome(const std::string& to, const std::string& facility, const std::string& url,
+                        core::UnixSeconds at) const;
+
   const Brand& brand() const { return brand_; }
 
  private:

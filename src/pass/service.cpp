@@ -547,12 +547,14 @@ void PassService::end_session(const Principal& p, std::int64_t session_id,
 }
 
 std::int64_t PassService::create_confirmed_account(const NormalizedSignup& s,
-                                                   const std::string& password) {
+                                                   const std::optional<std::string>& password) {
   FieldErrorSet errors;
-  for (const auto& code : check_new_password(password)) errors.add("password", code);
+  if (password)
+    for (const auto& code : check_new_password(*password)) errors.add("password", code);
   errors.throw_if_any();
   const auto now = clock_.now();
-  std::string hash = hasher_.hash(password);
+  // No password yet: the hash of a random secret nobody knows.
+  std::string hash = hasher_.hash(password ? *password : core::random_token());
   return db_.transaction([&](store::Connection& c) {
     if (repo::find_account_by_login(c, s.login_id))
       throw Error::field(s.contact_kind == "email" ? "email" : "phone", "contact_taken");
@@ -571,6 +573,21 @@ std::int64_t PassService::create_confirmed_account(const NormalizedSignup& s,
     repo::audit(c, now, a.id, "account_created_by_admin", "");
     return a.id;
   });
+}
+
+std::string PassService::issue_password_link(store::Connection& c, std::int64_t account_id,
+                                             const std::string& login_id) {
+  const auto now = clock_.now();
+  repo::retire_tokens(c, account_id, kPurposeReset, now);
+  std::string token = core::random_token();
+  AccountToken t;
+  t.account_id = account_id;
+  t.purpose = kPurposeReset;
+  t.new_value = login_id;
+  t.created_at = now;
+  t.expires_at = now + kLinkLifetime;
+  repo::insert_token(c, t, core::token_hash(token));
+  return url("/password/reset", token);
 }
 
 }  // namespace carelive::pass

@@ -98,7 +98,13 @@ class PassService {
   void end_session(const Principal& p, std::int64_t session_id, const RequestMeta& meta);
 
   // For the admin command line and the Live layer: an account without a confirmation link.
-  std::int64_t create_confirmed_account(const NormalizedSignup& s, const std::string& password);
+  // Without a password the account cannot log in until a password link is used.
+  std::int64_t create_confirmed_account(const NormalizedSignup& s,
+                                        const std::optional<std::string>& password);
+  // A 24-hour single-use password link (the reset page) for `login_id`, inside the caller's
+  // transaction; returns the URL for the caller's own message (e.g. new staff).
+  std::string issue_password_link(store::Connection& c, std::int64_t account_id,
+                                  const std::string& login_id);
   void set_staff_check(StaffCheck check) { staff_check_ = std::move(check); }
 
   static constexpr std::int64_t kLinkLifetime = 24 * 3600;  // SPEC: every link 24 hours

@@ -1,0 +1,276 @@
+#include "live/service.hpp"
+
+#include <sodium.h>
+
+#include <regex>
+
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "live/repo.hpp"
+#include "notify/message.hpp"
+#include "pass/repo.hpp"
+#include "pass/validation.hpp"
+
+namespace carelive::live {
+
+using core::Error;
+using core::FieldErrorSet;
+
+namespace {
+
+constexpr int kFacilityNameMax = 100;
+
+void check_names(const NameInput& in, NameInput& out, FieldErrorSet& errors) {
+  out.family_name = pass::check_name("family_name", in.family_name, errors);
+  out.given_name = pass::check_name("given_name", in.given_name, errors);
+  out.family_name_kana = pass::check_kana("family_name_kana", in.family_name_kana, errors);
+  out.given_name_kana = pass::check_kana("given_name_kana", in.given_name_kana, errors);
+}
+
+std::string checked_text(const std::string& field, const std::string& input, int max,
+                         FieldErrorSet& errors) {
+  std::string v = core::is_valid_utf8(input) ? core::trim(input) : std::string();
+  if (v.empty())
+    errors.add(field, "required");
+  else if (core::char_count(v) > max)
+    errors.add(field, "too_long");
+  return v;
+}
+
+}  // namespace
+
+LiveService::LiveService(store::Database& db, const core::Clock& clock, const core::Config& config,
+                         pass::PassService& pass, const notify::Templates& templates,
+                         std::string secret, std::function<void()> messages_queued)
+    : db_(db),
+      clock_(clock),
+      config_(config),
+      pass_(pass),
+      templates_(templates),
+      secret_(std::move(secret)),
+      messages_queued_(std::move(messages_queued)) {
+  if (secret_.size() < 32) throw std::invalid_argument("server secret must be at least 32 bytes");
+}
+
+void LiveService::notify_queued() const {
+  if (messages_queued_) messages_queued_();
+}
+
+Facility LiveService::add_facility(const std::string& code_in, const std::string& name,
+                                   const std::string& kind) {
+  FieldErrorSet errors;
+  std::string code = core::trim(code_in);
+  static const std::regex kCode("^[a-z0-9][a-z0-9_-]{2,31}$");
+  if (code.empty())
+    errors.add("code", "required");
+  else if (!std::regex_match(code, kCode))
+    errors.add("code", "invalid");
+  Facility f;
+  f.code = code;
+  f.name = checked_text("name", name, kFacilityNameMax, errors);
+  f.kind = checked_text("kind", kind, kFacilityNameMax, errors);
+  errors.throw_if_any();
+  const auto now = clock_.now();
+  return db_.transaction([&](store::Connection& c) {
+    if (repo::find_facility(c, f.code)) throw Error::field("code", "taken");
+    f.id = repo::insert_facility(c, f, now);
+    pass::repo::audit(c, now, std::nullopt, "facility_added", "", "{\"code\":\"" + f.code + "\"}");
+    return f;
+  });
+}
+
+std::optional<Facility> LiveService::find_facility(const std::string& code) {
+  return db_.with([&](store::Connection& c) { return repo::find_facility(c, code); });
+}
+
+StaffAdded LiveService::add_staff(const std::string& facility_code, const NameInput& names,
+                                  const std::string& login_input, bool is_admin,
+                                  const std::optional<std::string>& password) {
+  FieldErrorSet errors;
+  NameInput n;
+  check_names(names, n, errors);
+  auto login = pass::normalize_login_id(login_input);
+  if (login.kind == pass::LoginId::Kind::unknown) errors.add("login_id", "invalid");
+  errors.throw_if_any();
+  auto facility = find_facility(facility_code);
+  if (!facility || facility->closed_at) throw Error("not_found");
+
+  StaffAdded out;
+  auto existing = db_.with(
+      [&](store::Connection& c) { return pass::repo::find_account_by_login(c, login.value); });
+  if (existing) {
+    out.account_id = existing->id;
+  } else {
+    pass::NormalizedSignup s{n.family_name,
+                             n.given_name,
+                             n.family_name_kana,
+                             n.given_name_kana,
+                             login.kind == pass::LoginId::Kind::email ? "email" : "phone",
+                             login.value,
+                             ""};
+    out.account_id = pass_.create_confirmed_account(s, password);
+    out.account_created = true;
+  }
+  const auto now = clock_.now();
+  db_.transaction([&](store::Connection& c) {
+    if (auto member = repo::find_staff(c, facility->id, out.account_id)) {
+      if (member->is_admin != is_admin) repo::set_staff_admin(c, member->id, is_admin);
+    } else {
+      repo::insert_staff(c, {0, facility->id, out.account_id, is_admin}, now);
+    }
+    if (out.account_created && !password) {
+      std::string url = pass_.issue_password_link(c, out.account_id, login.value);
+      notify::enqueue(c, templates_.staff_welcome(login.value, facility->name, url, now), now);
+      out.set_password_link_sent = true;
+    }
+    pass::repo::audit(c, now, out.account_id, "staff_added", "",
+                      "{\"facility\":\"" + facility->code + "\"}");
+  });
+  notify_queued();
+  return out;
+}
+
+Resident LiveService::add_resident(const std::string& facility_code, const NameInput& names) {
+  FieldErrorSet errors;
+  NameInput n;
+  check_names(names, n, errors);
+  errors.throw_if_any();
+  auto facility = find_facility(facility_code);
+  if (!facility || facility->closed_at) throw Error("not_found");
+  const auto now = clock_.now();
+  Resident r{
+      0,           facility->id, n.family_name, n.given_name, n.family_name_kana, n.given_name_kana,
+      std::nullopt};
+  return db_.transaction([&](store::Connection& c) {
+    r.id = repo::insert_resident(c, r, now);
+    return r;
+  });
+}
+
+std::string LiveService::invite_token(const std::string& nonce) const {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  const std::string message = "invite:" + nonce;
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret_.data()),
+                              secret_.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size());
+  crypto_auth_hmacsha256_final(&state, mac);
+  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_encoded_len(sizeof mac, variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), mac, sizeof mac, variant);
+  out.resize(out.find('\0'));
+  return out;
+}
+
+std::string LiveService::url_for(const std::string& nonce) const {
+  return config_.public_url + "/apply?token=" + invite_token(nonce);
+}
+
+std::string LiveService::make_invite(store::Connection& c, std::int64_t resident_id) {
+  Invite i;
+  i.resident_id = resident_id;
+  i.nonce = core::random_token();
+  i.created_at = clock_.now();
+  repo::insert_invite(c, i, core::token_hash(invite_token(i.nonce)));
+  return url_for(i.nonce);
+}
+
+std::string LiveService::invite_url(const std::string& facility_code, std::int64_t resident_id) {
+  auto facility = find_facility(facility_code);
+  if (!facility) throw Error("not_found");
+  return db_.transaction([&](store::Connection& c) {
+    auto r = repo::find_resident(c, resident_id);
+    if (!r || r->facility_id != facility->id || r->discharged_at) throw Error("not_found");
+    if (auto current = repo::active_invite(c, resident_id)) return url_for(current->nonce);
+    return make_invite(c, resident_id);
+  });
+}
+
+std::string LiveService::reissue_invite(std::int64_t resident_id) {
+  return db_.transaction([&](store::Connection& c) {
+    auto r = repo::find_resident(c, resident_id);
+    if (!r || r->discharged_at) throw Error("not_found");
+    repo::revoke_invites(c, resident_id, clock_.now());
+    return make_invite(c, resident_id);
+  });
+}
+
+void LiveService::revoke_invite(std::int64_t resident_id) {
+  db_.with([&](store::Connection& c) { repo::revoke_invites(c, resident_id, clock_.now()); });
+}
+
+InviteView LiveService::open_invite(const std::string& token) {
+  if (token.empty() || token.size() > 128) throw Error("token_invalid");
+  return db_.with([&](store::Connection& c) {
+    auto invite = repo::find_invite_by_hash(c, core::token_hash(token));
+    if (!invite || invite->revoked_at) throw Error("token_invalid");
+    auto resident = repo::find_resident(c, invite->resident_id);
+    if (!resident || resident->discharged_at) throw Error("token_invalid");
+    auto facility = repo::find_facility(c, resident->facility_id);
+    if (!facility || facility->closed_at) throw Error("token_invalid");
+    return InviteView{*facility, *resident};
+  });
+}
+
+ApplyOutcome LiveService::apply(const std::string& invite_token, std::int64_t account_id,
+                                const std::string& kind) {
+  if (!valid_link_kind(kind)) throw Error::field("kind", "invalid");
+  auto view = open_invite(invite_token);
+  const auto now = clock_.now();
+  auto outcome = db_.transaction([&](store::Connection& c) {
+    if (repo::find_link(c, view.resident.id, account_id)) return ApplyOutcome::already_linked;
+    if (repo::pending_application(c, view.resident.id, account_id))
+      return ApplyOutcome::already_pending;
+    repo::insert_application(c, {0, view.resident.id, account_id, kind, "pending", now});
+    for (const auto& to : repo::staff_login_ids(c, view.facility.id)) {
+      notify::enqueue(
+          c,
+          templates_.application_received(to, view.facility.name, view.resident.display_name(),
+                                          config_.public_url + "/staff/applications"),
+          now);
+    }
+    pass::repo::audit(c, now, account_id, "application_submitted", "",
+                      "{\"resident_id\":" + std::to_string(view.resident.id) + "}");
+    return ApplyOutcome::submitted;
+  });
+  if (outcome == ApplyOutcome::submitted) notify_queued();
+  return outcome;
+}
+
+TermsVersion LiveService::publish_terms(const std::string& body_in) {
+  FieldErrorSet errors;
+  std::string body = core::is_valid_utf8(body_in) ? core::trim(body_in) : std::string();
+  if (body.empty()) errors.add("body", "required");
+  errors.throw_if_any();
+  const auto now = clock_.now();
+  return db_.transaction([&](store::Connection& c) {
+    auto latest = repo::latest_terms(c);
+    TermsVersion t{0, latest ? latest->version + 1 : 1, body, now};
+    t.id = repo::insert_terms(c, t.version, t.body, now);
+    pass::repo::audit(c, now, std::nullopt, "terms_published", "",
+                      "{\"version\":" + std::to_string(t.version) + "}");
+    return t;
+  });
+}
+
+std::optional<TermsVersion> LiveService::latest_terms() {
+  return db_.with([&](store::Connection& c) { return repo::latest_terms(c); });
+}
+
+Announcement LiveService::add_announcement(const std::string& title, const std::string& body) {
+  FieldErrorSet errors;
+  Announcement a;
+  a.title = checked_text("title", title, 200, errors);
+  a.body = core::is_valid_utf8(body) ? core::trim(body) : std::string();
+  if (a.body.empty()) errors.add("body", "required");
+  errors.throw_if_any();
+  a.published_at = clock_.now();
+  return db_.transaction([&](store::Connection& c) {
+    a.id = repo::insert_announcement(c, a);
+    return a;
+  });
+}
+
+}  // namespace carelive::live

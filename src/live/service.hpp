@@ -1,0 +1,86 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "live/model.hpp"
+#include "notify/templates.hpp"
+#include "pass/service.hpp"
+#include "store/database.hpp"
+
+namespace carelive::live {
+
+struct NameInput {
+  std::string family_name, given_name, family_name_kana, given_name_kana;
+};
+
+struct StaffAdded {
+  std::int64_t account_id = 0;
+  bool account_created = false;
+  bool set_password_link_sent = false;
+};
+
+// What an invite URL shows before anyone logs in (SPEC 1.1).
+struct InviteView {
+  Facility facility;
+  Resident resident;
+};
+
+enum class ApplyOutcome { submitted, already_pending, already_linked };
+
+// Facilities, residents, staff, invites, applications, terms and announcements (SPEC 1, 4, 8, 10,
+// 11). Blocking: call from the worker pool or the admin command.
+class LiveService {
+ public:
+  LiveService(store::Database& db, const core::Clock& clock, const core::Config& config,
+              pass::PassService& pass, const notify::Templates& templates, std::string secret,
+              std::function<void()> messages_queued = {});
+
+  Facility add_facility(const std::string& code, const std::string& name, const std::string& kind);
+  std::optional<Facility> find_facility(const std::string& code);
+
+  // Adds a Pass account (made when the login id has none) as staff of the facility. Without a
+  // password a new account gets a set-password link by message.
+  StaffAdded add_staff(const std::string& facility_code, const NameInput& names,
+                       const std::string& login_id, bool is_admin,
+                       const std::optional<std::string>& password);
+
+  Resident add_resident(const std::string& facility_code, const NameInput& names);
+
+  // The resident's current application URL, made on first use (`carelive admin invite`).
+  std::string invite_url(const std::string& facility_code, std::int64_t resident_id);
+  // Revokes the current invite and makes a new one (staff console 「再発行」).
+  std::string reissue_invite(std::int64_t resident_id);
+  void revoke_invite(std::int64_t resident_id);
+  // token_invalid when unknown, revoked, the resident discharged or the facility closed.
+  InviteView open_invite(const std::string& token);
+
+  // SPEC 1.2–1.4: a Pass account applies through an invite; the facility's staff are told.
+  ApplyOutcome apply(const std::string& invite_token, std::int64_t account_id,
+                     const std::string& kind);
+
+  TermsVersion publish_terms(const std::string& body);
+  std::optional<TermsVersion> latest_terms();
+  Announcement add_announcement(const std::string& title, const std::string& body);
+
+  // The token of an invite, derived from the server secret (HMAC-SHA-256 of the nonce).
+  std::string invite_token(const std::string& nonce) const;
+
+ private:
+  std::string url_for(const std::string& nonce) const;
+  std::string make_invite(store::Connection& c, std::int64_t resident_id);
+  void notify_queued() const;
+
+  store::Database& db_;
+  const core::Clock& clock_;
+  const core::Config& config_;
+  pass::PassService& pass_;
+  const notify::Templates& templates_;
+  std::string secret_;
+  std::function<void()> messages_queued_;
+};
+
+}  // namespace carelive::live

@@ -1,0 +1,148 @@
+#include "live/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "live/repo.hpp"
+#include "store/test_support.hpp"
+
+// SPEC 1 (who may apply, one pending application), the admin contract, invite links.
+
+namespace carelive::live {
+namespace {
+
+constexpr const char* kPublicUrl = "https://live.test";
+
+template <class F>
+std::string code_of(F&& fn) {
+  try {
+    fn();
+  } catch (const core::Error& e) {
+    return e.code();
+  }
+  return "ok";
+}
+
+class LiveTest : public store::testing::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (not_ready()) return;
+    core::init_crypto();
+    config_.public_url = kPublicUrl;
+    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_, hasher_, templates_);
+    live_ = std::make_unique<LiveService>(db(), clock_, config_, *pass_, templates_,
+                                          std::string(48, 's'));
+    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）");
+    resident_ = live_->add_resident("livetest01", {"駿河", "市子", "スルガ", "いちこ"}).id;
+  }
+  void TearDown() override {
+    live_.reset();
+    pass_.reset();
+    BackendTest::TearDown();
+  }
+
+  std::int64_t account(const std::string& email) {
+    return pass_->create_confirmed_account(
+        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"));
+  }
+  std::string token_of(const std::string& url) { return url.substr(url.find("token=") + 6); }
+  std::int64_t count(const std::string& sql, const store::Params& p = {}) {
+    return db().with([&](store::Connection& c) { return c.exec(sql, p).first().integer(0); });
+  }
+
+  core::ManualClock clock_;
+  core::Config config_;
+  core::PasswordHasher hasher_;
+  notify::Templates templates_{notify::Brand{}};
+  std::unique_ptr<pass::PassService> pass_;
+  std::unique_ptr<LiveService> live_;
+  std::int64_t resident_ = 0;
+};
+
+TEST_P(LiveTest, ResidentKanaIsConvertedAndFacilityCodesAreUnique) {
+  auto r = db().with([&](store::Connection& c) { return repo::find_resident(c, resident_); });
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->family_name_kana, "するが");
+  EXPECT_EQ(code_of([&] { live_->add_facility("livetest01", "別", "別"); }), "validation_failed");
+  EXPECT_EQ(code_of([&] { live_->add_facility("Bad Code!", "別", "別"); }), "validation_failed");
+  EXPECT_EQ(code_of([&] {
+              live_->add_resident("nowhere", {"駿河", "秋男", "するが", "あきお"});
+            }),
+            "not_found");
+}
+
+TEST_P(LiveTest, InviteUrlIsStableUntilReissuedAndOldOnesStopWorking) {
+  auto url = live_->invite_url("livetest01", resident_);
+  EXPECT_EQ(url.rfind(std::string(kPublicUrl) + "/apply?token=", 0), 0u) << url;
+  EXPECT_EQ(live_->invite_url("livetest01", resident_), url);
+  auto view = live_->open_invite(token_of(url));
+  EXPECT_EQ(view.facility.name, "ふじ園");
+  EXPECT_EQ(view.resident.display_name(), "駿河市子");
+  // The token itself is not stored, only its hash.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM invites WHERE token_hash = ?", {token_of(url)}), 0);
+
+  auto again = live_->reissue_invite(resident_);
+  EXPECT_NE(again, url);
+  EXPECT_EQ(code_of([&] { live_->open_invite(token_of(url)); }), "token_invalid");
+  EXPECT_NO_THROW(live_->open_invite(token_of(again)));
+  live_->revoke_invite(resident_);
+  EXPECT_EQ(code_of([&] { live_->open_invite(token_of(again)); }), "token_invalid");
+  EXPECT_EQ(code_of([&] { live_->open_invite("made-up"); }), "token_invalid");
+  EXPECT_EQ(code_of([&] { live_->invite_url("livetest01", resident_ + 100); }), "not_found");
+}
+
+TEST_P(LiveTest, ApplyingTwiceKeepsOnePendingApplicationAndStaffAreTold) {
+  live_->add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"}, "staff@example.jp", true,
+                   std::string("Staff#Fuji2026"));
+  auto token = token_of(live_->invite_url("livetest01", resident_));
+  auto applicant = account("family@example.jp");
+  EXPECT_EQ(live_->apply(token, applicant, "family"), ApplyOutcome::submitted);
+  EXPECT_EQ(live_->apply(token, applicant, "family"), ApplyOutcome::already_pending);
+  EXPECT_EQ(live_->apply(token, applicant, "care_worker"), ApplyOutcome::already_pending);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM applications WHERE status = 'pending'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'staff@example.jp' AND subject "
+                  "LIKE '%新しい利用申請%'"),
+            1);
+  EXPECT_EQ(code_of([&] { live_->apply(token, applicant, "friend"); }), "validation_failed");
+  EXPECT_EQ(code_of([&] { live_->apply("made-up", applicant, "family"); }), "token_invalid");
+}
+
+TEST_P(LiveTest, StaffAddReusesAnAccountAndSendsANewOneASetPasswordLink) {
+  auto existing = account("both@example.jp");
+  auto added = live_->add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"},
+                                "BOTH@example.jp", false, std::nullopt);
+  EXPECT_EQ(added.account_id, existing);
+  EXPECT_FALSE(added.account_created);
+  EXPECT_FALSE(added.set_password_link_sent);
+
+  auto fresh = live_->add_staff("livetest01", {"新人", "職員", "しんじん", "しょくいん"},
+                                "new.staff@example.jp", false, std::nullopt);
+  EXPECT_TRUE(fresh.account_created);
+  EXPECT_TRUE(fresh.set_password_link_sent);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'new.staff@example.jp' AND "
+                  "body LIKE '%/password/reset?token=%'"),
+            1);
+  // Staff sessions get the short lifetime.
+  EXPECT_TRUE(
+      db().with([&](store::Connection& c) { return repo::is_staff_anywhere(c, existing); }));
+}
+
+TEST_P(LiveTest, TermsVersionsCountUp) {
+  EXPECT_FALSE(live_->latest_terms());
+  EXPECT_EQ(live_->publish_terms("第1版").version, 1);
+  EXPECT_EQ(live_->publish_terms("第2版").version, 2);
+  EXPECT_EQ(live_->latest_terms()->body, "第2版");
+  EXPECT_EQ(code_of([&] { live_->publish_terms("  "); }), "validation_failed");
+  EXPECT_EQ(code_of([&] { live_->add_announcement("", "本文"); }), "validation_failed");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LiveTest, ::testing::Values("sqlite", "postgres"),
+                         store::testing::backend_name);
+
+}  // namespace
+}  // namespace carelive::live
