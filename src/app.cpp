@@ -8,7 +8,10 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "live/family_routes.hpp"
+#include "live/operator_routes.hpp"
 #include "live/repo.hpp"
+#include "live/staff_routes.hpp"
 #include "pass/routes.hpp"
 
 namespace carelive {
@@ -43,6 +46,13 @@ App::App(core::Config config, std::shared_ptr<const core::Clock> clock)
   live_ = std::make_unique<live::LiveService>(*db_, *clock_, config_, *pass_, templates_,
                                               core::load_or_create_secret(config_),
                                               [d = dispatcher_.get()] { d->wake(); });
+  family_ = std::make_unique<live::FamilyService>(*db_, *clock_, *live_);
+  staff_ = std::make_unique<live::StaffService>(*db_, *clock_, config_, *live_, templates_,
+                                                [d = dispatcher_.get()] { d->wake(); });
+  operator_ = std::make_unique<live::OperatorService>(*db_, *clock_, *live_);
+  pass_->set_confirmed_hook([f = family_.get()](std::int64_t account_id, const std::string& after) {
+    f->apply_after_signup(account_id, after);
+  });
 }
 
 App::~App() { dispatcher_->stop(); }
@@ -53,6 +63,9 @@ int serve(core::Config config) {
   boost::asio::thread_pool workers(static_cast<std::size_t>(std::max(1, c.worker_threads)));
   http::Router router([&app](const std::string& token) { return app.pass().authenticate(token); });
   pass::register_routes(router, app.pass());
+  live::register_family_routes(router, app.family());
+  live::register_staff_routes(router, app.staff());
+  live::register_operator_routes(router, app.operator_console());
   http::StaticFiles files(c.web_dir);
   http::Server server(c, router, files, workers, [&app] {
     try {

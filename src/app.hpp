@@ -5,7 +5,10 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
+#include "live/family.hpp"
+#include "live/operator.hpp"
 #include "live/service.hpp"
+#include "live/staff.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/templates.hpp"
 #include "pass/service.hpp"
@@ -26,6 +29,9 @@ class App {
   notify::Dispatcher& dispatcher() { return *dispatcher_; }
   pass::PassService& pass() { return *pass_; }
   live::LiveService& live() { return *live_; }
+  live::FamilyService& family() { return *family_; }
+  live::StaffService& staff() { return *staff_; }
+  live::OperatorService& operator_console() { return *operator_; }
 
  private:
   core::Config config_;
@@ -36,6 +42,9 @@ class App {
   std::unique_ptr<notify::Dispatcher> dispatcher_;
   std::unique_ptr<pass::PassService> pass_;
   std::unique_ptr<live::LiveService> live_;
+  std::unique_ptr<live::FamilyService> family_;
+  std::unique_ptr<live::StaffService> staff_;
+  std::unique_ptr<live::OperatorService> operator_;
 };
 
 // `carelive serve`: runs until SIGTERM. Returns the exit code.

@@ -37,6 +37,16 @@ SignupInput signup_input(const json& b) {
   in.phone = string_field(b, "phone");
   in.password = string_field(b, "password");
   in.password_confirm = string_field(b, "password_confirm");
+  // SPEC 1.2: a sign-up from an invite page carries the application, submitted on confirmation.
+  if (b.contains("apply") && !b["apply"].is_null()) {
+    const auto& a = b["apply"];
+    if (!a.is_object()) throw core::Error::field("apply", "invalid");
+    auto token = string_field(a, "token");
+    auto kind = string_field(a, "kind");
+    if (token.empty() || token.size() > 128 || (kind != "family" && kind != "care_worker"))
+      throw core::Error::field("apply", "invalid");
+    in.after_confirm = json{{"apply", {{"token", token}, {"kind", kind}}}}.dump();
+  }
   return in;
 }
 

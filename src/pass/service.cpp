@@ -147,7 +147,10 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
                                            std::int64_t* account_id) {
   const auto now = clock_.now();
   const std::string hash = core::token_hash(token);
+  std::optional<std::string> after_confirm;
+  std::int64_t new_account = 0;
   const auto confirm = [&] {
+    after_confirm.reset();
     return db_.transaction([&](store::Connection& c) {
       auto s = repo::find_signup_by_token(c, hash);
       if (!s) throw Error("token_invalid");
@@ -174,6 +177,8 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
       notify::enqueue(c, templates_.signup_completed(s->login_id, url("/login")), now);
       repo::audit(c, now, a.id, "signup_confirmed", meta.ip);
       if (account_id) *account_id = a.id;
+      new_account = a.id;
+      after_confirm = s->after_confirm;
       return ConfirmOutcome::completed;
     });
   };
@@ -187,6 +192,8 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
     if (e.kind() != store::DbError::Kind::unique_violation) throw;
     outcome = confirm();
   }
+  if (outcome == ConfirmOutcome::completed && after_confirm && confirmed_hook_)
+    confirmed_hook_(new_account, *after_confirm);
   notify_queued();
   return outcome;
 }

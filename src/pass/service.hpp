@@ -58,6 +58,10 @@ struct ContactChange {
 
 // Which lifetime a new session gets: staff and operator sessions are short (SPEC).
 using StaffCheck = std::function<bool(store::Connection&, const Account&)>;
+// Runs after a sign-up that carried `after_confirm` made its account (SPEC 1.2: the Live
+// application is submitted once the new Pass is confirmed).
+using ConfirmedHook =
+    std::function<void(std::int64_t account_id, const std::string& after_confirm)>;
 
 // CareLive Pass: sign-up, confirmation, login, sessions, reset, account changes (SPEC 2, 3, 6, 9).
 // Every function blocks (database, Argon2id): call them from the worker pool.
@@ -106,6 +110,7 @@ class PassService {
   std::string issue_password_link(store::Connection& c, std::int64_t account_id,
                                   const std::string& login_id);
   void set_staff_check(StaffCheck check) { staff_check_ = std::move(check); }
+  void set_confirmed_hook(ConfirmedHook hook) { confirmed_hook_ = std::move(hook); }
 
   static constexpr std::int64_t kLinkLifetime = 24 * 3600;  // SPEC: every link 24 hours
 
@@ -128,6 +133,7 @@ class PassService {
   LoginThrottle throttle_;
   std::string dummy_hash_;
   StaffCheck staff_check_;
+  ConfirmedHook confirmed_hook_;
 };
 
 }  // namespace carelive::pass

@@ -75,3 +75,14 @@ test('the login page links to sign-up and to password reset', async ({ page }) =
   await page.getByRole('link', { name: 'CareLive Passの新規作成' }).click()
   await expect(page).toHaveURL(/\/signup/)
 })
+
+test('an operator lands on the operator console after login', async ({ page, server }) => {
+  const email = `operator.${Date.now()}@example.jp`
+  server.admin(
+    ['account', 'add', '--family-name', '運営', '--given-name', '太郎', '--family-name-kana', 'うんえい',
+      '--given-name-kana', 'たろう', '--login-id', email, '--operator', '--password-stdin'],
+    'Operator#2026x\n',
+  )
+  await login(page, email, 'Operator#2026x')
+  await expect(page).toHaveURL(/\/operator/)
+})

@@ -34,6 +34,8 @@ export interface SignupBody {
   phone: string
   password: string
   password_confirm: string
+  /** SPEC 1.2: an application carried from the invite page, submitted once confirmed. */
+  apply?: { token: string; kind: 'family' | 'care_worker' }
 }
 
 export interface NormalizedSignup {

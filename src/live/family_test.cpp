@@ -1,0 +1,304 @@
+#include "live/family.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "store/test_support.hpp"
+
+// The family / care-worker side of Live: who may apply (SPEC 1), consent versions (SPEC 4),
+// relationship values (SPEC 5), home and announcements (SPEC 3, 8), and that every call is
+// refused for a resident the caller is not linked to.
+
+namespace carelive::live {
+namespace {
+
+template <class F>
+std::string code_of(F&& fn) {
+  try {
+    fn();
+  } catch (const core::Error& e) {
+    return e.code();
+  }
+  return "ok";
+}
+
+template <class F>
+core::FieldErrors fields_of(F&& fn) {
+  try {
+    fn();
+  } catch (const core::Error& e) {
+    return e.fields();
+  }
+  return {};
+}
+
+class FamilyTest : public store::testing::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (not_ready()) return;
+    core::init_crypto();
+    config_.public_url = "https://live.test";
+    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_, hasher_, templates_);
+    live_ = std::make_unique<LiveService>(db(), clock_, config_, *pass_, templates_,
+                                          std::string(48, 's'));
+    family_ = std::make_unique<FamilyService>(db(), clock_, *live_);
+    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）");
+    live_->add_facility("livetest02", "さくら苑", "特別養護老人ホーム");
+    ichiko_ = live_->add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"}).id;
+    akio_ = live_->add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"}).id;
+    kanako_ = live_->add_resident("livetest02", {"シナリオ", "香奈子", "しなりお", "かなこ"}).id;
+    live_->publish_terms("第1条 本規約に同意の上で利用できます。");
+  }
+  void TearDown() override {
+    family_.reset();
+    live_.reset();
+    pass_.reset();
+    BackendTest::TearDown();
+  }
+
+  std::int64_t account(const std::string& email) {
+    return pass_->create_confirmed_account(
+        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"));
+  }
+  std::string token_for(std::int64_t resident) {
+    auto url = live_->invite_url(resident == kanako_ ? "livetest02" : "livetest01", resident);
+    return url.substr(url.find("token=") + 6);
+  }
+  // A linked account that agreed to the newest terms.
+  std::int64_t linked(const std::string& email, std::int64_t resident,
+                      const std::string& kind = "family") {
+    auto id = account(email);
+    family_->link_for_testing(resident, id, kind);
+    family_->consent(id, family_->terms(id).terms.version);
+    return id;
+  }
+
+  core::ManualClock clock_;
+  core::Config config_;
+  core::PasswordHasher hasher_;
+  notify::Templates templates_{notify::Brand{}};
+  std::unique_ptr<pass::PassService> pass_;
+  std::unique_ptr<LiveService> live_;
+  std::unique_ptr<FamilyService> family_;
+  std::int64_t ichiko_ = 0, akio_ = 0, kanako_ = 0;
+};
+
+TEST_P(FamilyTest, AnyPassMayApplyOnceButNotWhenAlreadyLinked) {
+  auto token = token_for(ichiko_);
+  auto applicant = account("kuma@example.jp");
+  EXPECT_EQ(family_->apply(token, applicant, "family"), ApplyOutcome::submitted);
+  EXPECT_EQ(family_->apply(token, applicant, "family"), ApplyOutcome::already_pending);
+  family_->link_for_testing(ichiko_, applicant, "family");
+  EXPECT_EQ(family_->apply(token, applicant, "care_worker"), ApplyOutcome::already_linked);
+  EXPECT_EQ(code_of([&] { family_->apply(token, applicant, "staff"); }), "validation_failed");
+  live_->revoke_invite(ichiko_);
+  EXPECT_EQ(code_of([&] { family_->apply(token, account("late@example.jp"), "family"); }),
+            "token_invalid");
+}
+
+TEST_P(FamilyTest, SignupCarryingAnApplicationSubmitsItWhenConfirmed) {
+  auto token = token_for(akio_);
+  auto after = FamilyService::after_confirm_for(token, "care_worker");
+  auto applicant = account("care@example.jp");
+  EXPECT_EQ(family_->apply_after_signup(applicant, after), ApplyOutcome::submitted);
+  EXPECT_EQ(db().with([&](store::Connection& c) {
+    return c
+        .exec("SELECT kind FROM applications WHERE account_id = ? AND resident_id = ?",
+              {applicant, akio_})
+        .first()
+        .text(0);
+  }),
+            "care_worker");
+  // Garbage or a revoked invite leaves the new account alone.
+  EXPECT_FALSE(family_->apply_after_signup(applicant, "not json"));
+  EXPECT_FALSE(family_->apply_after_signup(applicant, "{\"apply\":{\"token\":1}}"));
+  live_->revoke_invite(akio_);
+  EXPECT_FALSE(family_->apply_after_signup(account("x@example.jp"), after));
+}
+
+TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
+  pass_->set_confirmed_hook([this](std::int64_t id, const std::string& after) {
+    family_->apply_after_signup(id, after);
+  });
+  pass::SignupInput in{"富士田",
+                       "熊吉",
+                       "ふじた",
+                       "くまきち",
+                       "email",
+                       "new@example.jp",
+                       "new@example.jp",
+                       "",
+                       "Fujita#Kuma9",
+                       "Fujita#Kuma9",
+                       FamilyService::after_confirm_for(token_for(ichiko_), "family")};
+  pass_->signup(in, {"127.0.0.1", "test"});
+  auto body = db().with([&](store::Connection& c) {
+    return c.exec("SELECT body FROM messages WHERE recipient = 'new@example.jp' ORDER BY id DESC")
+        .first()
+        .text(0);
+  });
+  auto at = body.find("token=");
+  ASSERT_NE(at, std::string::npos);
+  auto end = body.find_first_of(" \r\n", at);
+  auto token = body.substr(at + 6, end == std::string::npos ? std::string::npos : end - at - 6);
+  std::int64_t id = 0;
+  ASSERT_EQ(pass_->confirm_signup(token, {"127.0.0.1", "test"}, &id),
+            pass::ConfirmOutcome::completed);
+  ASSERT_EQ(pass_->confirm_signup(token, {"127.0.0.1", "test"}),
+            pass::ConfirmOutcome::already_completed);
+  EXPECT_EQ(db().with([&](store::Connection& c) {
+    return c
+        .exec(
+            "SELECT COUNT(*) FROM applications WHERE account_id = ? AND resident_id = ? "
+            "AND status = 'pending'",
+            {id, ichiko_})
+        .first()
+        .integer(0);
+  }),
+            1);
+}
+
+TEST_P(FamilyTest, ContextsListRolesFacilitiesAndWhatIsStillNeeded) {
+  auto id = account("both@example.jp");
+  EXPECT_TRUE(family_->contexts(id).links.empty());
+  family_->link_for_testing(ichiko_, id, "family");
+  family_->link_for_testing(kanako_, id, "care_worker");
+  live_->add_staff("livetest02", {"富士", "職員", "ふじ", "しょくいん"}, "both@example.jp", false,
+                   std::nullopt);
+  auto c = family_->contexts(id);
+  ASSERT_EQ(c.staff.size(), 1u);
+  EXPECT_EQ(c.staff[0].code, "livetest02");
+  ASSERT_EQ(c.links.size(), 2u);
+  EXPECT_EQ(c.links[0].resident.display_name(), "駿河市子");
+  EXPECT_EQ(c.links[0].facility.name, "ふじ園");
+  EXPECT_EQ(c.links[1].link.kind, "care_worker");
+  EXPECT_TRUE(c.links[0].needs_relationship);
+  EXPECT_TRUE(c.terms_required);
+  EXPECT_FALSE(c.terms_updated);
+}
+
+TEST_P(FamilyTest, OnlyTheNewestTermsVersionCountsAndAnUpdateAsksAgain) {
+  auto id = account("kuma@example.jp");
+  family_->link_for_testing(ichiko_, id, "family");
+  EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "terms_required");
+  EXPECT_EQ(code_of([&] { family_->announcements(id); }), "terms_required");
+  auto t = family_->terms(id);
+  EXPECT_EQ(t.terms.version, 1);
+  EXPECT_FALSE(t.updated);
+  EXPECT_EQ(code_of([&] { family_->consent(id, 2); }), "validation_failed");
+  family_->consent(id, 1);
+  family_->consent(id, 1);  // twice is fine
+  EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "ok");
+
+  clock_.advance(60);
+  live_->publish_terms("第1条 改訂しました。");
+  EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "terms_required");
+  t = family_->terms(id);
+  EXPECT_EQ(t.terms.version, 2);
+  EXPECT_TRUE(t.updated);
+  EXPECT_TRUE(family_->contexts(id).terms_updated);
+  EXPECT_EQ(code_of([&] { family_->consent(id, 1); }), "validation_failed");
+  family_->consent(id, 2);
+  EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "ok");
+  // Which account agreed to which version, and when (SPEC 4).
+  EXPECT_EQ(db().with([&](store::Connection& c) {
+    return c.exec("SELECT COUNT(*) FROM consents WHERE account_id = ?", {id}).first().integer(0);
+  }),
+            2);
+}
+
+TEST_P(FamilyTest, FamilyChoosesARelationshipFromTheList) {
+  auto id = linked("kuma@example.jp", ichiko_);
+  EXPECT_EQ(fields_of([&] {
+              family_->set_relationship(id, ichiko_, {"", "", ""});
+            }),
+            (core::FieldErrors{{"relationship", {"required"}}}));
+  EXPECT_EQ(fields_of([&] {
+              family_->set_relationship(id, ichiko_, {"友人", "", ""});
+            }),
+            (core::FieldErrors{{"relationship", {"invalid"}}}));
+  for (const auto& choice : relationship_choices())
+    EXPECT_EQ(family_->set_relationship(id, ichiko_, {choice, "", ""}).relationship, choice);
+  auto link = family_->set_relationship(id, ichiko_, {"子", "ケア", "けあ"});
+  EXPECT_EQ(link.relationship, "子");
+  EXPECT_FALSE(link.office_name);
+  EXPECT_FALSE(family_->contexts(id).links[0].needs_relationship);
+}
+
+TEST_P(FamilyTest, CareWorkerGivesAFullWidthOfficeNameAndHiraganaFurigana) {
+  auto id = linked("care@example.jp", akio_, "care_worker");
+  auto errors = fields_of([&] { family_->set_relationship(id, akio_, {"子", "", ""}); });
+  EXPECT_EQ(errors["office_name"], std::vector<std::string>{"required"});
+  EXPECT_EQ(errors["office_name_kana"], std::vector<std::string>{"required"});
+  errors = fields_of([&] { family_->set_relationship(id, akio_, {"", "Care Plan", "けあ1"}); });
+  EXPECT_EQ(errors["office_name"], std::vector<std::string>{"not_fullwidth"});
+  EXPECT_EQ(errors["office_name_kana"], std::vector<std::string>{"not_hiragana"});
+  auto link = family_->set_relationship(id, akio_, {"", "ふじ居宅介護支援事業所", "フジキョタク"});
+  EXPECT_EQ(link.office_name, "ふじ居宅介護支援事業所");
+  EXPECT_EQ(link.office_name_kana, "ふじきょたく");
+  EXPECT_FALSE(link.relationship);
+}
+
+TEST_P(FamilyTest, AnotherResidentsFamilyIsRefusedEverywhere) {
+  auto a = linked("a@example.jp", ichiko_);
+  auto b = linked("b@example.jp", akio_);
+  EXPECT_EQ(code_of([&] { family_->home(a, ichiko_); }), "ok");
+  EXPECT_EQ(code_of([&] { family_->home(b, ichiko_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { family_->set_relationship(b, ichiko_, {"子", "", ""}); }), "forbidden");
+  EXPECT_EQ(code_of([&] { family_->home(a, kanako_ + 1000); }), "forbidden");
+  // A pending application is not a link.
+  auto pending = account("p@example.jp");
+  family_->apply(token_for(ichiko_), pending, "family");
+  EXPECT_EQ(code_of([&] { family_->home(pending, ichiko_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { family_->announcements(pending); }), "forbidden");
+  // A discharged resident's link stops working.
+  db().with([&](store::Connection& c) {
+    c.exec("UPDATE residents SET discharged_at = 1 WHERE id = ?", {ichiko_});
+  });
+  EXPECT_EQ(code_of([&] { family_->home(a, ichiko_); }), "forbidden");
+}
+
+TEST_P(FamilyTest, HomeOffersSwitchesOnlyWhenTheyApply) {
+  auto id = linked("kuma@example.jp", ichiko_);
+  auto h = family_->home(id, ichiko_);
+  EXPECT_EQ(h.current.facility.code, "livetest01");
+  EXPECT_FALSE(h.several_facilities);
+  EXPECT_FALSE(h.several_residents);
+  family_->link_for_testing(akio_, id, "family");
+  h = family_->home(id, ichiko_);
+  EXPECT_FALSE(h.several_facilities);
+  EXPECT_TRUE(h.several_residents);
+  family_->link_for_testing(kanako_, id, "family");
+  h = family_->home(id, kanako_);
+  EXPECT_TRUE(h.several_facilities);
+  EXPECT_FALSE(h.several_residents);
+}
+
+TEST_P(FamilyTest, AnnouncementsComeNewestFirstAndOpeningMarksRead) {
+  auto id = linked("kuma@example.jp", ichiko_);
+  auto first = live_->add_announcement("メンテナンスのお知らせ", "本文1");
+  clock_.advance(3600);
+  auto second = live_->add_announcement("バージョンアップ情報", "本文2");
+  auto list = family_->announcements(id);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].announcement.id, second.id);
+  EXPECT_FALSE(list[0].read);
+  EXPECT_EQ(family_->announcement(id, first.id).body, "本文1");
+  family_->announcement(id, first.id);
+  list = family_->announcements(id);
+  EXPECT_FALSE(list[0].read);
+  EXPECT_TRUE(list[1].read);
+  EXPECT_TRUE(family_->announcements(linked("other@example.jp", akio_))[1].read == false);
+  EXPECT_EQ(code_of([&] { family_->announcement(id, second.id + 99); }), "not_found");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FamilyTest, ::testing::Values("sqlite", "postgres"),
+                         store::testing::backend_name);
+
+}  // namespace
+}  // namespace carelive::live

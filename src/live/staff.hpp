@@ -1,0 +1,122 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "live/model.hpp"
+#include "live/service.hpp"
+#include "notify/templates.hpp"
+#include "pass/model.hpp"
+#include "store/database.hpp"
+
+namespace carelive::live {
+
+// What the caller may do in one facility (SPEC People): staff, facility admin, or the operator,
+// who may act as a facility admin everywhere.
+struct FacilityAccess {
+  Facility facility;
+  std::optional<StaffMember> member;  // empty for an operator who is not staff there
+  bool is_admin = false;
+};
+
+enum class Need { staff, admin };
+
+// The one access check of the staff console, run by every staff endpoint on the server
+// (SPEC "Rules that hold everywhere"): forbidden unless the account is staff of the open
+// facility (facility admin for Need::admin) or an operator; not_found for an unknown facility
+// only when the caller is an operator (others learn nothing about facilities they do not reach).
+FacilityAccess require_facility(store::Connection& c, const pass::Account& who,
+                                std::int64_t facility_id, Need need);
+
+struct StaffFacility {
+  Facility facility;
+  bool is_admin = false;
+  std::int64_t pending = 0;  // applications waiting for 「承認」/「却下」
+};
+
+struct ResidentSummary {
+  Resident resident;
+  std::int64_t pending = 0;
+  std::int64_t linked = 0;
+};
+
+struct PendingApplication {
+  Application application;
+  Resident resident;
+  std::string applicant_name, applicant_kana;
+};
+
+struct LinkedPerson {
+  Link link;
+  std::string name, kana;
+};
+
+struct StaffRow {
+  StaffMember member;
+  std::string name, kana, login_id;
+};
+
+// The staff console (SPEC 10): residents, invites, applications, links and staff of one facility.
+// Every function takes the caller and checks access itself. Blocking: call from the worker pool.
+class StaffService {
+ public:
+  StaffService(store::Database& db, const core::Clock& clock, const core::Config& config,
+               LiveService& live, const notify::Templates& templates,
+               std::function<void()> messages_queued = {});
+
+  std::vector<StaffFacility> facilities(const pass::Account& who);
+  FacilityAccess access(const pass::Account& who, std::int64_t facility_id, Need need);
+
+  std::vector<ResidentSummary> residents(const pass::Account& who, std::int64_t facility_id);
+  Resident add_resident(const pass::Account& who, std::int64_t facility_id, const NameInput& in);
+  Resident edit_resident(const pass::Account& who, std::int64_t facility_id,
+                         std::int64_t resident_id, const NameInput& in);
+  // Sets discharged_at and revokes the invite: the QR code stops working (SPEC 10).
+  void discharge(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id);
+
+  // The current invite URL; made on first use. Empty after 「停止」 until 「再発行」, so showing
+  // the page again never brings a stopped code back.
+  std::optional<std::string> invite_url(const pass::Account& who, std::int64_t facility_id,
+                                        std::int64_t resident_id);
+  std::string reissue_invite(const pass::Account& who, std::int64_t facility_id,
+                             std::int64_t resident_id);
+  void revoke_invite(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id);
+
+  std::vector<PendingApplication> pending(const pass::Account& who, std::int64_t facility_id);
+  // SPEC 1.3: approval links the applicant (kind from the application) and sends
+  // 【Live】利用申請が承認されました with the login URL; rejection tells the applicant. A decided
+  // application cannot be decided again (409 already_decided).
+  Link approve(const pass::Account& who, std::int64_t facility_id, std::int64_t application_id);
+  void reject(const pass::Account& who, std::int64_t facility_id, std::int64_t application_id);
+
+  std::vector<LinkedPerson> links(const pass::Account& who, std::int64_t facility_id,
+                                  std::int64_t resident_id);
+  void remove_link(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id,
+                   std::int64_t link_id);
+
+  // Facility admins only.
+  std::vector<StaffRow> staff(const pass::Account& who, std::int64_t facility_id);
+  StaffAdded add_staff(const pass::Account& who, std::int64_t facility_id, const NameInput& names,
+                       const std::string& login_id, bool is_admin);
+  // Refuses removing oneself (409 self_removal) and the last admin (409 last_admin).
+  void remove_staff(const pass::Account& who, std::int64_t facility_id, std::int64_t staff_id);
+
+ private:
+  Resident require_resident(store::Connection& c, std::int64_t facility_id,
+                            std::int64_t resident_id);
+  void notify_queued() const;
+
+  store::Database& db_;
+  const core::Clock& clock_;
+  const core::Config& config_;
+  LiveService& live_;
+  const notify::Templates& templates_;
+  std::function<void()> messages_queued_;
+};
+
+}  // namespace carelive::live

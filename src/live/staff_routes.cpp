@@ -1,0 +1,166 @@
+#include "live/staff_routes.hpp"
+
+#include "live/console_json.hpp"
+#include "live/qr.hpp"
+
+namespace carelive::live {
+
+using http::Access;
+using http::Context;
+using http::json_response;
+using nlohmann::json;
+using verb = boost::beast::http::verb;
+using namespace console;
+
+namespace {
+
+std::int64_t facility_of(const Context& ctx) { return id_param(ctx, "fid"); }
+std::int64_t resident_of(const Context& ctx) { return id_param(ctx, "rid"); }
+
+// {"url", "svg", "version", "modules"}; url and svg null while the invite is stopped.
+json invite_json(const std::optional<std::string>& url) {
+  if (!url) return {{"url", nullptr}, {"svg", nullptr}, {"version", nullptr}, {"modules", nullptr}};
+  auto qr = qr_svg(*url);
+  return {{"url", *url}, {"svg", qr.svg}, {"version", qr.version}, {"modules", qr.modules}};
+}
+
+}  // namespace
+
+void register_staff_routes(http::Router& r, StaffService& s) {
+  const std::string base = "/api/v1/staff/facilities";
+  const std::string fac = base + "/{fid}";
+  const std::string res = fac + "/residents/{rid}";
+
+  r.add(verb::get, base, Access::authenticated, [&s](Context& ctx) {
+    json list = json::array();
+    for (const auto& f : s.facilities(ctx.who().account)) {
+      auto j = facility_json(f.facility);
+      j["is_admin"] = f.is_admin;
+      j["pending"] = f.pending;
+      list.push_back(j);
+    }
+    return json_response(ctx, 200,
+                         {{"facilities", list}, {"operator", ctx.who().account.is_operator}});
+  });
+
+  r.add(verb::get, fac, Access::authenticated, [&s](Context& ctx) {
+    const auto& who = ctx.who().account;
+    auto a = s.access(who, facility_of(ctx), Need::staff);
+    auto j = facility_json(a.facility);
+    j["is_admin"] = a.is_admin;
+    j["pending"] = s.pending(who, a.facility.id).size();
+    return json_response(ctx, 200, {{"facility", j}});
+  });
+
+  r.add(verb::get, fac + "/residents", Access::authenticated, [&s](Context& ctx) {
+    json list = json::array();
+    for (const auto& row : s.residents(ctx.who().account, facility_of(ctx))) {
+      auto j = resident_json(row.resident);
+      j["pending"] = row.pending;
+      j["linked"] = row.linked;
+      list.push_back(j);
+    }
+    return json_response(ctx, 200, {{"residents", list}});
+  });
+
+  r.add(verb::post, fac + "/residents", Access::authenticated, [&s](Context& ctx) {
+    auto added = s.add_resident(ctx.who().account, facility_of(ctx), names_of(ctx.json_body()));
+    return json_response(ctx, 201, {{"resident", resident_json(added)}});
+  });
+
+  r.add(verb::put, res, Access::authenticated, [&s](Context& ctx) {
+    auto edited = s.edit_resident(ctx.who().account, facility_of(ctx), resident_of(ctx),
+                                  names_of(ctx.json_body()));
+    return json_response(ctx, 200, {{"resident", resident_json(edited)}});
+  });
+
+  r.add(verb::post, res + "/discharge", Access::authenticated, [&s](Context& ctx) {
+    s.discharge(ctx.who().account, facility_of(ctx), resident_of(ctx));
+    return http::empty_response(ctx, 204);
+  });
+
+  r.add(verb::get, res + "/invite", Access::authenticated, [&s](Context& ctx) {
+    return json_response(
+        ctx, 200, invite_json(s.invite_url(ctx.who().account, facility_of(ctx), resident_of(ctx))));
+  });
+
+  r.add(verb::post, res + "/invite/reissue", Access::authenticated, [&s](Context& ctx) {
+    return json_response(
+        ctx, 200,
+        invite_json(s.reissue_invite(ctx.who().account, facility_of(ctx), resident_of(ctx))));
+  });
+
+  r.add(verb::post, res + "/invite/revoke", Access::authenticated, [&s](Context& ctx) {
+    s.revoke_invite(ctx.who().account, facility_of(ctx), resident_of(ctx));
+    return http::empty_response(ctx, 204);
+  });
+
+  r.add(verb::get, res + "/links", Access::authenticated, [&s](Context& ctx) {
+    json list = json::array();
+    for (const auto& p : s.links(ctx.who().account, facility_of(ctx), resident_of(ctx))) {
+      list.push_back({{"id", p.link.id},
+                      {"account_id", p.link.account_id},
+                      {"name", p.name},
+                      {"kana", p.kana},
+                      {"kind", p.link.kind},
+                      {"relationship", opt(p.link.relationship)},
+                      {"office_name", opt(p.link.office_name)},
+                      {"office_name_kana", opt(p.link.office_name_kana)}});
+    }
+    return json_response(ctx, 200, {{"links", list}});
+  });
+
+  r.add(verb::delete_, res + "/links/{lid}", Access::authenticated, [&s](Context& ctx) {
+    s.remove_link(ctx.who().account, facility_of(ctx), resident_of(ctx), id_param(ctx, "lid"));
+    return http::empty_response(ctx, 204);
+  });
+
+  r.add(verb::get, fac + "/applications", Access::authenticated, [&s](Context& ctx) {
+    json list = json::array();
+    for (const auto& p : s.pending(ctx.who().account, facility_of(ctx))) {
+      list.push_back({{"id", p.application.id},
+                      {"kind", p.application.kind},
+                      {"applied_at", iso8601(p.application.created_at)},
+                      {"applicant", {{"name", p.applicant_name}, {"kana", p.applicant_kana}}},
+                      {"resident", resident_json(p.resident)}});
+    }
+    return json_response(ctx, 200, {{"applications", list}});
+  });
+
+  r.add(verb::post, fac + "/applications/{aid}/approve", Access::authenticated, [&s](Context& ctx) {
+    s.approve(ctx.who().account, facility_of(ctx), id_param(ctx, "aid"));
+    return json_response(ctx, 200, {{"status", "approved"}});
+  });
+
+  r.add(verb::post, fac + "/applications/{aid}/reject", Access::authenticated, [&s](Context& ctx) {
+    s.reject(ctx.who().account, facility_of(ctx), id_param(ctx, "aid"));
+    return json_response(ctx, 200, {{"status", "rejected"}});
+  });
+
+  r.add(verb::get, fac + "/staff", Access::authenticated, [&s](Context& ctx) {
+    const auto& who = ctx.who().account;
+    json list = json::array();
+    for (const auto& row : s.staff(who, facility_of(ctx)))
+      list.push_back(staff_row_json(row, who.id));
+    return json_response(ctx, 200, {{"staff", list}});
+  });
+
+  r.add(verb::post, fac + "/staff", Access::authenticated, [&s](Context& ctx) {
+    auto b = ctx.json_body();
+    bool is_admin =
+        b.contains("is_admin") && b["is_admin"].is_boolean() && b["is_admin"].get<bool>();
+    auto added = s.add_staff(ctx.who().account, facility_of(ctx), names_of(b),
+                             http::string_field(b, "login_id"), is_admin);
+    return json_response(ctx, 201,
+                         {{"account_id", added.account_id},
+                          {"account_created", added.account_created},
+                          {"set_password_link_sent", added.set_password_link_sent}});
+  });
+
+  r.add(verb::delete_, fac + "/staff/{sid}", Access::authenticated, [&s](Context& ctx) {
+    s.remove_staff(ctx.who().account, facility_of(ctx), id_param(ctx, "sid"));
+    return http::empty_response(ctx, 204);
+  });
+}
+
+}  // namespace carelive::live

@@ -1,0 +1,274 @@
+#include "live/staff.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <regex>
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "live/operator.hpp"
+#include "live/qr.hpp"
+#include "live/repo.hpp"
+#include "pass/repo.hpp"
+#include "store/test_support.hpp"
+
+// SPEC 1.3 (approve / reject and their messages), SPEC 10 (staff console rules: access per
+// facility, last admin), SPEC 11 (operator only), the invite QR code.
+
+namespace carelive::live {
+namespace {
+
+template <class F>
+std::string code_of(F&& fn) {
+  try {
+    fn();
+  } catch (const core::Error& e) {
+    return e.code();
+  }
+  return "ok";
+}
+
+class StaffTest : public store::testing::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (not_ready()) return;
+    core::init_crypto();
+    config_.public_url = "https://live.test";
+    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_, hasher_, templates_);
+    live_ = std::make_unique<LiveService>(db(), clock_, config_, *pass_, templates_,
+                                          std::string(48, 's'));
+    staff_ = std::make_unique<StaffService>(db(), clock_, config_, *live_, templates_);
+    operator_ = std::make_unique<OperatorService>(db(), clock_, *live_);
+    x_ = live_->add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）").id;
+    y_ = live_->add_facility("facilityy", "さくら園", "特別養護老人ホーム").id;
+    resident_ = live_->add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"}).id;
+    admin_x_ = staff_account("admin.x@example.jp", "facilityx", true);
+    staff_x_ = staff_account("staff.x@example.jp", "facilityx", false);
+    staff_y_ = staff_account("staff.y@example.jp", "facilityy", true);
+  }
+  void TearDown() override {
+    operator_.reset();
+    staff_.reset();
+    live_.reset();
+    pass_.reset();
+    BackendTest::TearDown();
+  }
+
+  std::int64_t account(const std::string& email) {
+    return pass_->create_confirmed_account(
+        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"));
+  }
+  pass::Account staff_account(const std::string& email, const std::string& facility, bool admin) {
+    auto added = live_->add_staff(facility, {"富士", "職員", "ふじ", "しょくいん"}, email, admin,
+                                  std::string("Staff#Fuji2026"));
+    return who(added.account_id);
+  }
+  pass::Account who(std::int64_t id) {
+    return *db().with([&](store::Connection& c) { return pass::repo::find_account(c, id); });
+  }
+  std::int64_t apply(const std::string& email, const std::string& kind = "family") {
+    auto url = live_->invite_url("facilityx", resident_);
+    auto id = account(email);
+    live_->apply(url.substr(url.find("token=") + 6), id, kind);
+    return db().with(
+        [&](store::Connection& c) { return repo::pending_application(c, resident_, id)->id; });
+  }
+  std::int64_t count(const std::string& sql, const store::Params& p = {}) {
+    return db().with([&](store::Connection& c) { return c.exec(sql, p).first().integer(0); });
+  }
+
+  core::ManualClock clock_;
+  core::Config config_;
+  core::PasswordHasher hasher_;
+  notify::Templates templates_{notify::Brand{}};
+  std::unique_ptr<pass::PassService> pass_;
+  std::unique_ptr<LiveService> live_;
+  std::unique_ptr<StaffService> staff_;
+  std::unique_ptr<OperatorService> operator_;
+  std::int64_t x_ = 0, y_ = 0, resident_ = 0;
+  pass::Account admin_x_, staff_x_, staff_y_;
+};
+
+TEST_P(StaffTest, ApprovalLinksTheApplicantAndSendsTheLoginUrl) {
+  auto id = apply("family@example.jp", "care_worker");
+  ASSERT_EQ(staff_->pending(staff_x_, x_).size(), 1u);
+  EXPECT_EQ(staff_->facilities(staff_x_).at(0).pending, 1);
+  auto link = staff_->approve(staff_x_, x_, id);
+  EXPECT_EQ(link.kind, "care_worker");
+  EXPECT_TRUE(staff_->pending(staff_x_, x_).empty());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'family@example.jp' AND "
+                  "subject LIKE '%利用申請が承認されました%' AND body LIKE "
+                  "'%https://live.test/login%'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM applications WHERE id = ? AND status = 'approved' AND "
+                  "decided_by = ? AND decided_at IS NOT NULL",
+                  {id, staff_x_.id}),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'application_approved'"), 1);
+  auto people = staff_->links(staff_x_, x_, resident_);
+  ASSERT_EQ(people.size(), 1u);
+  EXPECT_EQ(people[0].name, "富士田 熊吉");
+  EXPECT_EQ(staff_->residents(staff_x_, x_).at(0).linked, 1);
+}
+
+TEST_P(StaffTest, RejectionTellsTheApplicantAndCreatesNoLink) {
+  auto id = apply("rejected@example.jp");
+  staff_->reject(staff_x_, x_, id);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'rejected@example.jp' AND body "
+                  "LIKE '%ふじ園への利用申請は承認されませんでした%'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM links"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'application_rejected'"), 1);
+}
+
+TEST_P(StaffTest, ADecidedApplicationCannotBeDecidedAgain) {
+  auto approved = apply("a@example.jp");
+  staff_->approve(staff_x_, x_, approved);
+  EXPECT_EQ(code_of([&] { staff_->approve(admin_x_, x_, approved); }), "already_decided");
+  EXPECT_EQ(code_of([&] { staff_->reject(admin_x_, x_, approved); }), "already_decided");
+  auto rejected = apply("b@example.jp");
+  staff_->reject(staff_x_, x_, rejected);
+  EXPECT_EQ(code_of([&] { staff_->approve(staff_x_, x_, rejected); }), "already_decided");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE subject LIKE '%承認されました%'"), 1);
+  EXPECT_EQ(code_of([&] { staff_->approve(staff_x_, x_, 9999); }), "not_found");
+}
+
+TEST_P(StaffTest, StaffOfAnotherFacilityIsRefusedEverywhere) {
+  auto id = apply("c@example.jp");
+  const auto& y = staff_y_;
+  EXPECT_EQ(code_of([&] { staff_->residents(y, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] {
+              staff_->add_resident(y, x_, {"駿河", "秋男", "するが", "あきお"});
+            }),
+            "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->invite_url(y, x_, resident_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->reissue_invite(y, x_, resident_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->pending(y, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->approve(y, x_, id); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->reject(y, x_, id); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->links(y, x_, resident_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->discharge(y, x_, resident_); }), "forbidden");
+  // Through their own facility: the resident and application of X are not found there.
+  EXPECT_EQ(code_of([&] { staff_->approve(y, y_, id); }), "not_found");
+  EXPECT_EQ(code_of([&] { staff_->invite_url(y, y_, resident_); }), "not_found");
+  EXPECT_EQ(code_of([&] { staff_->links(y, y_, resident_); }), "not_found");
+  // A family member is not staff; plain staff are not facility admins.
+  auto family = who(account("family.only@example.jp"));
+  EXPECT_EQ(code_of([&] { staff_->residents(family, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->staff(staff_x_, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { operator_->facilities(staff_x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { operator_->facilities(admin_x_); }), "forbidden");
+  EXPECT_TRUE(staff_->facilities(staff_y_).size() == 1 &&
+              staff_->facilities(staff_y_)[0].facility.id == y_);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM applications WHERE status = 'pending'"), 1);
+}
+
+TEST_P(StaffTest, TheLastAdminAndOneselfCannotBeRemoved) {
+  auto rows = staff_->staff(admin_x_, x_);
+  ASSERT_EQ(rows.size(), 2u);
+  std::int64_t admin_row = 0, staff_row = 0;
+  for (const auto& r : rows) (r.member.is_admin ? admin_row : staff_row) = r.member.id;
+  EXPECT_EQ(code_of([&] { staff_->remove_staff(admin_x_, x_, admin_row); }), "self_removal");
+  auto op = who(account("operator@example.jp"));
+  db().with([&](store::Connection& c) { pass::repo::set_operator(c, op.id, true); });
+  op.is_operator = true;
+  EXPECT_EQ(code_of([&] { staff_->remove_staff(op, x_, admin_row); }), "last_admin");
+  staff_->remove_staff(admin_x_, x_, staff_row);
+  EXPECT_EQ(staff_->staff(admin_x_, x_).size(), 1u);
+  EXPECT_EQ(code_of([&] { staff_->residents(staff_x_, x_); }), "forbidden");
+  // With a second admin the first one can go.
+  auto added = staff_->add_staff(admin_x_, x_, {"新人", "管理者", "しんじん", "かんりしゃ"},
+                                 "second.admin@example.jp", true);
+  EXPECT_TRUE(added.set_password_link_sent);
+  staff_->remove_staff(op, x_, admin_row);
+  EXPECT_EQ(code_of([&] { staff_->residents(admin_x_, x_); }), "forbidden");
+}
+
+TEST_P(StaffTest, DischargeRevokesTheInviteAndRemovingALinkIsAudited) {
+  auto id = apply("d@example.jp");
+  auto link = staff_->approve(staff_x_, x_, id);
+  staff_->remove_link(staff_x_, x_, resident_, link.id);
+  EXPECT_TRUE(staff_->links(staff_x_, x_, resident_).empty());
+  EXPECT_EQ(code_of([&] { staff_->remove_link(staff_x_, x_, resident_, link.id); }), "not_found");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'link_removed'"), 1);
+
+  auto url = *staff_->invite_url(staff_x_, x_, resident_);
+  EXPECT_EQ(staff_->invite_url(staff_x_, x_, resident_), url);
+  // 「停止」 holds: showing the resident again does not bring a code back until 「再発行」.
+  staff_->revoke_invite(staff_x_, x_, resident_);
+  EXPECT_FALSE(staff_->invite_url(staff_x_, x_, resident_));
+  url = staff_->reissue_invite(staff_x_, x_, resident_);
+  EXPECT_EQ(staff_->invite_url(staff_x_, x_, resident_), url);
+  auto edited =
+      staff_->edit_resident(staff_x_, x_, resident_, {"駿河", "一子", "スルガ", "かずこ"});
+  EXPECT_EQ(edited.family_name_kana, "するが");
+  staff_->discharge(staff_x_, x_, resident_);
+  EXPECT_EQ(code_of([&] { live_->open_invite(url.substr(url.find("token=") + 6)); }),
+            "token_invalid");
+  EXPECT_TRUE(staff_->residents(staff_x_, x_).at(0).resident.discharged_at);
+  EXPECT_EQ(code_of([&] { staff_->reissue_invite(staff_x_, x_, resident_); }), "not_found");
+}
+
+TEST_P(StaffTest, OperatorManagesFacilitiesAdminsAnnouncementsAndTerms) {
+  auto op = who(account("op@example.jp"));
+  op.is_operator = true;
+  auto f = operator_->add_facility(op, "newfacility", "もみじ園", "通所介護");
+  EXPECT_EQ(operator_->rename_facility(op, f.id, "もみじの里").name, "もみじの里");
+  auto added = operator_->add_admin(op, f.id, {"紅葉", "太郎", "もみじ", "たろう"},
+                                    "momiji.admin@example.jp");
+  EXPECT_TRUE(added.set_password_link_sent);
+  EXPECT_EQ(operator_->admins(op, f.id).size(), 1u);
+  EXPECT_EQ(staff_->facilities(who(added.account_id)).size(), 1u);
+  operator_->close_facility(op, f.id);
+  EXPECT_TRUE(staff_->facilities(who(added.account_id)).empty());
+  EXPECT_EQ(code_of([&] { staff_->residents(who(added.account_id), f.id); }), "forbidden");
+  operator_->add_announcement(op, "お知らせ", "本文");
+  EXPECT_EQ(operator_->announcements(op).size(), 1u);
+  operator_->publish_terms(op, "第1版");
+  operator_->publish_terms(op, "第2版");
+  EXPECT_EQ(operator_->terms(op).at(0).version, 2);
+  EXPECT_EQ(code_of([&] { operator_->rename_facility(op, f.id, " "); }), "validation_failed");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StaffTest, ::testing::Values("sqlite", "postgres"),
+                         store::testing::backend_name);
+
+// The SVG draws exactly the matrix libqrencode made: a version-V code has 17 + 4V modules per
+// side, plus the 4-module quiet zone, and every dark module is one unit square.
+TEST(InviteQr, SvgHasTheModuleCountOfItsVersion) {
+  const std::string url = "https://live.example.jp/apply?token=" + std::string(43, 'A');
+  auto qr = qr_svg(url);
+  EXPECT_GE(qr.version, 1);
+  EXPECT_LE(qr.version, 40);
+  EXPECT_EQ(qr.modules, 17 + 4 * qr.version);
+  const int side = qr.modules + 8;
+  EXPECT_EQ(qr.svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  EXPECT_NE(
+      qr.svg.find("viewBox=\"0 0 " + std::to_string(side) + " " + std::to_string(side) + "\""),
+      std::string::npos);
+  EXPECT_EQ(qr.svg.substr(qr.svg.size() - 6), "</svg>");
+  // Squares lie inside the symbol; the three finder patterns put dark modules in the corners.
+  std::regex square("M(\\d+) (\\d+)h1v1h-1z");
+  int dark = 0;
+  bool top_left = false, top_right = false, bottom_left = false;
+  for (auto it = std::sregex_iterator(qr.svg.begin(), qr.svg.end(), square);
+       it != std::sregex_iterator(); ++it) {
+    int x = std::stoi((*it)[1]) - 4, y = std::stoi((*it)[2]) - 4;
+    ASSERT_TRUE(x >= 0 && y >= 0 && x < qr.modules && y < qr.modules);
+    top_left |= x == 0 && y == 0;
+    top_right |= x == qr.modules - 1 && y == 0;
+    bottom_left |= x == 0 && y == qr.modules - 1;
+    ++dark;
+  }
+  EXPECT_TRUE(top_left && top_right && bottom_left);
+  EXPECT_GT(dark, qr.modules * qr.modules / 4);
+  EXPECT_LT(dark, qr.modules * qr.modules * 3 / 4);
+  // Longer text needs a higher version.
+  EXPECT_GT(qr_svg(url + std::string(200, 'B')).version, qr.version);
+}
+
+}  // namespace
+}  // namespace carelive::live

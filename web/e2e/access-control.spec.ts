@@ -1,0 +1,148 @@
+import { request as playwrightRequest, type APIRequestContext } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { expect, startServer, test, type Server } from './fixtures'
+
+// Issue 3 §9: every API endpoint is checked on the server for the caller's role, facility and
+// resident. Each row is one endpoint; each column one kind of caller; the cell says whether
+// the request gets past authorization (any answer but 401/403/404) or is refused.
+
+type Role = 'anonymous' | 'familyA' | 'familyB' | 'careWorker' | 'staffX' | 'staffY' | 'adminX' | 'operator'
+const roles: Role[] = ['anonymous', 'familyA', 'familyB', 'careWorker', 'staffX', 'staffY', 'adminX', 'operator']
+const password = 'Matrix#Pass2026'
+
+interface World {
+  server: Server
+  X: number
+  Y: number
+  A: number
+  B: number
+  C: number
+  link: number
+  application: number
+  clients: Record<Role, { api: APIRequestContext; csrf: string }>
+}
+
+function sql(server: Server, statement: string): string {
+  return execFileSync('sqlite3', [path.join(server.data, 'carelive.db'), statement], { encoding: 'utf8' }).trim()
+}
+
+async function client(server: Server, loginId?: string) {
+  const api = await playwrightRequest.newContext({ baseURL: server.url })
+  const res = await api.get('/api/v1/session')
+  const csrf = res.headers()['set-cookie']!.match(/carelive_csrf=([^;]+)/)![1]
+  if (loginId) {
+    const login = await api.post('/api/v1/login', { data: { login_id: loginId, password }, headers: { 'X-CSRF-Token': csrf } })
+    expect(login.status(), `login ${loginId}`).toBe(200)
+  }
+  return { api, csrf }
+}
+
+async function buildWorld(): Promise<World> {
+  const server = await startServer()
+  const admin = (args: string[], input?: string) => server.admin(args, input).trim()
+  const names = (f: string, g: string) => ['--family-name', f, '--given-name', g, '--family-name-kana', 'てすと', '--given-name-kana', 'たろう']
+  admin(['facility', 'add', '--code', 'facx', '--name', 'エックス園', '--kind', '老人保健施設'])
+  admin(['facility', 'add', '--code', 'facy', '--name', 'ワイ園', '--kind', '老人保健施設'])
+  const A = Number(admin(['resident', 'add', '--facility', 'facx', ...names('利用', '一郎')]))
+  const B = Number(admin(['resident', 'add', '--facility', 'facx', ...names('利用', '二郎')]))
+  const C = Number(admin(['resident', 'add', '--facility', 'facy', ...names('利用', '三郎')]))
+  admin(['staff', 'add', '--facility', 'facx', ...names('職員', 'エックス'), '--login-id', 'staffx@example.jp', '--password-stdin'], password + '\n')
+  admin(['staff', 'add', '--facility', 'facy', ...names('職員', 'ワイ'), '--login-id', 'staffy@example.jp', '--password-stdin'], password + '\n')
+  admin(['staff', 'add', '--facility', 'facx', ...names('管理', 'エックス'), '--login-id', 'adminx@example.jp', '--admin', '--password-stdin'], password + '\n')
+  for (const id of ['familya', 'familyb', 'care', 'operator', 'applicant'])
+    admin(['account', 'add', ...names('家族', '花子'), '--login-id', `${id}@example.jp`, '--password-stdin', ...(id === 'operator' ? ['--operator'] : [])], password + '\n')
+  writeFileSync(path.join(server.data, 'terms.txt'), '利用規約\n')
+  admin(['terms', 'publish', '--file', path.join(server.data, 'terms.txt')])
+  const acct = (email: string) => Number(sql(server, `SELECT id FROM accounts WHERE email = '${email}'`))
+  const X = Number(sql(server, `SELECT id FROM facilities WHERE code = 'facx'`))
+  const Y = Number(sql(server, `SELECT id FROM facilities WHERE code = 'facy'`))
+  // Approved links with relationships, and consent to the newest terms (set-up, not under test).
+  sql(server, `INSERT INTO links (resident_id, account_id, kind, relationship, created_at, updated_at) VALUES
+    (${A}, ${acct('familya@example.jp')}, 'family', '子', 0, 0),
+    (${B}, ${acct('familyb@example.jp')}, 'family', '子', 0, 0)`)
+  sql(server, `INSERT INTO links (resident_id, account_id, kind, office_name, office_name_kana, created_at, updated_at)
+    VALUES (${A}, ${acct('care@example.jp')}, 'care_worker', 'ケア事業所', 'けあじぎょうしょ', 0, 0)`)
+  sql(server, `INSERT INTO consents (account_id, terms_version_id, agreed_at) SELECT id, (SELECT max(id) FROM terms_versions), 0 FROM accounts`)
+  sql(server, `INSERT INTO applications (resident_id, account_id, kind, status, created_at) VALUES (${A}, ${acct('applicant@example.jp')}, 'family', 'pending', 0)`)
+  const link = Number(sql(server, `SELECT id FROM links WHERE account_id = ${acct('familyb@example.jp')}`))
+  const application = Number(sql(server, `SELECT id FROM applications`))
+  const clients = {
+    anonymous: await client(server),
+    familyA: await client(server, 'familya@example.jp'),
+    familyB: await client(server, 'familyb@example.jp'),
+    careWorker: await client(server, 'care@example.jp'),
+    staffX: await client(server, 'staffx@example.jp'),
+    staffY: await client(server, 'staffy@example.jp'),
+    adminX: await client(server, 'adminx@example.jp'),
+    operator: await client(server, 'operator@example.jp'),
+  } as World['clients']
+  return { server, X, Y, A, B, C, link, application, clients }
+}
+
+interface Row {
+  name: string
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  path: (w: World) => string
+  body?: unknown
+  allowed: Role[]
+}
+
+const family: Role[] = ['familyA', 'careWorker']
+const staffOfX: Role[] = ['staffX', 'adminX', 'operator']
+const everyoneLoggedIn: Role[] = roles.filter((r) => r !== 'anonymous')
+
+// Bodies are deliberately invalid where the endpoint would change something: an allowed caller
+// gets 422 (authorization passed, validation refused), so the matrix changes no data.
+const table: Row[] = [
+  { name: 'own account', method: 'GET', path: () => '/api/v1/account', allowed: everyoneLoggedIn },
+  { name: 'contexts', method: 'GET', path: () => '/api/v1/live/contexts', allowed: everyoneLoggedIn },
+  { name: 'home of resident A', method: 'GET', path: (w) => `/api/v1/live/residents/${w.A}/home`, allowed: family },
+  { name: 'home of resident C (other facility)', method: 'GET', path: (w) => `/api/v1/live/residents/${w.C}/home`, allowed: [] },
+  { name: 'relationship with A', method: 'PUT', path: (w) => `/api/v1/live/residents/${w.A}/relationship`, body: { relationship: '' }, allowed: family },
+  { name: 'relationship with B', method: 'PUT', path: (w) => `/api/v1/live/residents/${w.B}/relationship`, body: { relationship: '' }, allowed: ['familyB'] },
+  { name: 'announcements', method: 'GET', path: () => '/api/v1/live/announcements', allowed: ['familyA', 'familyB', 'careWorker', 'staffX', 'staffY', 'adminX'] },
+  { name: 'residents of X', method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.X}/residents`, allowed: staffOfX },
+  { name: 'residents of Y', method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.Y}/residents`, allowed: ['staffY', 'operator'] },
+  { name: 'add resident to X', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/residents`, body: {}, allowed: staffOfX },
+  { name: 'invite of A', method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.X}/residents/${w.A}/invite`, allowed: staffOfX },
+  { name: "invite of Y's resident through X", method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.X}/residents/${w.C}/invite`, allowed: [] },
+  { name: 'people linked to A', method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.X}/residents/${w.A}/links`, allowed: staffOfX },
+  { name: "remove B's link through Y", method: 'DELETE', path: (w) => `/api/v1/staff/facilities/${w.Y}/residents/${w.B}/links/${w.link}`, allowed: [] },
+  { name: 'applications of X', method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.X}/applications`, allowed: staffOfX },
+  { name: "approve X's application through Y", method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.Y}/applications/${w.application}/approve`, body: {}, allowed: [] },
+  { name: 'staff of X', method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.X}/staff`, allowed: ['adminX', 'operator'] },
+  { name: 'add staff to X', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/staff`, body: {}, allowed: ['adminX', 'operator'] },
+  { name: 'operator: facilities', method: 'GET', path: () => '/api/v1/operator/facilities', allowed: ['operator'] },
+  { name: 'operator: add facility', method: 'POST', path: () => '/api/v1/operator/facilities', body: {}, allowed: ['operator'] },
+  { name: 'operator: publish announcement', method: 'POST', path: () => '/api/v1/operator/announcements', body: {}, allowed: ['operator'] },
+  { name: 'operator: publish terms', method: 'POST', path: () => '/api/v1/operator/terms', body: {}, allowed: ['operator'] },
+]
+
+test('every endpoint allows exactly the callers it should', async () => {
+  test.setTimeout(120_000)
+  const world = await buildWorld()
+  try {
+    const wrong: string[] = []
+    for (const row of table) {
+      for (const role of roles) {
+        const { api, csrf } = world.clients[role]
+        const res = await api.fetch(row.path(world), {
+          method: row.method,
+          headers: { 'X-CSRF-Token': csrf },
+          data: row.body,
+        })
+        const refused = [401, 403, 404].includes(res.status())
+        const expected = row.allowed.includes(role)
+        if (expected === refused) wrong.push(`${row.name} as ${role}: ${res.status()} (expected ${expected ? 'allowed' : 'refused'})`)
+        if (role === 'anonymous') expect(res.status(), `${row.name} anonymous`).toBe(401)
+      }
+    }
+    expect(wrong).toEqual([])
+  } finally {
+    for (const c of Object.values(world.clients)) await c.api.dispose()
+    await world.server.stop()
+    rmSync(world.server.data, { recursive: true, force: true })
+  }
+})
