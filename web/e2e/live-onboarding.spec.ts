@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright'
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Page } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
 import { createAccount, expect, login, person, test, uniqueEmail, type Person, type Server } from './fixtures'
 
 // The manual's STEP.1–3 from the family / care-worker side (SPEC 1, 3, 4, 5, 8): the invite page,
@@ -49,7 +49,25 @@ function invitePath(server: Server, w: World, resident: string): string {
   return '/apply?token=' + new URL(url).searchParams.get('token')
 }
 
-/** What the staff console's 「承認」 does (built on the staff side): the application becomes a link. */
+/** The other window of the manual's STEP.1: staff log in, open 「利用申請」 and 「承認」; the
+ *  applicant receives 【CareLive】利用申請が承認されました with the login URL. */
+async function approveInConsole(browser: Browser, server: Server, w: World, name: string, applicant: string) {
+  const context = await browser.newContext({ baseURL: server.url })
+  const staff = await context.newPage()
+  await login(staff, w.staff, 'Staff#Fuji2026')
+  await staff.waitForURL((u) => u.pathname.startsWith('/staff/'))
+  await staff.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: /利用申請/ }).click()
+  await staff.getByRole('button', { name: `${name} さんの利用申請を承認` }).click()
+  await staff.getByRole('dialog').getByRole('button', { name: '承認' }).click()
+  await expect(staff.getByRole('status')).toContainText(`${name} さんの利用申請を承認しました。`)
+  await context.close()
+  const message = await server.waitForMessage(applicant, '利用申請が承認されました')
+  expect(message.subject).toBe('【CareLive】利用申請が承認されました')
+  expect(message.url).toBe(`${server.url}/login`)
+  return message
+}
+
+/** Approval for set-ups with many applications at once (the console path is tested above). */
 function approve(server: Server, loginId: string): void {
   const now = Math.floor(Date.now() / 1000)
   const who = `(SELECT id FROM accounts WHERE email = '${loginId}')`
@@ -74,7 +92,7 @@ async function agreeToTerms(page: Page): Promise<void> {
   await page.getByRole('button', { name: '同意する' }).click()
 }
 
-test('STEP.1–3 as family with a new Pass: apply, sign up, approval, terms, relationship, home', async ({ page, server }) => {
+test('STEP.1–3 as family with a new Pass: apply, sign up, approval, terms, relationship, home', async ({ page, server, browser }) => {
   const w = world(server)
   publish(server, 'terms', '第1条（定義）\n本規約は CareLive の利用について定めます。')
   publish(server, 'announcement', 'メンテナンスを行います。', 'メンテナンスのお知らせ')
@@ -108,10 +126,13 @@ test('STEP.1–3 as family with a new Pass: apply, sign up, approval, terms, rel
 
   // The confirmation submitted the application: the facility's staff are told.
   await server.waitForMessage(w.staff, '利用申請')
-  approve(server, p.email!)
+  const approved = await approveInConsole(browser, server, w, `${p.familyName} ${p.givenName}`, p.email!)
 
-  // STEP.2: login → terms (nothing else of Live before consent).
-  await login(page, p.email!, p.password)
+  // STEP.2: the login URL of the message → login → terms (nothing else of Live before consent).
+  await page.goto(approved.url!)
+  await page.getByLabel('メールアドレス または 携帯電話番号').fill(p.email!)
+  await page.getByLabel('パスワード', { exact: true }).fill(p.password)
+  await page.getByRole('button', { name: 'ログイン' }).click()
   await expect(page.getByRole('heading', { name: '利用規約の確認' })).toBeVisible()
   await expect(page.getByText('ご家族・ケア担当者向け')).toBeVisible()
   await expect(page.getByText('利用規約が更新されました。')).toHaveCount(0)
@@ -174,7 +195,7 @@ test('STEP.1–3 as family with a new Pass: apply, sign up, approval, terms, rel
   await expect(page.getByRole('heading', { name: '駿河市子様' })).toBeVisible()
 })
 
-test('STEP.1–3 as care worker with an existing Pass; relationship changed from account management', async ({ page, server }) => {
+test('STEP.1–3 as care worker with an existing Pass; relationship changed from account management', async ({ page, server, browser }) => {
   const w = world(server, ['駿河 秋男 するが あきお'])
   publish(server, 'terms', '第1条 ケア担当者向けの規約です。')
   const p: Person = person({ familyName: '居宅', givenName: '花子', familyKana: 'きょたく', givenKana: 'はなこ' })
@@ -203,7 +224,7 @@ test('STEP.1–3 as care worker with an existing Pass; relationship changed from
   // Before approval there is no Live for this account: the account page.
   await page.goto('/live')
   await expect(page).toHaveURL(/\/account$/)
-  approve(server, p.email!)
+  await approveInConsole(browser, server, w, `${p.familyName} ${p.givenName}`, p.email!)
 
   await page.goto('/live')
   await agreeToTerms(page)
