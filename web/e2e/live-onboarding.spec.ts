@@ -149,7 +149,7 @@ test('STEP.1–3 as family with a new Pass: apply, sign up, approval, terms, rel
   await expect(page.getByText(`【${w.code}】 老人保健施設（施設サービス版）`)).toBeVisible()
   await expect(page.getByText('駿河市子様との関係')).toBeVisible()
   await page.getByRole('button', { name: '次へ' }).click()
-  await expect(page.getByRole('alert')).toContainText('続柄を入力してください。')
+  await expect(page.getByRole('alert')).toContainText('続柄を選択してください。')
   await check(page, '04-relationship')
   await page.getByLabel('続柄').selectOption('子')
   await page.getByRole('button', { name: '次へ' }).click()

@@ -12,6 +12,8 @@ export interface Translator {
 export interface FieldLabel {
   label: string
   max?: number
+  /** Picked from a list: an empty one is 「選択してください」, not 「入力してください」. */
+  choice?: boolean
 }
 
 export function apiErrorMessage(err: ApiError, tr: Translator): string {
@@ -26,6 +28,7 @@ export function apiErrorMessage(err: ApiError, tr: Translator): string {
 export function fieldErrorMessage(code: string, field: FieldLabel, tr: Translator): string {
   const named = { field: tr.t(field.label), max: field.max }
   if (code === 'too_long' && field.max === undefined) return tr.t('errors.field.too_long_nomax', named)
+  if (code === 'required' && field.choice) return tr.t('errors.field.required_choice', named)
   const key = `errors.field.${code}`
   return tr.te(key) ? tr.t(key, named) : tr.t('errors.field.unknown', named)
 }
