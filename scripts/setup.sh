@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential cmake pkg-config git ca-certificates curl openssl
   libboost-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libsodium-dev libicu-dev
   libphonenumber-dev libcurl4-openssl-dev libqrencode-dev libtomlplusplus-dev libcli11-dev
-  libspdlog-dev libgtest-dev libgmock-dev libcrack2-dev cracklib-runtime
+  libspdlog-dev libgtest-dev libgmock-dev libcrack2-dev cracklib-runtime libssl-dev
   postgresql python3 python3-aiosmtpd chromium fonts-noto-cjk nginx-light wrk sqlite3 clang-format
 )
 missing=()

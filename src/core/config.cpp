@@ -82,6 +82,18 @@ void load_config_file(const std::string& path, Config& c) {
   take(t, "smtp.from", c.smtp.from);
   take(t, "smtp.starttls", c.smtp.starttls);
   take(t, "smtp.ca_file", c.smtp.ca_file);
+  take(t, "turn.secret", c.turn.secret);
+  take(t, "turn.ttl_seconds", c.turn.ttl);
+  if (auto urls = t.at_path("turn.urls")) {
+    const auto* list = urls.as_array();
+    if (!list) throw std::invalid_argument("config: turn.urls must be a list of strings");
+    c.turn.urls.clear();
+    for (const auto& u : *list) {
+      auto v = u.value<std::string>();
+      if (!v) throw std::invalid_argument("config: turn.urls must be a list of strings");
+      c.turn.urls.push_back(*v);
+    }
+  }
   take(t, "sms.url", c.sms.url);
   take(t, "sms.token", c.sms.token);
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/crypto.hpp"
 #include "notify/dispatcher.hpp"
@@ -35,6 +36,14 @@ struct ThrottleSettings {
   std::int64_t message_window = 3600;
 };
 
+// ICE servers handed to browsers for calls (SPEC 7). TURN credentials are derived per user
+// from `secret` with the TURN REST API scheme (coturn `use-auth-secret`), valid `ttl` seconds.
+struct TurnSettings {
+  std::vector<std::string> urls;  // e.g. "turn:turn.example.jp:3478?transport=udp", "stun:…"
+  std::string secret;             // coturn static-auth-secret; empty: no TURN credentials
+  std::int64_t ttl = 6 * 3600;
+};
+
 struct Config {
   std::string data_dir = "./data";
   std::string listen = "127.0.0.1:8080";
@@ -57,6 +66,7 @@ struct Config {
   PasswordHashParams argon2;
   notify::SmtpSettings smtp;  // used when smtp.url is set
   notify::SmsSettings sms;    // used when sms.url is set
+  TurnSettings turn;
 
   bool secure_cookies() const { return public_url.rfind("https://", 0) == 0; }
   std::string outbox_dir() const { return data_dir + "/outbox"; }
