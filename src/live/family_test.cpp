@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/error_testing.hpp"
 #include "store/test_support.hpp"
 
 // The family / care-worker side of Live: who may apply (SPEC 1), consent versions (SPEC 4),
@@ -16,25 +17,9 @@
 namespace carelive::live {
 namespace {
 
-template <class F>
-std::string code_of(F&& fn) {
-  try {
-    fn();
-  } catch (const core::Error& e) {
-    return e.code();
-  }
-  return "ok";
-}
+using core::testing::code_of;
 
-template <class F>
-core::FieldErrors fields_of(F&& fn) {
-  try {
-    fn();
-  } catch (const core::Error& e) {
-    return e.fields();
-  }
-  return {};
-}
+using core::testing::fields_of;
 
 class FamilyTest : public store::testing::BackendTest {
  protected:

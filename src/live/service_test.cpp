@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/error_testing.hpp"
 #include "live/repo.hpp"
 #include "store/test_support.hpp"
 
@@ -17,15 +18,7 @@ namespace {
 
 constexpr const char* kPublicUrl = "https://live.test";
 
-template <class F>
-std::string code_of(F&& fn) {
-  try {
-    fn();
-  } catch (const core::Error& e) {
-    return e.code();
-  }
-  return "ok";
-}
+using core::testing::code_of;
 
 class LiveTest : public store::testing::BackendTest {
  protected:

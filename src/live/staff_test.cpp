@@ -8,6 +8,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/error_testing.hpp"
 #include "live/operator.hpp"
 #include "live/qr.hpp"
 #include "live/repo.hpp"
@@ -20,15 +21,7 @@
 namespace carelive::live {
 namespace {
 
-template <class F>
-std::string code_of(F&& fn) {
-  try {
-    fn();
-  } catch (const core::Error& e) {
-    return e.code();
-  }
-  return "ok";
-}
+using core::testing::code_of;
 
 class StaffTest : public store::testing::BackendTest {
  protected:
