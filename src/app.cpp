@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "calls/hub.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -66,6 +67,7 @@ int serve(core::Config config) {
   live::register_family_routes(router, app.family());
   live::register_staff_routes(router, app.staff());
   live::register_operator_routes(router, app.operator_console());
+  calls::Hub hub(app.db(), app.clock(), app.family());  // outlives the server
   http::StaticFiles files(c.web_dir);
   http::Server server(c, router, files, workers, [&app] {
     try {
@@ -75,6 +77,7 @@ int serve(core::Config config) {
       return false;
     }
   });
+  server.set_websocket("/api/v1/ws", &hub);
   auto port = server.listen();
   app.db().with([&](store::Connection& conn) {
     conn.exec(

@@ -25,6 +25,10 @@ class Router {
   void add(bhttp::verb method, std::string pattern, Access access, Handler handler);
   bool matches_prefix(std::string_view path) const { return path.rfind("/api/", 0) == 0; }
   Response dispatch(Context& ctx) const;
+  // The session cookie's principal (the WebSocket upgrade uses it too). Blocking.
+  std::optional<pass::Principal> authenticate(const std::string& token) const {
+    return authenticate_(token);
+  }
 
  private:
   struct Route {

@@ -8,7 +8,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 
+#include <chrono>
+#include <deque>
 #include <thread>
 
 #include "core/crypto.hpp"
@@ -17,6 +20,7 @@
 namespace carelive::http {
 
 using tcp = net::ip::tcp;
+namespace websocket = beast::websocket;
 
 struct Server::Connection {
   explicit Connection(tcp::socket s) : stream(std::move(s)) {}
@@ -24,7 +28,67 @@ struct Server::Connection {
   std::atomic<bool> busy{false};
 };
 
+// One upgraded WebSocket. Writes are serialised on the connection's strand: send() queues the
+// text and one writer coroutine drains the queue (Beast's websocket chat-multi pattern).
+struct Server::WsConnection : WsPeer, std::enable_shared_from_this<WsConnection> {
+  explicit WsConnection(std::shared_ptr<Connection> c) : conn(std::move(c)), ws(conn->stream) {}
+  std::shared_ptr<Connection> conn;  // keeps the socket alive while messages are queued
+  websocket::stream<beast::tcp_stream&> ws;
+  std::deque<std::string> queue;
+  bool writing = false;
+  bool closed = false;
+
+  void send(std::string text) override {
+    net::post(ws.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+      if (self->closed) return;
+      // A client that does not read is dropped rather than buffered without bound.
+      if (self->queue.size() >= kMaxQueued) {
+        self->closed = true;
+        self->queue.clear();
+        self->ws.next_layer().cancel();
+        return;
+      }
+      self->queue.push_back(std::move(text));
+      if (!self->writing) {
+        self->writing = true;
+        net::co_spawn(self->ws.get_executor(), self->write_loop(), net::detached);
+      }
+    });
+  }
+
+  net::awaitable<void> write_loop() {
+    auto self = shared_from_this();
+    while (!queue.empty() && !closed) {
+      boost::system::error_code ec;
+      ws.text(true);
+      co_await ws.async_write(net::buffer(queue.front()),
+                              net::redirect_error(net::use_awaitable, ec));
+      if (ec) {
+        closed = true;
+        queue.clear();
+        break;
+      }
+      queue.pop_front();
+    }
+    writing = false;
+  }
+
+  static constexpr std::size_t kMaxQueued = 512;
+};
+
 namespace {
+
+// WebSocket limits: one message at most 16 KiB; a token bucket of 60 messages refilled at 20
+// per second (ICE candidates come in bursts).
+constexpr std::size_t kWsMessageMax = 16 * 1024;
+constexpr double kWsBurst = 60, kWsPerSecond = 20;
+
+std::string origin_of(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  auto path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
 
 std::pair<std::string, std::string> split_host_port(const std::string& listen) {
   auto colon = listen.rfind(':');
@@ -203,6 +267,11 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
     }
     conn->busy = true;
     Request req = parser.release();
+    if (ws_endpoint_ && websocket::is_upgrade(req) &&
+        std::string_view(req.target()).substr(0, req.target().find('?')) == ws_path_) {
+      co_await websocket_session(conn, std::move(req), client_ip);
+      break;
+    }
     Response res = co_await handle(req, client_ip);
     security_headers(res, config_);
     res.keep_alive(req.keep_alive() && !draining_);
@@ -215,6 +284,88 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
   conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   std::lock_guard lock(connections_mutex_);
   connections_.erase(conn);
+}
+
+net::awaitable<void> Server::websocket_session(std::shared_ptr<Connection> conn, Request req,
+                                               std::string client_ip) {
+  auto refuse = [&](bhttp::status status, std::string body) -> net::awaitable<void> {
+    Response res = plain(req, status, std::move(body));
+    security_headers(res, config_);
+    res.keep_alive(false);
+    boost::system::error_code ec;
+    co_await bhttp::async_write(conn->stream, res, net::redirect_error(net::use_awaitable, ec));
+  };
+  // Cross-site WebSocket hijacking: the browser always sends Origin; it must be ours.
+  auto origin = req.find(bhttp::field::origin);
+  if (origin == req.end() || std::string(origin->value()) != origin_of(config_.public_url)) {
+    co_await refuse(bhttp::status::forbidden, "origin not allowed\n");
+    co_return;
+  }
+  Context ctx{req, config_, std::string(req.target()), "", {}, client_ip, std::nullopt, {}};
+  auto token = ctx.cookie(kSessionCookie);
+  std::optional<pass::Principal> who;
+  if (token) {
+    who = co_await run_blocking(workers_, [&, this] {
+      try {
+        return router_.authenticate(*token);
+      } catch (const std::exception& e) {
+        spdlog::error("websocket authentication: {}", e.what());
+        return std::optional<pass::Principal>{};
+      }
+    });
+  }
+  if (!who) {
+    co_await refuse(bhttp::status::unauthorized, "unauthenticated\n");
+    co_return;
+  }
+
+  auto wsc = std::make_shared<WsConnection>(conn);
+  auto& ws = wsc->ws;
+  conn->stream.expires_never();
+  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(bhttp::field::server, "carelive"); }));
+  ws.read_message_max(kWsMessageMax);
+  boost::system::error_code ec;
+  co_await ws.async_accept(req, net::redirect_error(net::use_awaitable, ec));
+  if (ec) co_return;
+  conn->busy = false;  // a drain cancels it like an idle keep-alive connection
+
+  std::shared_ptr<WsPeer> peer = wsc;
+  const auto id =
+      co_await run_blocking(workers_, [&, this] { return ws_endpoint_->open(peer, *who); });
+  beast::flat_buffer buffer;
+  double tokens = kWsBurst;
+  auto last = std::chrono::steady_clock::now();
+  while (!draining_) {
+    co_await ws.async_read(buffer, net::redirect_error(net::use_awaitable, ec));
+    if (ec) break;
+    auto now = std::chrono::steady_clock::now();
+    tokens = std::min(kWsBurst,
+                      tokens + std::chrono::duration<double>(now - last).count() * kWsPerSecond);
+    last = now;
+    std::string text = beast::buffers_to_string(buffer.data());
+    buffer.consume(buffer.size());
+    if (tokens < 1) {
+      wsc->send(R"({"type":"error","code":"rate_limited","ref":""})");
+      continue;
+    }
+    tokens -= 1;
+    if (!ws.got_text()) {
+      wsc->send(R"({"type":"error","code":"bad_message","ref":""})");
+      continue;
+    }
+    co_await run_blocking(workers_, [&, this] {
+      ws_endpoint_->message(id, text);
+      return 0;
+    });
+  }
+  if (ec == websocket::error::message_too_big) spdlog::info("websocket message too big; closed");
+  co_await run_blocking(workers_, [&, this] {
+    ws_endpoint_->close(id);
+    return 0;
+  });
+  wsc->closed = true;
 }
 
 net::awaitable<Response> Server::handle(const Request& req, const std::string& socket_ip) {

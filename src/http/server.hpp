@@ -18,6 +18,7 @@
 #include "http/blocking.hpp"
 #include "http/router.hpp"
 #include "http/static_files.hpp"
+#include "http/websocket.hpp"
 
 namespace carelive::http {
 
@@ -35,11 +36,19 @@ class Server {
   // Serves until SIGTERM/SIGINT or stop(), then drains. Blocks.
   void run();
   void stop();
+  // Serves WebSocket upgrades of GET `path` (before listen()); the endpoint outlives the server.
+  void set_websocket(std::string path, WsEndpoint* endpoint) {
+    ws_path_ = std::move(path);
+    ws_endpoint_ = endpoint;
+  }
 
  private:
   struct Connection;
+  struct WsConnection;
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(std::shared_ptr<Connection> conn);
+  net::awaitable<void> websocket_session(std::shared_ptr<Connection> conn, Request req,
+                                         std::string client_ip);
   net::awaitable<Response> handle(const Request& req, const std::string& client_ip);
   void begin_drain();
 
@@ -48,6 +57,8 @@ class Server {
   const StaticFiles& files_;
   net::thread_pool& workers_;
   std::function<bool()> ready_check_;
+  std::string ws_path_;
+  WsEndpoint* ws_endpoint_ = nullptr;
   net::io_context ioc_;
   net::ip::tcp::acceptor acceptor_;
   std::atomic<bool> draining_{false};

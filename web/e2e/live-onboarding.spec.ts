@@ -182,8 +182,8 @@ test('STEP.1–3 as family with a new Pass: apply, sign up, approval, terms, rel
   await page.getByRole('link', { name: 'ホームへ戻る' }).click()
 
   await page.getByRole('link', { name: 'ビデオ通話' }).click()
-  await expect(page.getByText('ビデオ通話はまもなくご利用いただけるようになります。', { exact: false })).toBeVisible()
-  await check(page, '09-call-soon')
+  await expect(page.getByText('事業所との予定時間にこの画面を開いてお待ちください。', { exact: false })).toBeVisible()
+  await check(page, '09-call-waiting')
   await page.getByRole('link', { name: 'ホームへ戻る' }).click()
 
   // A later login goes straight home; logout asks for 「OK」.
