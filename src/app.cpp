@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "calls/hub.hpp"
+#include "calls/routes.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -67,6 +68,7 @@ int serve(core::Config config) {
   live::register_family_routes(router, app.family());
   live::register_staff_routes(router, app.staff());
   live::register_operator_routes(router, app.operator_console());
+  calls::register_call_routes(router, c, app.clock());
   calls::Hub hub(app.db(), app.clock(), app.family());  // outlives the server
   http::StaticFiles files(c.web_dir);
   http::Server server(c, router, files, workers, [&app] {

@@ -1,4 +1,4 @@
-import { type Browser, type Page } from '@playwright/test'
+import { request, type Browser, type Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
@@ -223,4 +223,31 @@ test('the WebSocket limits message size and rate', async ({ browser }) => {
   // The server drops the connection (Beast fails it with 1009; the browser may report 1006).
   expect([1006, 1009]).toContain(result.closeCode)
   await family.context().close()
+})
+
+test('ICE servers come with short-lived TURN credentials derived from the shared secret', async () => {
+  const { createHmac } = await import('node:crypto')
+  const server = await startServer({}, '[turn]\nurls = ["stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp"]\nsecret = "coturn-shared-secret"\nttl_seconds = 600\n')
+  try {
+    const api = await request.newContext({ baseURL: server.url })
+    expect((await api.get('/api/v1/calls/ice-servers')).status()).toBe(401)
+    const p = person()
+    createAccount(server, p)
+    const csrf = (await api.storageState()).cookies.find((c) => c.name === 'carelive_csrf')!.value
+    await api.post('/api/v1/login', { data: { login_id: p.email, password: p.password }, headers: { 'X-CSRF-Token': csrf } })
+    const body = await (await api.get('/api/v1/calls/ice-servers')).json()
+    expect(body.ice_servers[0]).toEqual({ urls: ['stun:127.0.0.1:3478'] })
+    const turn = body.ice_servers[1]
+    expect(turn.urls).toEqual(['turn:127.0.0.1:3478?transport=udp'])
+    const [expiry, user] = turn.username.split(':')
+    expect(Number(expiry) - Date.now() / 1000).toBeGreaterThan(590)
+    expect(Number(expiry) - Date.now() / 1000).toBeLessThan(610)
+    expect(user).toMatch(/^account-\d+$/)
+    // coturn checks exactly this: base64(HMAC-SHA1(static-auth-secret, username)).
+    expect(turn.credential).toBe(createHmac('sha1', 'coturn-shared-secret').update(turn.username).digest('base64'))
+    await api.dispose()
+  } finally {
+    await server.stop()
+    rmSync(server.data, { recursive: true, force: true })
+  }
 })

@@ -2,6 +2,7 @@
 // call state the server pushes, presence (staff), and the media — a mesh of RTCPeerConnections,
 // one per other participant; whoever joins sends the offers to those already in.
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue'
+import { getIceServers } from '../api/calls'
 
 export type CallStateName = 'idle' | 'ringing' | 'active' | 'ended'
 export interface CallPerson {
@@ -124,7 +125,7 @@ export function useCall(residentId: Ref<number | null>) {
   function peerConnection(peer: number): RTCPeerConnection {
     let pc = pcs.get(peer)
     if (pc) return pc
-    pc = new RTCPeerConnection({ iceServers: [] })
+    pc = new RTCPeerConnection({ iceServers })
     pcs.set(peer, pc)
     for (const track of localStream.value?.getTracks() ?? []) pc.addTrack(track, localStream.value!)
     pc.onicecandidate = (e) => send({ type: 'signal', to: peer, data: { candidate: e.candidate ? e.candidate.toJSON() : null } })
@@ -178,6 +179,17 @@ export function useCall(residentId: Ref<number | null>) {
     stopLocal()
   }
 
+  // STUN/TURN servers with fresh credentials, fetched before each call (SPEC 7: coturn relays
+  // media when no direct path works).
+  let iceServers: RTCIceServer[] = []
+  async function loadIceServers(): Promise<void> {
+    try {
+      iceServers = (await getIceServers()).ice_servers
+    } catch {
+      iceServers = [] // direct paths still work; the call is not refused for this
+    }
+  }
+
   async function openMedia(): Promise<boolean> {
     mediaProblem.value = ''
     errorCode.value = ''
@@ -195,12 +207,16 @@ export function useCall(residentId: Ref<number | null>) {
 
   /** Staff: start the call with the resident. */
   async function start(): Promise<void> {
-    if (residentId.value && (await openMedia())) send({ type: 'start', resident_id: residentId.value })
+    if (!residentId.value) return
+    await loadIceServers()
+    if (await openMedia()) send({ type: 'start', resident_id: residentId.value })
   }
 
   /** 「開始する」: join the call that was started. */
   async function join(): Promise<void> {
-    if (residentId.value && (await openMedia())) send({ type: 'join', resident_id: residentId.value })
+    if (!residentId.value) return
+    await loadIceServers()
+    if (await openMedia()) send({ type: 'join', resident_id: residentId.value })
   }
 
   /** Leave the call (it ends when only one person would remain). */

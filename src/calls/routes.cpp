@@ -1,0 +1,27 @@
+#include "calls/routes.hpp"
+
+#include "calls/turn.hpp"
+
+namespace carelive::calls {
+
+using verb = boost::beast::http::verb;
+
+void register_call_routes(http::Router& r, const core::Config& config, const core::Clock& clock) {
+  r.add(verb::get, "/api/v1/calls/ice-servers", http::Access::authenticated,
+        [&config, &clock](http::Context& ctx) {
+          const auto now = clock.now();
+          nlohmann::json list = nlohmann::json::array();
+          for (const auto& s : ice_servers(config.turn, ctx.who().account.id, now)) {
+            nlohmann::json entry = {{"urls", s.urls}};
+            if (!s.username.empty()) {
+              entry["username"] = s.username;
+              entry["credential"] = s.credential;
+            }
+            list.push_back(entry);
+          }
+          return http::json_response(
+              ctx, 200, {{"ice_servers", list}, {"expires_at", now + config.turn.ttl}});
+        });
+}
+
+}  // namespace carelive::calls
