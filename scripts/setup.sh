@@ -12,6 +12,7 @@ PACKAGES=(
   libphonenumber-dev libcurl4-openssl-dev libqrencode-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libgtest-dev libgmock-dev libcrack2-dev cracklib-runtime libssl-dev
   postgresql python3 python3-aiosmtpd chromium fonts-noto-cjk nginx-light wrk sqlite3 clang-format
+  coturn
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -23,6 +24,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# coturn is only run by the relay test, which starts its own turnserver on loopback: never leave
+# the packaged service running or enabled.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  systemctl disable --now coturn >/dev/null 2>&1 || true
+elif [ -x /etc/init.d/coturn ]; then
+  /etc/init.d/coturn stop >/dev/null 2>&1 || true  # a no-op unless TURNSERVER_ENABLED=1
 fi
 # cracklib's dictionary is built by the package's trigger; make sure it exists.
 if [ ! -e /var/cache/cracklib/cracklib_dict.pwd ] && command -v update-cracklib >/dev/null; then

@@ -19,8 +19,10 @@ void register_call_routes(http::Router& r, const core::Config& config, const cor
             }
             list.push_back(entry);
           }
-          return http::json_response(
-              ctx, 200, {{"ice_servers", list}, {"expires_at", now + config.turn.ttl}});
+          return http::json_response(ctx, 200,
+                                     {{"ice_servers", list},
+                                      {"ice_transport_policy", config.turn.policy},
+                                      {"expires_at", now + config.turn.ttl}});
         });
 }
 

@@ -84,6 +84,9 @@ void load_config_file(const std::string& path, Config& c) {
   take(t, "smtp.ca_file", c.smtp.ca_file);
   take(t, "turn.secret", c.turn.secret);
   take(t, "turn.ttl_seconds", c.turn.ttl);
+  take(t, "turn.policy", c.turn.policy);
+  if (c.turn.policy != "all" && c.turn.policy != "relay")
+    throw std::invalid_argument("config: turn.policy must be \"all\" or \"relay\"");
   if (auto urls = t.at_path("turn.urls")) {
     const auto* list = urls.as_array();
     if (!list) throw std::invalid_argument("config: turn.urls must be a list of strings");

@@ -42,6 +42,7 @@ struct TurnSettings {
   std::vector<std::string> urls;  // e.g. "turn:turn.example.jp:3478?transport=udp", "stun:…"
   std::string secret;             // coturn static-auth-secret; empty: no TURN credentials
   std::int64_t ttl = 6 * 3600;
+  std::string policy = "all";  // RTCPeerConnection iceTransportPolicy: "all" or "relay"
 };
 
 struct Config {

@@ -31,6 +31,16 @@ constexpr const char* kResidentsOfFacility =
     "(SELECT COUNT(*) FROM links l WHERE l.resident_id = r.id) "
     "FROM residents r WHERE r.facility_id = ? "
     "ORDER BY r.discharged_at IS NOT NULL, r.family_name_kana, r.given_name_kana, r.id";
+constexpr const char* kCallsOfFacility =
+    "SELECT c.id, c.resident_id, r.family_name || ' ' || r.given_name, c.started_by, "
+    "a.family_name || ' ' || a.given_name, c.started_at, c.ended_at "
+    "FROM calls c JOIN residents r ON r.id = c.resident_id JOIN accounts a ON a.id = c.started_by "
+    "WHERE c.facility_id = ? ORDER BY c.started_at DESC, c.id DESC LIMIT ?";
+constexpr const char* kParticipantsOfLatestCalls =
+    "SELECT p.call_id, p.account_id, a.family_name || ' ' || a.given_name, p.joined_at, "
+    "p.left_at FROM call_participants p JOIN accounts a ON a.id = p.account_id "
+    "WHERE p.call_id IN (SELECT id FROM calls WHERE facility_id = ? "
+    "ORDER BY started_at DESC, id DESC LIMIT ?) ORDER BY p.joined_at, p.id";
 constexpr const char* kUpdateResidentNames =
     "UPDATE residents SET family_name = ?, given_name = ?, family_name_kana = ?, "
     "given_name_kana = ?, updated_at = ? WHERE id = ?";
@@ -165,6 +175,30 @@ std::vector<ResidentSummary> StaffService::residents(const pass::Account& who,
                       r.opt_integer(6)},
                      r.integer(7),
                      r.integer(8)});
+    }
+    return out;
+  });
+}
+
+std::vector<CallLogEntry> StaffService::calls(const pass::Account& who, std::int64_t facility_id,
+                                              std::int64_t limit) {
+  return db_.with([&](store::Connection& c) {
+    require_facility(c, who, facility_id, Need::staff);
+    std::vector<CallLogEntry> out;
+    for (const auto& r : c.exec(sql::kCallsOfFacility, {facility_id, limit}).rows)
+      out.push_back({r.integer(0),
+                     r.integer(1),
+                     r.text(2),
+                     r.integer(3),
+                     r.text(4),
+                     r.integer(5),
+                     r.opt_integer(6),
+                     {}});
+    for (const auto& r : c.exec(sql::kParticipantsOfLatestCalls, {facility_id, limit}).rows) {
+      for (auto& call : out) {
+        if (call.id == r.integer(0))
+          call.participants.push_back({r.integer(1), r.text(2), r.integer(3), r.opt_integer(4)});
+      }
     }
     return out;
   });

@@ -61,6 +61,24 @@ struct StaffRow {
   std::string name, kana, login_id;
 };
 
+// One call of the call log (issue 4): who started it, when, how long, who took part.
+struct CallParticipant {
+  std::int64_t account_id = 0;
+  std::string name;
+  std::int64_t joined_at = 0;
+  std::optional<std::int64_t> left_at;
+};
+struct CallLogEntry {
+  std::int64_t id = 0;
+  std::int64_t resident_id = 0;
+  std::string resident_name;
+  std::int64_t started_by = 0;
+  std::string started_by_name;
+  std::int64_t started_at = 0;
+  std::optional<std::int64_t> ended_at;
+  std::vector<CallParticipant> participants;  // in the order they joined
+};
+
 // The staff console (SPEC 10): residents, invites, applications, links and staff of one facility.
 // Every function takes the caller and checks access itself. Blocking: call from the worker pool.
 class StaffService {
@@ -98,6 +116,10 @@ class StaffService {
                                   std::int64_t resident_id);
   void remove_link(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id,
                    std::int64_t link_id);
+
+  // The facility's latest calls (at most `limit`), newest first; any staff member.
+  std::vector<CallLogEntry> calls(const pass::Account& who, std::int64_t facility_id,
+                                  std::int64_t limit = 50);
 
   // Facility admins only.
   std::vector<StaffRow> staff(const pass::Account& who, std::int64_t facility_id);

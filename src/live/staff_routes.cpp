@@ -63,6 +63,30 @@ void register_staff_routes(http::Router& r, StaffService& s) {
     return json_response(ctx, 200, {{"residents", list}});
   });
 
+  // The call log (issue 4): newest first; duration_seconds is null while a call goes on.
+  r.add(verb::get, fac + "/calls", Access::authenticated, [&s](Context& ctx) {
+    json list = json::array();
+    for (const auto& call : s.calls(ctx.who().account, facility_of(ctx))) {
+      json people = json::array();
+      for (const auto& p : call.participants)
+        people.push_back({{"account_id", p.account_id},
+                          {"name", p.name},
+                          {"joined_at", p.joined_at},
+                          {"left_at", p.left_at ? json(*p.left_at) : json(nullptr)}});
+      list.push_back(
+          {{"id", call.id},
+           {"resident_id", call.resident_id},
+           {"resident_name", call.resident_name},
+           {"started_by", {{"account_id", call.started_by}, {"name", call.started_by_name}}},
+           {"started_at", call.started_at},
+           {"ended_at", call.ended_at ? json(*call.ended_at) : json(nullptr)},
+           {"duration_seconds",
+            call.ended_at ? json(*call.ended_at - call.started_at) : json(nullptr)},
+           {"participants", people}});
+    }
+    return json_response(ctx, 200, {{"calls", list}});
+  });
+
   r.add(verb::post, fac + "/residents", Access::authenticated, [&s](Context& ctx) {
     auto added = s.add_resident(ctx.who().account, facility_of(ctx), names_of(ctx.json_body()));
     return json_response(ctx, 201, {{"resident", resident_json(added)}});

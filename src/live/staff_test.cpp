@@ -159,6 +159,47 @@ TEST_P(StaffTest, StaffOfAnotherFacilityIsRefusedEverywhere) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM applications WHERE status = 'pending'"), 1);
 }
 
+TEST_P(StaffTest, TheCallLogIsShownToStaffOfTheFacilityOnly) {
+  auto family = who(account("call.family@example.jp"));
+  db().with([&](store::Connection& c) {
+    c.exec(
+        "INSERT INTO calls (facility_id, resident_id, started_by, started_at, ended_at) "
+        "VALUES (?, ?, ?, 1000, 1125)",
+        {x_, resident_, staff_x_.id});
+    c.exec(
+        "INSERT INTO calls (facility_id, resident_id, started_by, started_at) "
+        "VALUES (?, ?, ?, 2000)",
+        {x_, resident_, admin_x_.id});
+    auto first = c.exec("SELECT id FROM calls WHERE started_at = 1000").first().integer(0);
+    c.exec(
+        "INSERT INTO call_participants (call_id, account_id, joined_at, left_at) VALUES "
+        "(?, ?, 1000, 1125), (?, ?, 1010, 1125)",
+        {first, staff_x_.id, first, family.id});
+  });
+  for (const auto* viewer : {&staff_x_, &admin_x_}) {
+    auto log = staff_->calls(*viewer, x_);
+    ASSERT_EQ(log.size(), 2u);
+    EXPECT_EQ(log[0].started_at, 2000);  // newest first, still going on
+    EXPECT_FALSE(log[0].ended_at);
+    EXPECT_TRUE(log[0].participants.empty());
+    EXPECT_EQ(log[1].resident_name, "駿河 市子");
+    EXPECT_EQ(log[1].started_by, staff_x_.id);
+    EXPECT_EQ(log[1].started_by_name, "富士 職員");
+    EXPECT_EQ(*log[1].ended_at - log[1].started_at, 125);
+    ASSERT_EQ(log[1].participants.size(), 2u);
+    EXPECT_EQ(log[1].participants[0].account_id, staff_x_.id);
+    EXPECT_EQ(log[1].participants[1].account_id, family.id);
+    EXPECT_EQ(log[1].participants[1].name, "富士田 熊吉");
+    EXPECT_EQ(log[1].participants[1].left_at, std::optional<std::int64_t>(1125));
+  }
+  // Staff of another facility, a family member, or anyone for a facility that does not exist.
+  EXPECT_EQ(code_of([&] { staff_->calls(staff_y_, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->calls(family, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->calls(staff_x_, 987654); }), "forbidden");
+  // Their own facility's log does not contain X's calls.
+  EXPECT_TRUE(staff_->calls(staff_y_, y_).empty());
+}
+
 TEST_P(StaffTest, TheLastAdminAndOneselfCannotBeRemoved) {
   auto rows = staff_->staff(admin_x_, x_);
   ASSERT_EQ(rows.size(), 2u);

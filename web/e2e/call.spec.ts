@@ -1,61 +1,22 @@
 import { request, type Browser, type Page } from '@playwright/test'
-import { execFileSync } from 'node:child_process'
-import { rmSync, writeFileSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import http from 'node:http'
-import path from 'node:path'
-import config from '../playwright.config'
-import { createAccount, expect, login, person, startServer, test, type Person, type Server } from './fixtures'
+import { expectFrames, fakeMedia, localTrackEnabled, openAs, setUpCallWorld, sql, type CallWorld } from './call-helpers'
+import { createAccount, expect, person, startServer, test, type Person } from './fixtures'
 
 // Issue 4, first slice: a staff page and a family page hold a video call through the server's
 // signaling WebSocket with Chromium's fake camera and microphone; frames really arrive on both
 // sides; the switches change the tracks; 「終了する」 ends it on both sides; someone linked to
-// another resident is refused.
+// another resident is refused. Also a three-party call (staff + two family members).
 
-const base = config.use!.launchOptions!
-test.use({
-  launchOptions: {
-    ...base,
-    args: [...(base.args ?? []), '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
-  },
-})
+test.use(fakeMedia)
 
-interface World {
-  server: Server
-  X: number
-  A: number
-  B: number
-  staff: Person
-  family: Person
-  other: Person
-}
-
-function sql(server: Server, statement: string): string {
-  return execFileSync('sqlite3', [path.join(server.data, 'carelive.db'), statement], { encoding: 'utf8' }).trim()
-}
-
-let world: World
+let world: CallWorld & { family: Person }
 
 test.beforeAll(async () => {
   const server = await startServer()
-  const admin = (args: string[], input?: string) => server.admin(args, input).trim()
-  const names = (f: string, g: string) => ['--family-name', f, '--given-name', g, '--family-name-kana', 'てすと', '--given-name-kana', 'たろう']
-  admin(['facility', 'add', '--code', 'callx', '--name', 'コール園', '--kind', '老人保健施設'])
-  const A = Number(admin(['resident', 'add', '--facility', 'callx', ...names('駿河', '市子')]))
-  const B = Number(admin(['resident', 'add', '--facility', 'callx', ...names('駿河', '秋男')]))
-  const staff = person({ familyName: '富士', givenName: '職員' })
-  admin(['staff', 'add', '--facility', 'callx', ...names(staff.familyName, staff.givenName), '--login-id', staff.email!, '--password-stdin'], staff.password + '\n')
-  const family = person({ familyName: '駿河', givenName: '花子' })
-  const other = person({ familyName: '別所', givenName: '次郎' })
-  createAccount(server, family)
-  createAccount(server, other)
-  writeFileSync(path.join(server.data, 'terms.txt'), '利用規約\n')
-  admin(['terms', 'publish', '--file', path.join(server.data, 'terms.txt')])
-  const acct = (email: string) => Number(sql(server, `SELECT id FROM accounts WHERE email = '${email}'`))
-  const X = Number(sql(server, `SELECT id FROM facilities WHERE code = 'callx'`))
-  sql(server, `INSERT INTO links (resident_id, account_id, kind, relationship, created_at, updated_at) VALUES
-    (${A}, ${acct(family.email!)}, 'family', '子', 0, 0), (${B}, ${acct(other.email!)}, 'family', '子', 0, 0)`)
-  sql(server, `INSERT INTO consents (account_id, terms_version_id, agreed_at) SELECT id, (SELECT max(id) FROM terms_versions), 0 FROM accounts`)
-  world = { server, X, A, B, staff, family, other }
+  const w = setUpCallWorld(server, 'callx', 2)
+  world = { ...w, family: w.families[0]! }
 })
 
 test.afterAll(async () => {
@@ -63,30 +24,8 @@ test.afterAll(async () => {
   rmSync(world.server.data, { recursive: true, force: true })
 })
 
-async function open(browser: Browser, who: Person, url: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: world.server.url, locale: 'ja-JP', viewport: { width: 390, height: 844 } })
-  await context.grantPermissions(['camera', 'microphone'], { origin: world.server.url })
-  const page = await context.newPage()
-  await login(page, who.email!, who.password)
-  await expect(page).not.toHaveURL(/\/login/)
-  await page.goto(url)
-  return page
-}
-
-/** The remote <video> shows real frames: it has a size and its time moves on. */
-async function expectFrames(page: Page): Promise<void> {
-  const video = page.locator('video.call-remote-video').first()
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBeGreaterThan(0)
-  const t0 = await video.evaluate((v: HTMLVideoElement) => v.currentTime)
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(t0)
-}
-
-function localTrackEnabled(page: Page, kind: 'audio' | 'video'): Promise<boolean> {
-  return page.locator('video.call-local-video').evaluate((v: HTMLVideoElement, k) => {
-    const stream = v.srcObject as MediaStream
-    const track = (k === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0]!
-    return track.enabled && track.readyState === 'live'
-  }, kind)
+function open(browser: Browser, who: Person, url: string): Promise<Page> {
+  return openAs(browser, world.server, who, url)
 }
 
 test('staff and family hold a video call: presence, 開始する, frames both ways, switches, 終了する on both sides', async ({ browser }) => {
@@ -136,8 +75,42 @@ test('staff and family hold a video call: presence, 開始する, frames both wa
   // The call log: two calls, both ended, two participants each with their times.
   expect(sql(world.server, `SELECT count(*) FROM calls WHERE resident_id = ${world.A} AND ended_at IS NOT NULL`)).toBe('2')
   expect(sql(world.server, `SELECT count(*) FROM call_participants WHERE left_at IS NOT NULL`)).toBe('4')
+  // 「通話履歴」 on the staff page: both calls, newest first, with who started it, how long it
+  // took (as stored) and who took part.
+  await expect(staff.getByRole('heading', { name: '通話履歴' })).toBeVisible()
+  const items = staff.locator('.call-history__item')
+  await expect(items).toHaveCount(2)
+  const seconds = Number(sql(world.server, `SELECT ended_at - started_at FROM calls WHERE resident_id = ${world.A} ORDER BY id DESC LIMIT 1`))
+  await expect(items.first().locator('.call-history__duration')).toHaveText(`${Math.floor(seconds / 60)}分${String(seconds % 60).padStart(2, '0')}秒`)
+  await expect(items.first()).toContainText('駿河 市子')
+  await expect(items.first()).toContainText('富士 職員')
+  await expect(items.first()).toContainText('駿河 花子')
   await staff.context().close()
   await family.context().close()
+})
+
+test('three-party call: staff and two family members of the resident each receive frames from both others', async ({ browser }) => {
+  const staff = await open(browser, world.staff, `/staff/${world.X}/calls`)
+  await staff.getByLabel('利用者', { exact: true }).selectOption({ label: '駿河 市子' })
+  const first = await open(browser, world.families[0]!, `/live/residents/${world.A}/call`)
+  const second = await open(browser, world.families[1]!, `/live/residents/${world.A}/call`)
+  await expect(staff.locator('.call-presence')).toContainText('駿河 花子')
+  await expect(staff.locator('.call-presence')).toContainText('駿河 太郎')
+
+  await staff.getByRole('button', { name: '通話を開始' }).click()
+  await first.getByRole('button', { name: '開始する' }).click()
+  await second.getByRole('button', { name: '開始する' }).click()
+
+  for (const page of [staff, first, second]) {
+    await expect(page.locator('video.call-remote-video')).toHaveCount(2, { timeout: 20_000 })
+    await expectFrames(page, 0)
+    await expectFrames(page, 1)
+  }
+
+  await staff.getByRole('button', { name: '終了する' }).click()
+  await expect(first.getByText('ビデオ通話は終了しました。')).toBeVisible()
+  await expect(second.getByText('ビデオ通話は終了しました。')).toBeVisible()
+  for (const page of [staff, first, second]) await page.context().close()
 })
 
 test('someone linked to another resident is refused and is not shown as waiting', async ({ browser }) => {
@@ -237,6 +210,7 @@ test('ICE servers come with short-lived TURN credentials derived from the shared
     await api.post('/api/v1/login', { data: { login_id: p.email, password: p.password }, headers: { 'X-CSRF-Token': csrf } })
     const body = await (await api.get('/api/v1/calls/ice-servers')).json()
     expect(body.ice_servers[0]).toEqual({ urls: ['stun:127.0.0.1:3478'] })
+    expect(body.ice_transport_policy).toBe('all')
     const turn = body.ice_servers[1]
     expect(turn.urls).toEqual(['turn:127.0.0.1:3478?transport=udp'])
     const [expiry, user] = turn.username.split(':')

@@ -10,9 +10,28 @@ export interface IceServerEntry {
 
 export interface IceServers {
   ice_servers: IceServerEntry[]
+  /** RTCPeerConnection iceTransportPolicy from config `[turn] policy` ("relay": TURN only). */
+  ice_transport_policy: RTCIceTransportPolicy
   expires_at: number
 }
 
 export function getIceServers(): Promise<IceServers> {
   return request<IceServers>('GET', '/calls/ice-servers')
+}
+
+export interface CallLogEntry {
+  id: number
+  resident_id: number
+  resident_name: string
+  started_by: { account_id: number; name: string }
+  started_at: number
+  ended_at: number | null
+  /** null while the call goes on */
+  duration_seconds: number | null
+  participants: { account_id: number; name: string; joined_at: number; left_at: number | null }[]
+}
+
+/** The facility's call log, newest first (staff of the facility). */
+export function listFacilityCalls(fid: number): Promise<{ calls: CallLogEntry[] }> {
+  return request<{ calls: CallLogEntry[] }>('GET', `/staff/facilities/${fid}/calls`)
 }

@@ -125,7 +125,7 @@ export function useCall(residentId: Ref<number | null>) {
   function peerConnection(peer: number): RTCPeerConnection {
     let pc = pcs.get(peer)
     if (pc) return pc
-    pc = new RTCPeerConnection({ iceServers })
+    pc = new RTCPeerConnection({ iceServers, iceTransportPolicy })
     pcs.set(peer, pc)
     for (const track of localStream.value?.getTracks() ?? []) pc.addTrack(track, localStream.value!)
     pc.onicecandidate = (e) => send({ type: 'signal', to: peer, data: { candidate: e.candidate ? e.candidate.toJSON() : null } })
@@ -182,11 +182,15 @@ export function useCall(residentId: Ref<number | null>) {
   // STUN/TURN servers with fresh credentials, fetched before each call (SPEC 7: coturn relays
   // media when no direct path works).
   let iceServers: RTCIceServer[] = []
+  let iceTransportPolicy: RTCIceTransportPolicy = 'all'
   async function loadIceServers(): Promise<void> {
     try {
-      iceServers = (await getIceServers()).ice_servers
+      const answer = await getIceServers()
+      iceServers = answer.ice_servers
+      iceTransportPolicy = answer.ice_transport_policy === 'relay' ? 'relay' : 'all'
     } catch {
       iceServers = [] // direct paths still work; the call is not refused for this
+      iceTransportPolicy = 'all'
     }
   }
 

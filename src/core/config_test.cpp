@@ -1,0 +1,47 @@
+#include "core/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+// The [turn] table: ICE servers, shared secret, credential lifetime and the transport policy
+// that GET /api/v1/calls/ice-servers hands to RTCPeerConnection.
+
+namespace carelive::core {
+namespace {
+
+std::string write_toml(const std::string& text) {
+  auto path =
+      std::filesystem::temp_directory_path() /
+      ("carelive-config-test-" +
+       std::to_string(::testing::UnitTest::GetInstance()->current_test_info()->line()) + ".toml");
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(ConfigTest, TurnPolicyDefaultsToAllAndAcceptsRelayOnly) {
+  Config c;
+  EXPECT_EQ(c.turn.policy, "all");
+  auto path = write_toml(
+      "[turn]\nurls = [\"turn:127.0.0.1:3478?transport=udp\"]\nsecret = \"s\"\n"
+      "ttl_seconds = 600\npolicy = \"relay\"\n");
+  load_config_file(path, c);
+  std::filesystem::remove(path);
+  EXPECT_EQ(c.turn.policy, "relay");
+  EXPECT_EQ(c.turn.ttl, 600);
+  ASSERT_EQ(c.turn.urls.size(), 1u);
+  EXPECT_EQ(c.turn.secret, "s");
+}
+
+TEST(ConfigTest, AnUnknownTurnPolicyIsRefused) {
+  Config c;
+  auto path = write_toml("[turn]\npolicy = \"direct\"\n");
+  EXPECT_THROW(load_config_file(path, c), std::invalid_argument);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace carelive::core

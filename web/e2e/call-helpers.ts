@@ -1,0 +1,117 @@
+import type { Browser, Page } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import config from '../playwright.config'
+import { createAccount, expect, login, person, type Person, type Server } from './fixtures'
+
+// Shared by the call specs (call.spec.ts, call-relay.spec.ts): Chromium's fake camera and
+// microphone, a facility with two residents and their people, and the frame checks.
+
+const base = config.use!.launchOptions!
+/** For `test.use(...)`: Chromium with its fake camera and microphone, permission granted. */
+export const fakeMedia = {
+  launchOptions: {
+    ...base,
+    args: [...(base.args ?? []), '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  },
+}
+
+export interface CallWorld {
+  server: Server
+  X: number
+  A: number
+  B: number
+  staff: Person
+  /** Family members linked to resident A. */
+  families: Person[]
+  /** Linked to resident B only. */
+  other: Person
+}
+
+export function sql(server: Server, statement: string): string {
+  return execFileSync('sqlite3', [path.join(server.data, 'carelive.db'), statement], { encoding: 'utf8' }).trim()
+}
+
+/** Facility `code` with residents A (駿河 市子) and B (駿河 秋男), a staff member, `familyCount`
+ * family members of A (駿河 花子, 駿河 太郎, …) and one of B (別所 次郎); all agreed to the terms. */
+export function setUpCallWorld(server: Server, code: string, familyCount = 1): CallWorld {
+  const admin = (args: string[], input?: string) => server.admin(args, input).trim()
+  const names = (f: string, g: string) => ['--family-name', f, '--given-name', g, '--family-name-kana', 'てすと', '--given-name-kana', 'たろう']
+  admin(['facility', 'add', '--code', code, '--name', 'コール園', '--kind', '老人保健施設'])
+  const A = Number(admin(['resident', 'add', '--facility', code, ...names('駿河', '市子')]))
+  const B = Number(admin(['resident', 'add', '--facility', code, ...names('駿河', '秋男')]))
+  const staff = person({ familyName: '富士', givenName: '職員' })
+  admin(['staff', 'add', '--facility', code, ...names(staff.familyName, staff.givenName), '--login-id', staff.email!, '--password-stdin'], staff.password + '\n')
+  const given = ['花子', '太郎', '次子', '四郎']
+  const families = Array.from({ length: familyCount }, (_, i) => person({ familyName: '駿河', givenName: given[i]! }))
+  const other = person({ familyName: '別所', givenName: '次郎' })
+  for (const p of [...families, other]) createAccount(server, p)
+  writeFileSync(path.join(server.data, 'terms.txt'), '利用規約\n')
+  admin(['terms', 'publish', '--file', path.join(server.data, 'terms.txt')])
+  const acct = (email: string) => Number(sql(server, `SELECT id FROM accounts WHERE email = '${email}'`))
+  const X = Number(sql(server, `SELECT id FROM facilities WHERE code = '${code}'`))
+  const links = [...families.map((f) => `(${A}, ${acct(f.email!)}, 'family', '子', 0, 0)`), `(${B}, ${acct(other.email!)}, 'family', '子', 0, 0)`]
+  sql(server, `INSERT INTO links (resident_id, account_id, kind, relationship, created_at, updated_at) VALUES ${links.join(', ')}`)
+  sql(server, `INSERT INTO consents (account_id, terms_version_id, agreed_at) SELECT id, (SELECT max(id) FROM terms_versions), 0 FROM accounts WHERE id NOT IN (SELECT account_id FROM consents)`)
+  return { server, X, A, B, staff, families, other }
+}
+
+/** A phone-sized page of `who`, logged in, at `url`. Every RTCPeerConnection the page makes is
+ * kept in `window.__pcs` so a test can read its getStats(). */
+export async function openAs(browser: Browser, server: Server, who: Person, url: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: server.url, locale: 'ja-JP', viewport: { width: 390, height: 844 } })
+  await context.grantPermissions(['camera', 'microphone'], { origin: server.url })
+  await context.addInitScript(() => {
+    const w = window as unknown as { __pcs: RTCPeerConnection[]; RTCPeerConnection: typeof RTCPeerConnection }
+    const Original = w.RTCPeerConnection
+    w.__pcs = []
+    w.RTCPeerConnection = class extends Original {
+      constructor(config?: RTCConfiguration) {
+        super(config)
+        w.__pcs.push(this)
+      }
+    }
+  })
+  const page = await context.newPage()
+  await login(page, who.email!, who.password)
+  await expect(page).not.toHaveURL(/\/login/)
+  await page.goto(url)
+  return page
+}
+
+/** The `index`-th remote <video> shows real frames: it has a size and its time moves on. */
+export async function expectFrames(page: Page, index = 0): Promise<void> {
+  const video = page.locator('video.call-remote-video').nth(index)
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBeGreaterThan(0)
+  const t0 = await video.evaluate((v: HTMLVideoElement) => v.currentTime)
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(t0)
+}
+
+export function localTrackEnabled(page: Page, kind: 'audio' | 'video'): Promise<boolean> {
+  return page.locator('video.call-local-video').evaluate((v: HTMLVideoElement, k) => {
+    const stream = v.srcObject as MediaStream
+    const track = (k === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0]!
+    return track.enabled && track.readyState === 'live'
+  }, kind)
+}
+
+/** For every open RTCPeerConnection of the page: the candidate types (local, remote) of its
+ * succeeded, nominated candidate pair, or null while there is none. */
+export function selectedCandidateTypes(page: Page): Promise<({ local: string; remote: string } | null)[]> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed')
+    return Promise.all(
+      pcs.map(async (pc) => {
+        const stats = await pc.getStats()
+        let found: { local: string; remote: string } | null = null
+        stats.forEach((s) => {
+          if (s.type === 'candidate-pair' && s.state === 'succeeded' && (s.nominated || s.selected)) {
+            found = { local: stats.get(s.localCandidateId)?.candidateType, remote: stats.get(s.remoteCandidateId)?.candidateType }
+          }
+        })
+        return found
+      }),
+    )
+  })
+}
