@@ -265,6 +265,8 @@ test('role, facility and resident choice only when needed; updated terms; anothe
   server.admin(['staff', 'add', '--facility', b.code, '--family-name', p.familyName, '--given-name', p.givenName,
     '--family-name-kana', p.familyKana, '--given-name-kana', p.givenKana, '--login-id', p.email!])
   await login(page, p.email!, p.password)
+  // Leave the login page only once the login has answered (its session cookie is set).
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
   for (const [w, r] of [[a, '駿河市子'], [a, '駿河秋男'], [b, 'シナリオ香奈子']] as const) {
     await page.goto(invitePath(server, w, r))
     await page.getByRole('button', { name: 'このCareLive Passで利用申請する' }).click()
