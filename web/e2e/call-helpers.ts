@@ -61,7 +61,9 @@ export function setUpCallWorld(server: Server, code: string, familyCount = 1): C
  * kept in `window.__pcs` so a test can read its getStats(). */
 export async function openAs(browser: Browser, server: Server, who: Person, url: string): Promise<Page> {
   const context = await browser.newContext({ baseURL: server.url, locale: 'ja-JP', viewport: { width: 390, height: 844 } })
-  await context.grantPermissions(['camera', 'microphone'], { origin: server.url })
+  // Chromium grants the screen wake lock to every page by default, but overriding permissions
+  // (for camera and microphone) denies whatever is not listed: list it, as a phone would allow it.
+  await context.grantPermissions(['camera', 'microphone', 'screen-wake-lock'], { origin: server.url })
   await context.addInitScript(() => {
     const w = window as unknown as { __pcs: RTCPeerConnection[]; RTCPeerConnection: typeof RTCPeerConnection }
     const Original = w.RTCPeerConnection
@@ -70,6 +72,18 @@ export async function openAs(browser: Browser, server: Server, who: Person, url:
       constructor(config?: RTCConfiguration) {
         super(config)
         w.__pcs.push(this)
+      }
+    }
+    // Every screen wake lock the page gets is kept in `window.__wakeLocks` (its `released` tells
+    // whether it is still held).
+    const locks: WakeLockSentinel[] = []
+    ;(window as unknown as { __wakeLocks: WakeLockSentinel[] }).__wakeLocks = locks
+    if ('WakeLock' in window) {
+      const request = WakeLock.prototype.request
+      WakeLock.prototype.request = async function (this: WakeLock, type?: WakeLockType) {
+        const sentinel = await request.call(this, type)
+        locks.push(sentinel)
+        return sentinel
       }
     }
   })
@@ -114,4 +128,18 @@ export function selectedCandidateTypes(page: Page): Promise<({ local: string; re
       }),
     )
   })
+}
+
+/** Staff (at /staff/X/calls) starts a call with resident A and the first family member joins
+ * it from /live/residents/A/call; both receive frames. */
+export async function startCall(browser: Browser, world: CallWorld, family = world.families[0]!): Promise<{ staff: Page; family: Page }> {
+  const staff = await openAs(browser, world.server, world.staff, `/staff/${world.X}/calls`)
+  await staff.getByLabel('利用者', { exact: true }).selectOption({ label: '駿河 市子' })
+  const fam = await openAs(browser, world.server, family, `/live/residents/${world.A}/call`)
+  await expect(staff.locator('.call-presence')).toContainText(`${family.familyName} ${family.givenName}`)
+  await staff.getByRole('button', { name: '通話を開始' }).click()
+  await fam.getByRole('button', { name: '開始する' }).click()
+  await expectFrames(fam)
+  await expectFrames(staff)
+  return { staff, family: fam }
 }
