@@ -1,10 +1,11 @@
+import type { Page } from '@playwright/test'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { expectFrames, fakeMedia, openAs, selectedCandidateTypes, setUpCallWorld, type CallWorld } from './call-helpers'
+import { expectFrames, fakeMedia, openAs, selectedCandidateTypes, setUpCallWorld, startCall, type CallWorld } from './call-helpers'
 import { expect, freePort, startServer, test } from './fixtures'
 
 // Issue 4 part 6/8: a relay-only call (`[turn] policy = "relay"` → iceTransportPolicy 'relay')
@@ -19,6 +20,7 @@ let turn: ChildProcess
 let turnDir: string
 let turnLog = ''
 let world: CallWorld
+let turnPort: number
 
 function readLog(): string {
   try {
@@ -49,7 +51,7 @@ function stunAnswers(port: number): Promise<boolean> {
 }
 
 async function startTurn(port: number): Promise<void> {
-  turnDir = mkdtempSync(path.join(tmpdir(), 'carelive-turn-'))
+  turnDir ??= mkdtempSync(path.join(tmpdir(), 'carelive-turn-'))
   turn = spawn(
     'turnserver',
     [
@@ -83,8 +85,15 @@ async function startTurn(port: number): Promise<void> {
   throw new Error(`turnserver did not start (exit ${turn.exitCode}):\n${turnLog}\n${readLog()}`)
 }
 
+async function stopTurn(): Promise<void> {
+  if (!turn || turn.exitCode !== null) return
+  const exited = new Promise((r) => turn.once('exit', r))
+  turn.kill('SIGTERM')
+  await exited
+}
+
 test.beforeAll(async () => {
-  const port = await freePort()
+  const port = (turnPort = await freePort())
   await startTurn(port)
   const server = await startServer(
     {},
@@ -96,11 +105,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await world?.server.stop()
   if (world) rmSync(world.server.data, { recursive: true, force: true })
-  if (turn && turn.exitCode === null) {
-    const exited = new Promise((r) => turn.once('exit', r))
-    turn.kill('SIGTERM')
-    await exited
-  }
+  await stopTurn()
   if (turnDir) rmSync(turnDir, { recursive: true, force: true })
 })
 
@@ -123,6 +128,49 @@ test('relay-only call through coturn on loopback: frames arrive and the selected
   }
   // A relay candidate exists only when coturn accepted an Allocate with the credential the
   // server derived from the shared secret (a wrong secret leaves ICE with no candidates at all).
+
+  await staff.getByRole('button', { name: '終了する' }).click()
+  await expect(family.getByText('ビデオ通話は終了しました。')).toBeVisible()
+  await staff.context().close()
+  await family.context().close()
+})
+
+/** The ICE username fragment of the page's one open RTCPeerConnection's local description. */
+function localUfrag(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed')
+    if (pcs.length !== 1) return `${pcs.length} connections`
+    return pcs[0]!.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1]
+  })
+}
+
+// Issue 4 (「再接続中」): the only media path (the TURN relay) dies mid-call. Both sides say
+// 「再接続中」 and keep restarting ICE; when coturn is back on the same port, the next ICE restart
+// (same RTCPeerConnection, new ICE credentials) finds a relayed path and frames flow again.
+test('the relay goes away mid-call: 再接続中 on both sides, then ICE restarts and the call goes on', async ({ browser }) => {
+  const { staff, family } = await startCall(browser, world)
+  const ufrags = [await localUfrag(staff), await localUfrag(family)]
+  const reconnecting = (page: Page) => page.getByRole('status').filter({ hasText: '再接続中' })
+  for (const page of [staff, family]) await expect(reconnecting(page)).toHaveCount(0)
+
+  await stopTurn()
+  // Chromium declares the path lost once its consent checks go unanswered for some seconds.
+  for (const page of [staff, family]) await expect(reconnecting(page)).toBeVisible({ timeout: 30_000 })
+  await expect(family.locator('.call-screen')).toHaveAttribute('data-reconnecting', 'yes')
+
+  await startTurn(turnPort)
+  for (const page of [staff, family]) await expect(reconnecting(page)).toHaveCount(0, { timeout: 45_000 })
+  await expectFrames(family)
+  await expectFrames(staff)
+  for (const page of [staff, family]) {
+    await expect.poll(() => selectedCandidateTypes(page), { timeout: 10_000 }).toEqual([{ local: 'relay', remote: 'relay' }])
+  }
+  // Recovered by an ICE restart on the same connection, not a new one.
+  const after = [await localUfrag(staff), await localUfrag(family)]
+  for (const [i, u] of after.entries()) {
+    expect(u).toMatch(/^[A-Za-z0-9+/]+$/)
+    expect(u).not.toBe(ufrags[i])
+  }
 
   await staff.getByRole('button', { name: '終了する' }).click()
   await expect(family.getByText('ビデオ通話は終了しました。')).toBeVisible()
