@@ -1,9 +1,11 @@
 import type { Browser, Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import config from '../playwright.config'
-import { createAccount, expect, login, person, type Person, type Server } from './fixtures'
+import { createAccount, expect, freePort, login, person, Server, type Person } from './fixtures'
 
 // Shared by the call specs (call.spec.ts, call-relay.spec.ts): Chromium's fake camera and
 // microphone, a facility with two residents and their people, and the frame checks.
@@ -142,4 +144,104 @@ export async function startCall(browser: Browser, world: CallWorld, family = wor
   await expectFrames(fam)
   await expectFrames(staff)
   return { staff, family: fam }
+}
+
+/** A TCP proxy between the browsers and the server that can drop connections, as a phone
+ * changing networks does: the page's WebSocket really closes (the browser reports 1006) and
+ * the server really sees its socket go. Connections are told apart by the first bytes the
+ * browser sends (the HTTP request with its session cookie). */
+export class CuttableProxy {
+  private readonly open = new Set<{ client: net.Socket; upstream: net.Socket; head: string }>()
+  private blocked: string | null = null
+  /** Upgrade requests seen per marker found in them (counted by `webSockets`). */
+  private readonly heads: string[] = []
+  private constructor(private readonly listener: net.Server, readonly port: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  static async start(targetPort: number): Promise<CuttableProxy> {
+    const port = await freePort()
+    const listener = net.createServer()
+    const proxy = new CuttableProxy(listener, port)
+    listener.on('connection', (client) => proxy.accept(client, targetPort))
+    await new Promise<void>((resolve) => listener.listen(port, '127.0.0.1', resolve))
+    return proxy
+  }
+
+  private accept(client: net.Socket, targetPort: number): void {
+    client.on('error', () => client.destroy())
+    client.once('data', (first: Buffer) => {
+      const head = first.toString('latin1')
+      const isWebSocket = /^upgrade:\s*websocket/im.test(head)
+      if (isWebSocket) this.heads.push(head)
+      if (isWebSocket && this.blocked !== null && head.includes(this.blocked)) {
+        client.destroy()
+        return
+      }
+      const upstream = net.connect(targetPort, '127.0.0.1')
+      const entry = { client, upstream, head }
+      this.open.add(entry)
+      const drop = () => {
+        this.open.delete(entry)
+        client.destroy()
+        upstream.destroy()
+      }
+      upstream.on('error', drop)
+      upstream.on('close', drop)
+      client.on('close', drop)
+      upstream.write(first)
+      client.pipe(upstream)
+      upstream.pipe(client)
+    })
+  }
+
+  /** WebSocket connections opened so far whose request carries `marker`. */
+  webSockets(marker: string): number {
+    return this.heads.filter((h) => h.includes(marker)).length
+  }
+
+  /** Drops the open WebSockets carrying `marker` and refuses new ones until `unblock()`. */
+  cutAndBlock(marker: string): void {
+    this.blocked = marker
+    for (const entry of [...this.open]) {
+      if (/^upgrade:\s*websocket/im.test(entry.head) && entry.head.includes(marker)) {
+        entry.client.destroy()
+        entry.upstream.destroy()
+      }
+    }
+  }
+
+  unblock(): void {
+    this.blocked = null
+  }
+
+  async close(): Promise<void> {
+    for (const entry of this.open) {
+      entry.client.destroy()
+      entry.upstream.destroy()
+    }
+    await new Promise((resolve) => this.listener.close(resolve))
+  }
+}
+
+/** A server whose public URL is `proxy`'s (the WebSocket checks Origin against it), so the
+ * browsers reach it only through the proxy. */
+class ServerBehindProxy extends Server {
+  constructor(data: string, port: number, configFile: string, proxyUrl: string) {
+    super(data, port, configFile)
+    ;(this as { url: string }).url = proxyUrl
+  }
+}
+
+export async function startServerBehindProxy(config = ''): Promise<{ server: Server; proxy: CuttableProxy }> {
+  const data = mkdtempSync(path.join(tmpdir(), 'carelive-e2e-'))
+  const configFile = path.join(data, 'carelive.toml')
+  writeFileSync(configFile, '[throttle]\nsignups_per_address = 10000\n' + config)
+  const port = await freePort()
+  const proxy = await CuttableProxy.start(port)
+  const server = new ServerBehindProxy(data, port, configFile, proxy.url)
+  await server.start()
+  return { server, proxy }
 }
