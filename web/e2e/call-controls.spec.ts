@@ -135,9 +135,18 @@ test('the screen is kept awake during the call and let go at its end; the qualit
   const held = () => family.evaluate(() => (window as unknown as { __wakeLocks: WakeLockSentinel[] }).__wakeLocks.map((s) => s.released))
   expect(await held()).toEqual([false])
 
+  // A hidden page loses its lock; coming back asks again. Chromium under Playwright never hides
+  // a page (minimizing or covering it keeps visibilityState 'visible'), so the test lets go of
+  // the lock as the browser would on hiding and sends the visibilitychange of coming back.
+  await family.evaluate(() => (window as unknown as { __wakeLocks: WakeLockSentinel[] }).__wakeLocks[0]!.release())
+  await expect(family.locator('.call-screen')).toHaveAttribute('data-wake-lock', 'off')
+  await family.evaluate(() => document.dispatchEvent(new Event('visibilitychange')))
+  await expect(family.locator('.call-screen')).toHaveAttribute('data-wake-lock', 'on')
+  expect(await held()).toEqual([true, false])
+
   await family.getByRole('button', { name: '終了する' }).click()
   await expect(family.getByText('ビデオ通話は終了しました。')).toBeVisible()
-  expect(await held()).toEqual([true])
+  expect(await held()).toEqual([true, true])
   await staff.context().close()
   await family.context().close()
 })

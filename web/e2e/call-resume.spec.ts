@@ -7,7 +7,8 @@ import { expect, test } from './fixtures'
 // asleep) — here a TCP proxy between browser and server really drops it and refuses new ones
 // for a while. The server keeps the family member in the call for its grace period; the page
 // says 「再接続中」, reconnects with backoff, sends `resume`, and the call goes on on the same
-// RTCPeerConnections. If the call ended meanwhile, the page says it ended.
+// RTCPeerConnections. If the call ended meanwhile, the page says it ended. A reloaded page
+// joins afresh and the others answer it on new connections.
 // Needs a server with `resume` (docs/api.md "Reconnecting").
 
 test.use(fakeMedia)
@@ -77,6 +78,24 @@ test('the call ends while the family socket is down: back online, the page says 
   await expect(family.getByText('ビデオ通話は終了しました。')).toBeVisible({ timeout: 20_000 })
   await expect(family.getByRole('button', { name: '終了する' })).toHaveCount(0)
   await expect(reconnecting(family)).toHaveCount(0)
+  await staff.context().close()
+  await family.context().close()
+})
+
+test('a family member reloads the page mid-call: 開始する again, and the call goes on on new connections', async ({ browser }) => {
+  const { staff, family } = await startCall(browser, world)
+  const callId = sql(world.server, `SELECT max(id) FROM calls WHERE resident_id = ${world.A}`)
+  await family.reload()
+  // Still a participant on the server (the old socket is in its grace), so the call is on.
+  await family.getByRole('button', { name: '開始する' }).click()
+  await expectFrames(family)
+  // The staff page answered the new page's offer on a new connection (the offer's `pc` id
+  // differed from the one it knew) and receives its frames.
+  await expectFrames(staff)
+  await expect(reconnecting(staff)).toHaveCount(0, { timeout: 20_000 })
+  expect(sql(world.server, `SELECT count(*) FROM call_participants WHERE call_id = ${callId} AND left_at IS NULL`)).toBe('2')
+  await staff.getByRole('button', { name: '終了する' }).click()
+  await expect(family.getByText('ビデオ通話は終了しました。')).toBeVisible()
   await staff.context().close()
   await family.context().close()
 })

@@ -55,8 +55,11 @@ test('staff and family hold a video call: presence, 開始する, frames both wa
   expect(await localTrackEnabled(family, 'audio')).toBe(true)
   await staff.getByRole('button', { name: 'カメラをオフ' }).click()
   expect(await localTrackEnabled(staff, 'video')).toBe(false)
+  // The other side is told, rather than left to wonder at a black picture.
+  await expect(family.getByText('カメラはオフです')).toBeVisible()
   await staff.getByRole('button', { name: 'カメラをオン' }).click()
   expect(await localTrackEnabled(staff, 'video')).toBe(true)
+  await expect(family.getByText('カメラはオフです')).toHaveCount(0)
 
   // 「終了する」 on the family side ends it on both sides.
   await family.getByRole('button', { name: '終了する' }).click()
@@ -105,6 +108,8 @@ test('three-party call: staff and two family members of the resident each receiv
     await expect(page.locator('video.call-remote-video')).toHaveCount(2, { timeout: 20_000 })
     await expectFrames(page, 0)
     await expectFrames(page, 1)
+    // The connection quality of each of the two others.
+    await expect(page.locator('.call-quality')).toHaveCount(2, { timeout: 20_000 })
   }
 
   await staff.getByRole('button', { name: '終了する' }).click()
