@@ -66,7 +66,8 @@ export default defineConfig({
             // Vue, the router and i18n change rarely: one long-cached chunk of their own.
             { name: 'vendor', test: /node_modules/ },
             // Shared app code in one chunk rather than many tiny requests on a slow phone line.
-            { name: 'app', test: /\/src\/(api|components|composables|lib)\// },
+            // (The video call — WebRTC, signaling, its screen — stays with the two call pages.)
+            { name: 'app', test: /\/src\/(?!components\/call\/|composables\/useCall\.|lib\/callQuality\.|api\/calls\.)(api|components|composables|lib)\// },
           ],
         },
       },
