@@ -157,6 +157,7 @@ test('the relay goes away mid-call: 再接続中 on both sides, then ICE restart
   // Chromium declares the path lost once its consent checks go unanswered for some seconds.
   for (const page of [staff, family]) await expect(reconnecting(page)).toBeVisible({ timeout: 30_000 })
   await expect(family.locator('.call-screen')).toHaveAttribute('data-reconnecting', 'yes')
+  await expect(family.locator('.call-quality')).toHaveText('通信状態: 不安定')
 
   await startTurn(turnPort)
   for (const page of [staff, family]) await expect(reconnecting(page)).toHaveCount(0, { timeout: 45_000 })
@@ -164,6 +165,7 @@ test('the relay goes away mid-call: 再接続中 on both sides, then ICE restart
   await expectFrames(staff)
   for (const page of [staff, family]) {
     await expect.poll(() => selectedCandidateTypes(page), { timeout: 10_000 }).toEqual([{ local: 'relay', remote: 'relay' }])
+    await expect(page.locator('.call-quality')).toHaveText('通信状態: 良好', { timeout: 20_000 })
   }
   // Recovered by an ICE restart on the same connection, not a new one.
   const after = [await localUfrag(staff), await localUfrag(family)]

@@ -307,6 +307,8 @@ export function useCall(residentId: Ref<number | null>) {
       } else if (s === 'disconnected' || s === 'failed') {
         // 'disconnected' often heals by itself within seconds; 'failed' never does.
         setBroken(account, true)
+        // No media is flowing: whatever was measured before no longer holds.
+        quality.value = { ...quality.value, [account]: 'poor' }
         scheduleRestart(peer, s === 'failed' ? 0 : RESTART_FIRST_MS)
       }
     }
