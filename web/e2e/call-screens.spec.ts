@@ -32,6 +32,11 @@ async function check(page: Page, name: string): Promise<void> {
   // The videos' own pictures are not text on a background; everything else is checked.
   const results = await new AxeBuilder({ page }).exclude('video').analyze()
   expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`)).toEqual([])
+  // Every control of the call pages is at least 56 px tall and says what it does in words.
+  for (const control of await page.locator('.call-control, .call-start').all()) {
+    expect((await control.boundingBox())!.height).toBeGreaterThanOrEqual(56)
+    expect((await control.innerText()).trim()).not.toBe('')
+  }
 }
 
 test('call screens: waiting, 開始する, in the call, 再接続中; staff at phone and desktop size', async ({ browser }) => {
