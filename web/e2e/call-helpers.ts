@@ -1,6 +1,8 @@
 import type { Browser, Page } from '@playwright/test'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { createSocket } from 'node:dgram'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -244,4 +246,108 @@ export async function startServerBehindProxy(config = ''): Promise<{ server: Ser
   const server = new ServerBehindProxy(data, port, configFile, proxy.url)
   await server.start()
   return { server, proxy }
+}
+
+/** The ICE username fragment of the page's one open RTCPeerConnection's local description. */
+export function localUfrag(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed')
+    if (pcs.length !== 1) return `${pcs.length} connections`
+    return pcs[0]!.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1]
+  })
+}
+
+
+/** A STUN Binding request to 127.0.0.1:port gets an answer within 100 ms (coturn is up). */
+function stunAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4')
+    const request = Buffer.alloc(20)
+    request.writeUInt16BE(0x0001, 0) // Binding request, no attributes
+    request.writeUInt32BE(0x2112a442, 4) // magic cookie
+    randomBytes(12).copy(request, 8)
+    const done = (ok: boolean) => {
+      clearTimeout(timer)
+      socket.close()
+      resolve(ok)
+    }
+    const timer = setTimeout(() => done(false), 100)
+    socket.on('message', () => done(true))
+    socket.on('error', () => done(false))
+    socket.send(request, port, '127.0.0.1')
+  })
+}
+
+/** A real coturn on loopback with a TURN REST shared secret (the server derives the
+ * credentials from the same secret). It can be stopped and started again on the same port,
+ * as when the relay host restarts mid-call. */
+export class Coturn {
+  private proc: ChildProcess | undefined
+  private output = ''
+  private constructor(readonly port: number, private readonly secret: string, private readonly dir: string) {}
+
+  static async start(secret: string): Promise<Coturn> {
+    const turn = new Coturn(await freePort(), secret, mkdtempSync(path.join(tmpdir(), 'carelive-turn-')))
+    await turn.start()
+    return turn
+  }
+
+  /** The server's `[turn]` table for media only through this relay. */
+  relayOnlyConfig(): string {
+    return `[turn]\nurls = ["turn:127.0.0.1:${this.port}?transport=udp"]\nsecret = "${this.secret}"\nttl_seconds = 600\npolicy = "relay"\n`
+  }
+
+  async start(): Promise<void> {
+    const proc = spawn(
+      'turnserver',
+      [
+        '-n', // no configuration file
+        '--listening-ip=127.0.0.1',
+        '--relay-ip=127.0.0.1',
+        `--listening-port=${this.port}`,
+        '--min-port=49160',
+        '--max-port=49400',
+        '--use-auth-secret',
+        `--static-auth-secret=${this.secret}`,
+        '--realm=carelive.test',
+        '--allow-loopback-peers',
+        '--no-tls',
+        '--no-dtls',
+        '--no-tcp-relay',
+        '--no-cli',
+        '--simple-log',
+        `--log-file=${path.join(this.dir, 'turn.log')}`,
+        `--pidfile=${path.join(this.dir, 'turn.pid')}`,
+        `--userdb=${path.join(this.dir, 'turndb')}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    this.proc = proc
+    proc.stdout?.on('data', (d) => (this.output += d))
+    proc.stderr?.on('data', (d) => (this.output += d))
+    for (let i = 0; i < 100; i++) {
+      if (proc.exitCode !== null) break
+      if (await stunAnswers(this.port)) return
+    }
+    let log = ''
+    try {
+      log = readFileSync(path.join(this.dir, 'turn.log'), 'utf8')
+    } catch {
+      // no log written
+    }
+    throw new Error(`turnserver did not start (exit ${proc.exitCode}):\n${this.output}\n${log}`)
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.proc
+    if (!proc || proc.exitCode !== null) return
+    const exited = new Promise((r) => proc.once('exit', r))
+    proc.kill('SIGTERM')
+    await exited
+  }
+
+  async close(): Promise<void> {
+    await this.stop()
+    rmSync(this.dir, { recursive: true, force: true })
+  }
 }

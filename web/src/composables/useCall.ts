@@ -377,7 +377,14 @@ export function useCall(residentId: Ref<number | null>) {
     if (description) {
       const collision = description.type === 'offer' && (peer.makingOffer || pc.signalingState !== 'stable')
       peer.ignoreOffer = !polite(from) && collision
-      if (peer.ignoreOffer) return
+      if (peer.ignoreOffer) {
+        // The polite end offered, so it never got ours (perhaps dropped while its socket was
+        // away): send ours again; it rolls its own back and answers.
+        if (!peer.makingOffer && pc.signalingState === 'have-local-offer' && pc.localDescription) {
+          sendSignal(peer, { description: pc.localDescription.toJSON() })
+        }
+        return
+      }
       if (theirPc) peer.remotePcId = theirPc
       await pc.setRemoteDescription(description) // the polite end rolls its own offer back here
       if (description.type === 'offer') {
@@ -403,8 +410,10 @@ export function useCall(residentId: Ref<number | null>) {
     queues.delete(account)
     setBroken(account, false)
     remotes.value = remotes.value.filter((r) => r.account_id !== account)
-    const { [account]: _q, ...restQ } = quality.value
-    quality.value = restQ
+    const { [account]: _quality, ...otherQuality } = quality.value
+    quality.value = otherQuality
+    const { [account]: _camera, ...otherCameras } = remoteCameraOff.value
+    remoteCameraOff.value = otherCameras
   }
 
   function stopLocal(): void {
