@@ -292,9 +292,9 @@ export class Coturn {
     return turn
   }
 
-  /** The server's `[turn]` table for media only through this relay. */
-  relayOnlyConfig(): string {
-    return `[turn]\nurls = ["turn:127.0.0.1:${this.port}?transport=udp"]\nsecret = "${this.secret}"\nttl_seconds = 600\npolicy = "relay"\n`
+  /** The server's `[turn]` table for media only through this relay, credentials valid `ttl` s. */
+  relayOnlyConfig(ttl = 600): string {
+    return `[turn]\nurls = ["turn:127.0.0.1:${this.port}?transport=udp"]\nsecret = "${this.secret}"\nttl_seconds = ${ttl}\npolicy = "relay"\n`
   }
 
   async start(): Promise<void> {

@@ -16,7 +16,9 @@ let world: CallWorld
 
 test.beforeAll(async () => {
   turn = await Coturn.start(secret)
-  const server = await startServer({}, turn.relayOnlyConfig())
+  // Credentials valid 50 s: within a minute of expiry, so the page fetches fresh ones before
+  // it restarts ICE (a restart makes new TURN allocations with whatever it holds).
+  const server = await startServer({}, turn.relayOnlyConfig(50))
   world = setUpCallWorld(server, 'relayx')
 })
 
@@ -57,6 +59,8 @@ test('relay-only call through coturn on loopback: frames arrive and the selected
 // (same RTCPeerConnection, new ICE credentials) finds a relayed path and frames flow again.
 test('the relay goes away mid-call: 再接続中 on both sides, then ICE restarts and the call goes on', async ({ browser }) => {
   const { staff, family } = await startCall(browser, world)
+  let fetched = 0
+  family.on('request', (r) => void (r.url().endsWith('/api/v1/calls/ice-servers') && fetched++))
   const ufrags = [await localUfrag(staff), await localUfrag(family)]
   const reconnecting = (page: Page) => page.getByRole('status').filter({ hasText: '再接続中' })
   for (const page of [staff, family]) await expect(reconnecting(page)).toHaveCount(0)
@@ -75,6 +79,7 @@ test('the relay goes away mid-call: 再接続中 on both sides, then ICE restart
     await expect.poll(() => selectedCandidateTypes(page), { timeout: 10_000 }).toEqual([{ local: 'relay', remote: 'relay' }])
     await expect(page.locator('.call-quality')).toHaveText('通信状態: 良好', { timeout: 20_000 })
   }
+  expect(fetched).toBeGreaterThan(0)
   // Recovered by an ICE restart on the same connection, not a new one.
   const after = [await localUfrag(staff), await localUfrag(family)]
   for (const [i, u] of after.entries()) {

@@ -172,9 +172,11 @@ export function useCall(residentId: Ref<number | null>) {
   function sendWatch(): void {
     const id = residentId.value
     if (watched !== null && watched !== id) send({ type: 'unwatch', resident_id: watched })
-    if (watched !== id || !inCall.value) {
+    // Back after a dropped socket during a call: keep showing the call until the server's
+    // answer to `watch` says how it stands.
+    if (!inCall.value) {
       presence.value = []
-      if (!inCall.value) state.value = 'idle'
+      state.value = 'idle'
       participants.value = []
     }
     if (id) send({ type: 'watch', resident_id: id })
@@ -240,6 +242,7 @@ export function useCall(residentId: Ref<number | null>) {
    * a server without `resume` (older) answers bad_message, and then we join afresh. */
   function onResumeRefused(code: string): void {
     resuming.value = false
+    if (!inCall.value) return // the answer to `watch` already told us the call is over
     if (code === 'no_call' || code === 'not_in_call' || code === 'forbidden' || code === 'terms_required') {
       hangUpLocal()
       state.value = 'ended'
@@ -335,6 +338,7 @@ export function useCall(residentId: Ref<number | null>) {
   async function restartIce(peer: Peer): Promise<void> {
     // Without a socket the offer would be lost; `resume` calls us again.
     if (!ws || ws.readyState !== WebSocket.OPEN || resuming.value) return
+    await freshIceServers()
     const pc = peer.pc
     if (pc.signalingState === 'stable') {
       pc.restartIce() // → negotiationneeded → an offer with new ICE credentials
@@ -437,14 +441,37 @@ export function useCall(residentId: Ref<number | null>) {
   // media when no direct path works).
   let iceServers: RTCIceServer[] = []
   let iceTransportPolicy: RTCIceTransportPolicy = 'all'
+  let iceExpiresAt = 0
   async function loadIceServers(): Promise<void> {
     try {
       const answer = await getIceServers()
       iceServers = answer.ice_servers
       iceTransportPolicy = answer.ice_transport_policy === 'relay' ? 'relay' : 'all'
+      iceExpiresAt = answer.expires_at
     } catch {
       iceServers = [] // direct paths still work; the call is not refused for this
       iceTransportPolicy = 'all'
+      iceExpiresAt = 0
+    }
+  }
+
+  /** An ICE restart gathers new TURN allocations: with a long call the credentials fetched at
+   * its start may have expired by then, so fetch fresh ones first. */
+  async function freshIceServers(): Promise<void> {
+    if (iceExpiresAt === 0 || Date.now() / 1000 < iceExpiresAt - 60) return
+    const before = { iceServers, iceTransportPolicy, iceExpiresAt }
+    await loadIceServers()
+    if (iceServers.length === 0) {
+      // Not reachable right now: keep what we had; the next restart asks again.
+      ;({ iceServers, iceTransportPolicy, iceExpiresAt } = before)
+      return
+    }
+    for (const peer of peers.values()) {
+      try {
+        peer.pc.setConfiguration({ ...peer.pc.getConfiguration(), iceServers })
+      } catch {
+        // closed meanwhile
+      }
     }
   }
 
