@@ -22,6 +22,10 @@ ALTER TABLE call_participants ADD COLUMN node TEXT;
 ALTER TABLE call_participants ADD COLUMN conn BIGINT;
 ALTER TABLE call_participants ADD COLUMN grace_until BIGINT;
 
+-- Every node looks for graces that ran out once a second: only open rows in grace are indexed.
+CREATE INDEX call_participants_grace ON call_participants(grace_until)
+  WHERE left_at IS NULL AND grace_until IS NOT NULL;
+
 -- Heartbeats of the server processes: the participants of a node that stopped beating (crash,
 -- kill -9) are treated like closed connections by the nodes still running.
 CREATE TABLE call_nodes (

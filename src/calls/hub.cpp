@@ -43,6 +43,7 @@ constexpr const char* kHeartbeat =
     "INSERT INTO call_nodes (node, seen_at) VALUES (?, ?) "
     "ON CONFLICT (node) DO UPDATE SET seen_at = excluded.seen_at";
 constexpr const char* kForgetNodes = "DELETE FROM call_nodes WHERE seen_at < ?";
+constexpr const char* kForgetNode = "DELETE FROM call_nodes WHERE node = ?";
 // Graces that ran out: ours, and those of nodes that stopped beating.
 constexpr const char* kGraceOver =
     "SELECT c.resident_id, p.account_id FROM call_participants p "
@@ -146,6 +147,13 @@ void Hub::shutdown() {
   }
   bus_->broadcast({{"t", "bye"}, {"node", bus_->node()}});
   bus_->stop();
+  // Without our heartbeat the other nodes (or this one restarted) end the graces of the
+  // connections we closed on time, instead of waiting for the heartbeat to go stale.
+  try {
+    db_.with([&](store::Connection& c) { c.exec(sql::kForgetNode, {bus_->node()}); });
+  } catch (const std::exception& e) {
+    spdlog::warn("call node shutdown: {}", e.what());
+  }
 }
 
 std::uint64_t Hub::open(std::shared_ptr<http::WsPeer> peer, const pass::Principal& who) {

@@ -366,9 +366,10 @@ TEST_P(HubTest, WithoutGraceAClosedConnectionLeavesAtOnce) {
 TEST_P(HubTest, ARestartedServerLetsTheCallGoOnOrEnd) {
   IN_A_CALL(staff, a);
   hub_->tick();  // heartbeat of the node that holds the call
-  // The process dies (no close of its connections); a new one starts on the same store.
+  // The process dies (kill -9: no close of its connections, no goodbye); a new one starts on
+  // the same store. The dead hub is leaked on purpose: nothing of it runs any more.
   auto old_node = hub_->node();
-  hub_.reset();
+  (void)hub_.release();
   hub_ = std::make_unique<Hub>(db(), clock_, *family_);
   EXPECT_NE(hub_->node(), old_node);
   auto staff2 = connect(staff_);
@@ -392,6 +393,22 @@ TEST_P(HubTest, ARestartedServerLetsTheCallGoOnOrEnd) {
   clock_.advance(30);
   hub_->tick();
   EXPECT_EQ(staff2.peer->take().at(0)["state"], "ended");
+}
+
+TEST_P(HubTest, AfterAGracefulStopGracesEndOnTime) {
+  IN_A_CALL(staff, a);
+  hub_->tick();
+  // The server drains: its connections close (grace), then it says goodbye.
+  hub_->close(a.id);
+  hub_->close(staff.id);
+  hub_.reset();
+  hub_ = std::make_unique<Hub>(db(), clock_, *family_);
+  auto w = connect(staff_);
+  say(w, {{"type", "watch"}, {"resident_id", ichiko_}});
+  EXPECT_EQ(w.peer->take().at(1)["participants"][1]["connected"], false);
+  clock_.advance(30);
+  hub_->tick();  // no need to wait for the old node's heartbeat to go stale
+  EXPECT_EQ(w.peer->take().at(0)["state"], "ended");
 }
 
 TEST_P(HubTest, OneOpenCallPerResidentInTheStore) {
