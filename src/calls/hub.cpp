@@ -157,7 +157,14 @@ void Hub::shutdown() {
 }
 
 std::uint64_t Hub::open(std::shared_ptr<http::WsPeer> peer, const pass::Principal& who) {
-  auto account = std::make_shared<const pass::Account>(who.account);
+  // Only what authorization and presence read: no password hash or contact details kept per
+  // connection (20,000 of them).
+  pass::Account kept;
+  kept.id = who.account.id;
+  kept.family_name = who.account.family_name;
+  kept.given_name = who.account.given_name;
+  kept.is_operator = who.account.is_operator;
+  auto account = std::make_shared<const pass::Account>(std::move(kept));
   std::lock_guard lock(mutex_);
   auto id = next_id_++;
   clients_.emplace(id, Client{std::move(peer), std::move(account), {}, 0});
