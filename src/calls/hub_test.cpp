@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "calls/redis_test_support.hpp"
@@ -409,6 +410,39 @@ TEST_P(HubTest, AfterAGracefulStopGracesEndOnTime) {
   clock_.advance(30);
   hub_->tick();  // no need to wait for the old node's heartbeat to go stale
   EXPECT_EQ(w.peer->take().at(0)["state"], "ended");
+}
+
+TEST_P(HubTest, TwoProcessesStartingAtOnceMakeOneCall) {
+  // Two hubs on one store (two processes); their staff press 「通話を開始」 at the same moment,
+  // round after round: each time exactly one call starts, the other is told call_in_progress.
+  Hub other(db(), clock_, *family_);
+  pass::Principal who;
+  who.account =
+      *db().with([&](store::Connection& c) { return pass::repo::find_account(c, staff_); });
+  for (int round = 0; round < 10; ++round) {
+    auto p1 = std::make_shared<FakePeer>(), p2 = std::make_shared<FakePeer>();
+    auto c1 = hub_->open(p1, who), c2 = other.open(p2, who);
+    const auto start = json{{"type", "start"}, {"resident_id", ichiko_}}.dump();
+    std::thread t1([&] { hub_->message(c1, start); });
+    std::thread t2([&] { other.message(c2, start); });
+    t1.join();
+    t2.join();
+    int started = 0, refused = 0;
+    for (const auto& got : {p1->take(), p2->take()}) {
+      ASSERT_FALSE(got.empty());
+      if (got[0]["type"] == "joined") ++started;
+      if (got[0] == error("call_in_progress", "start")) ++refused;
+    }
+    EXPECT_EQ(started, 1);
+    EXPECT_EQ(refused, 1);
+    hub_->message(c1, json{{"type", "end"}, {"resident_id", ichiko_}}.dump());
+    hub_->close(c1);
+    other.close(c2);
+  }
+  db().with([&](store::Connection& c) {
+    EXPECT_EQ(c.exec("SELECT COUNT(*) FROM calls").first().integer(0), 10);
+    EXPECT_EQ(c.exec("SELECT COUNT(*) FROM calls WHERE ended_at IS NULL").first().integer(0), 0);
+  });
 }
 
 TEST_P(HubTest, OneOpenCallPerResidentInTheStore) {
