@@ -13,6 +13,7 @@ PACKAGES=(
   libspdlog-dev libgtest-dev libgmock-dev libcrack2-dev cracklib-runtime libssl-dev
   postgresql python3 python3-aiosmtpd chromium fonts-noto-cjk nginx-light wrk sqlite3 clang-format
   coturn
+  redis-server libhiredis-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -31,6 +32,12 @@ if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl disable --now coturn >/dev/null 2>&1 || true
 elif [ -x /etc/init.d/coturn ]; then
   /etc/init.d/coturn stop >/dev/null 2>&1 || true  # a no-op unless TURNSERVER_ENABLED=1
+fi
+# redis-server likewise: the call bus tests and the cluster spec start their own on loopback.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  systemctl disable --now redis-server >/dev/null 2>&1 || true
+elif [ -x /etc/init.d/redis-server ]; then
+  /etc/init.d/redis-server stop >/dev/null 2>&1 || true
 fi
 # cracklib's dictionary is built by the package's trigger; make sure it exists.
 if [ ! -e /var/cache/cracklib/cracklib_dict.pwd ] && command -v update-cracklib >/dev/null; then

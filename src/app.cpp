@@ -69,7 +69,10 @@ int serve(core::Config config) {
   live::register_staff_routes(router, app.staff());
   live::register_operator_routes(router, app.operator_console());
   calls::register_call_routes(router, c, app.clock());
-  calls::Hub hub(app.db(), app.clock(), app.family());  // outlives the server
+  std::shared_ptr<calls::Bus> bus;  // several processes as one (Redis), else in-process
+  if (!c.redis_url.empty()) bus = std::make_shared<calls::RedisBus>(c.redis_url);
+  calls::Hub hub(app.db(), app.clock(), app.family(), {c.calls.reconnect_grace_seconds},
+                 bus);  // outlives the server
   http::StaticFiles files(c.web_dir);
   http::Server server(c, router, files, workers, [&app] {
     try {
@@ -88,6 +91,7 @@ int serve(core::Config config) {
         {c.public_url});
   });
   app.dispatcher().start();
+  calls::HubTicker ticker(hub);  // reconnect grace, node heartbeat, presence snapshots
   spdlog::info("CareLive listening on port {}; open {}", port, c.public_url);
   server.run();
   workers.join();

@@ -1,15 +1,23 @@
 #pragma once
 
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "calls/bus.hpp"
 #include "calls/machine.hpp"
 #include "core/clock.hpp"
 #include "http/websocket.hpp"
@@ -18,61 +26,169 @@
 
 namespace carelive::calls {
 
+struct HubOptions {
+  // How long a participant whose WebSocket closed stays in the call, waiting for `resume`.
+  std::int64_t reconnect_grace_seconds = 30;
+};
+
 // The call signaling hub behind GET /api/v1/ws (SPEC 7). Clients send JSON messages:
 //   {type:"watch", resident_id}          the call screen is open (family: presence)
 //   {type:"start", resident_id}          staff start a call (they are its first participant)
 //   {type:"join"|"leave"|"end", resident_id}
+//   {type:"resume", resident_id, call_id} a new connection takes over its account's place
 //   {type:"signal", to, data}            relayed to participant `to` of the caller's call
 // and receive
 //   {type:"presence", resident_id, people:[{account_id,name,kind}]}   (staff only)
-//   {type:"call", resident_id, state, call_id, participants:[{account_id,name}]}
-//   {type:"joined", resident_id, call_id, self, peers:[account_id]}   (the joiner offers to them)
+//   {type:"call", resident_id, state, call_id, participants:[{account_id,name,connected}]}
+//   {type:"joined", resident_id, call_id, self, peers:[account_id], resumed?}
 //   {type:"signal", from, data}
 //   {type:"error", code, ref}
 // Every message is authorized on the server: family and care workers only for residents they
 // are linked to with the newest terms agreed, staff only for residents of their facility.
-// Call lifecycle and participants are written to the store (the call log); presence lives in
-// memory. Thread-safe; functions block on the store (worker pool).
+//
+// Several server processes ("nodes") behave as one: a call's state lives in the store (one
+// open call per resident, changed in a transaction that locks it and applies CallMachine's
+// rules), and every committed change is applied here at once and sent to the other nodes over
+// the Bus, where each pushes `call` to its own watchers. Presence (who has the screen open)
+// lives in memory: each node announces its own watchers per resident and merges the others'.
+// A closed connection that was in a call keeps its place for the reconnect grace; tick()
+// ends graces that ran out.
+//
+// Locks: a small mutex for the in-memory tables (connections, watchers, call views, remote
+// presence), never held during SQL or while sending; changes of one resident's call are
+// serialised by one of kShards mutexes, so calls of different residents run in parallel.
+// Sends only queue (WsPeer::send). Thread-safe; functions block on the store (worker pool).
 class Hub final : public http::WsEndpoint {
  public:
-  Hub(store::Database& db, const core::Clock& clock, live::FamilyService& family);
+  // `bus` null: a single process (LocalBus).
+  Hub(store::Database& db, const core::Clock& clock, live::FamilyService& family,
+      HubOptions options = {}, std::shared_ptr<Bus> bus = nullptr);
+  ~Hub() override;
 
   std::uint64_t open(std::shared_ptr<http::WsPeer> peer, const pass::Principal& who) override;
   void message(std::uint64_t connection, const std::string& text) override;
   void close(std::uint64_t connection) override;
 
+  // Timers, to be called about once a second: ends reconnect graces that ran out, writes this
+  // node's heartbeat, puts the participants of nodes that stopped beating into grace, sends
+  // presence snapshots and forgets the presence of nodes that went silent.
+  void tick();
+  // Tells the other nodes this one is gone and stops the bus (before the destructor).
+  void shutdown();
+  const std::string& node() const { return bus_->node(); }
+
+  static constexpr std::int64_t kHeartbeatSeconds = 10;
+  static constexpr std::int64_t kNodeStaleSeconds = 45;  // no heartbeat: the node is gone
+  static constexpr std::int64_t kSnapshotSeconds = 15;
+  static constexpr std::int64_t kPresenceExpirySeconds = 45;
+
  private:
-  enum class Role { family, staff };
+  enum class Role : std::uint8_t { family, staff };
   struct Access {
     Role role = Role::family;
     std::int64_t facility_id = 0;
     std::string kind;  // staff | family | care_worker
   };
+  struct Watch {
+    std::int64_t resident_id = 0;
+    Access access;
+  };
+  // Per connection; kept small (20,000 idle connections per process).
   struct Client {
     std::shared_ptr<http::WsPeer> peer;
-    pass::Account account;
-    std::map<std::int64_t, Access> watching;  // resident → how this client may see it
-    std::optional<std::int64_t> in_call;      // resident whose call this connection joined
+    std::shared_ptr<const pass::Account> account;
+    std::vector<Watch> watching;  // usually one resident
+    std::int64_t in_call = 0;     // resident whose call this connection speaks for; 0: none
   };
+  struct Person {
+    std::int64_t account_id = 0;
+    std::string name, kind;
+  };
+  struct RemoteNode {
+    core::UnixSeconds seen = 0;
+    std::map<std::int64_t, std::vector<Person>> people;  // resident → its watchers there
+  };
+  using Peers = std::vector<std::shared_ptr<http::WsPeer>>;
 
   Access authorize(const pass::Account& who, std::int64_t resident_id);
   void handle(std::uint64_t id, const nlohmann::json& msg);
-  void send(const Client& c, const nlohmann::json& msg);
-  nlohmann::json presence_json(std::int64_t resident_id) const;
+  void signal(std::uint64_t id, const pass::Account& who, const nlohmann::json& msg);
+
+  // One change of a resident's call: loads the open call (locked), lets `fn` apply the rules
+  // and write its rows, bumps seq, commits, then applies the result here and broadcasts it.
+  // `fn` returns false when nothing changed (no seq bump, no event). `before_push` runs after
+  // the commit and before the `call` message goes out (to answer `joined` first).
+  using Change = std::function<bool(store::Connection&, Call&)>;
+  Call change(std::int64_t resident_id, const Change& fn,
+              const std::function<void(const Call&)>& before_push = nullptr);
+  Call load_open(store::Connection& c, std::int64_t resident_id, bool lock);
+  Call load_by_id(store::Connection& c, std::int64_t call_id);
+  void load_participants(store::Connection& c, Call& call);
+  void leave_rows(store::Connection& c, const Transition& t);
+  void place_row(store::Connection& c, std::int64_t call_id, const Participant& p);
+
+  // Takes a call state (from here or another node) if it is newer than the one known: fixes
+  // which local connections are in it and pushes `call` to local watchers.
+  // `except`: a connection not to push to (it is answered directly).
+  void apply(const Call& call, std::uint64_t except = 0);
+  void on_bus(const nlohmann::json& msg);
+  void on_bus_connected();
+  void resync();
+  void leave_on_close(std::uint64_t id, const pass::Account& who, std::int64_t resident_id);
+  void expire(std::int64_t resident_id, std::int64_t account_id);
+  void mark_gone(std::int64_t resident_id, std::int64_t account_id, const std::string& node);
+
+  // Presence: the local people of a resident; merged with the other nodes' for staff.
+  std::vector<Person> local_people_locked(std::int64_t resident_id) const;
+  bool present_locked(std::int64_t resident_id, std::int64_t account_id) const;
+  nlohmann::json presence_json_locked(std::int64_t resident_id) const;
+  void presence_changed(const std::vector<std::int64_t>& residents);  // announce + push
+  void push_presence(const std::vector<std::int64_t>& residents);     // push only
+  nlohmann::json snapshot_json();
   nlohmann::json call_json(const Call& call) const;
-  void push_presence(std::int64_t resident_id);
-  void push_call(const Call& call);
-  void leave_locked(std::uint64_t id, Client& c);
-  void record(const Transition& t);
+  Peers watchers_locked(std::int64_t resident_id, bool staff_only, std::uint64_t except = 0) const;
+  static void send_all(const Peers& peers, const std::string& text);
+  void send(std::uint64_t id, const nlohmann::json& msg);
+
+  std::mutex& shard(std::int64_t resident_id) {
+    return shards_[static_cast<std::uint64_t>(resident_id) % kShards];
+  }
 
   store::Database& db_;
   const core::Clock& clock_;
   live::FamilyService& family_;
-  std::mutex mutex_;
-  CallMachine machine_;
+  HubOptions options_;
+  std::shared_ptr<Bus> bus_;
+
+  static constexpr std::size_t kShards = 64;
+  std::array<std::mutex, kShards> shards_;
+
+  mutable std::mutex mutex_;  // everything below
   std::uint64_t next_id_ = 1;
-  std::map<std::uint64_t, Client> clients_;
-  std::map<std::int64_t, std::string> names_;  // account → display name
+  std::unordered_map<std::uint64_t, Client> clients_;
+  std::unordered_map<std::int64_t, std::vector<std::uint64_t>> watchers_;  // resident → conns
+  std::unordered_map<std::int64_t, Call> views_;  // resident → newest call state known
+  std::map<std::string, RemoteNode> remote_;      // other nodes' presence
+  core::UnixSeconds last_heartbeat_ = 0, last_snapshot_ = 0, last_gone_check_ = 0;
+  bool stopped_ = false;
+};
+
+// Calls Hub::tick() once a second on a thread of its own, until destroyed. Not a timer on the
+// server's io_context: tick() blocks on the store, which I/O threads must never do; nor one on
+// the worker pool, whose join at shutdown a self-rearming timer would hold up. One thread
+// that mostly sleeps is the simplest thing that stops cleanly.
+class HubTicker {
+ public:
+  explicit HubTicker(Hub& hub, std::chrono::milliseconds period = std::chrono::seconds(1));
+  ~HubTicker();
+  HubTicker(const HubTicker&) = delete;
+  HubTicker& operator=(const HubTicker&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 }  // namespace carelive::calls

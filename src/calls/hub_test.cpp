@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <vector>
 
+#include "calls/redis_test_support.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "live/family.hpp"
@@ -21,9 +26,33 @@ namespace {
 
 using nlohmann::json;
 
+// What a browser would receive; thread-safe (the Redis bus delivers on its own thread).
 struct FakePeer : http::WsPeer {
-  void send(std::string text) override { got.push_back(json::parse(text)); }
-  std::vector<json> take() { return std::exchange(got, {}); }
+  void send(std::string text) override {
+    std::lock_guard lock(mutex);
+    got.push_back(json::parse(text));
+  }
+  std::vector<json> take() {
+    std::lock_guard lock(mutex);
+    return std::exchange(got, {});
+  }
+  // Takes everything up to and including the first message that matches.
+  std::optional<json> take_until(const std::function<bool(const json&)>& match) {
+    std::optional<json> found;
+    testing::eventually([&] {
+      std::lock_guard lock(mutex);
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        if (match(got[i])) {
+          found = got[i];
+          got.erase(got.begin(), got.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+          return true;
+        }
+      }
+      return false;
+    });
+    return found;
+  }
+  std::mutex mutex;
   std::vector<json> got;
 };
 
@@ -178,11 +207,24 @@ TEST_P(HubTest, PresenceCallSignalingAndTheCallLog) {
   EXPECT_EQ(b.peer->take(), std::vector<json>{error("not_in_call", "signal")});
   EXPECT_TRUE(staff.peer->take().empty());
 
-  // The family closing the screen ends a two-party call for the staff too.
+  // The family's connection closes: they keep their place for the grace, shown as not
+  // connected; when it runs out they leave as with `leave`, which ends a two-party call.
   clock_.advance(90);
   hub_->close(a.id);
   got = staff.peer->take();
-  ASSERT_GE(got.size(), 1u);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0]["state"], "active");
+  EXPECT_EQ(got[0]["participants"][0]["connected"], true);
+  EXPECT_EQ(got[0]["participants"][1]["connected"], false);
+  EXPECT_EQ(got[1]["type"], "presence");  // the screen is closed
+  EXPECT_TRUE(got[1]["people"].empty());
+  clock_.advance(29);
+  hub_->tick();
+  EXPECT_TRUE(staff.peer->take().empty());
+  clock_.advance(1);
+  hub_->tick();
+  got = staff.peer->take();
+  ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0]["state"], "ended");
 
   db().with([&](store::Connection& c) {
@@ -190,16 +232,356 @@ TEST_P(HubTest, PresenceCallSignalingAndTheCallLog) {
                     {ichiko_});
     ASSERT_EQ(r.rows.size(), 1u);
     EXPECT_EQ(r.rows[0].integer(0), staff_);
-    EXPECT_EQ(r.rows[0].integer(2) - r.rows[0].integer(1), 100);
+    EXPECT_EQ(r.rows[0].integer(2) - r.rows[0].integer(1), 130);
     auto p = c.exec(
         "SELECT account_id, joined_at, left_at FROM call_participants ORDER BY joined_at, id");
     ASSERT_EQ(p.rows.size(), 2u);
     EXPECT_EQ(p.rows[1].integer(0), family_a_);
-    EXPECT_EQ(p.rows[1].integer(2) - p.rows[1].integer(1), 90);
+    EXPECT_EQ(p.rows[1].integer(2) - p.rows[1].integer(1), 120);
   });
 }
 
+// Staff and family in a call of ichiko; returns {staff, family} connections, messages taken.
+#define IN_A_CALL(staff, a)                                     \
+  auto staff = connect(staff_);                                 \
+  say(staff, {{"type", "start"}, {"resident_id", ichiko_}});    \
+  auto a = connect(family_a_);                                  \
+  say(a, {{"type", "watch"}, {"resident_id", ichiko_}});        \
+  say(a, {{"type", "join"}, {"resident_id", ichiko_}});         \
+  const std::int64_t call_id = a.peer->take().at(1)["call_id"]; \
+  (void)call_id;                                                \
+  staff.peer->take();
+
+TEST_P(HubTest, ResumeWithinTheGraceKeepsTheCall) {
+  IN_A_CALL(staff, a);
+  hub_->close(a.id);
+  EXPECT_EQ(staff.peer->take().at(0)["participants"][1]["connected"], false);
+  // Signals to someone in grace go nowhere (no error: the client cannot know).
+  say(staff, {{"type", "signal"}, {"to", family_a_}, {"data", {{"x", 1}}}});
+  EXPECT_TRUE(staff.peer->take().empty());
+
+  clock_.advance(25);
+  hub_->tick();
+  auto a2 = connect(family_a_);
+  say(a2, {{"type", "resume"}, {"resident_id", ichiko_}, {"call_id", call_id}});
+  auto got = a2.peer->take();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], (json{{"type", "joined"},
+                          {"resident_id", ichiko_},
+                          {"call_id", call_id},
+                          {"self", family_a_},
+                          {"peers", {staff_}},
+                          {"resumed", true}}));
+  EXPECT_EQ(got[1]["state"], "active");
+  EXPECT_EQ(got[1]["participants"][1]["connected"], true);
+  EXPECT_EQ(staff.peer->take().at(0)["participants"][1]["connected"], true);
+
+  // The grace is over: nothing expires later, and signals reach the new connection.
+  clock_.advance(60);
+  hub_->tick();
+  EXPECT_TRUE(staff.peer->take().empty());
+  say(staff, {{"type", "signal"}, {"to", family_a_}, {"data", {{"pc", "p2"}}}});
+  EXPECT_EQ(a2.peer->take(),
+            (std::vector<json>{{{"type", "signal"}, {"from", staff_}, {"data", {{"pc", "p2"}}}}}));
+  say(a2, {{"type", "leave"}, {"resident_id", ichiko_}});
+  EXPECT_EQ(staff.peer->take().at(0)["state"], "ended");
+  db().with([&](store::Connection& c) {
+    auto p = c.exec("SELECT COUNT(*) FROM call_participants WHERE account_id = ?", {family_a_});
+    EXPECT_EQ(p.first().integer(0), 1);  // one row: the resume did not rejoin
+  });
+}
+
+TEST_P(HubTest, ResumeAfterTheCallOrOfAnotherCallIsRefused) {
+  IN_A_CALL(staff, a);
+  auto b = connect(family_b_);
+  say(b, {{"type", "resume"}, {"resident_id", ichiko_}, {"call_id", call_id}});
+  EXPECT_EQ(b.peer->take(), std::vector<json>{error("forbidden", "resume")});
+  auto a2 = connect(family_a_);
+  say(a2, {{"type", "resume"}, {"resident_id", ichiko_}, {"call_id", call_id + 1}});
+  say(a2, {{"type", "resume"}, {"resident_id", ichiko_}});
+  EXPECT_EQ(a2.peer->take(),
+            (std::vector<json>{error("no_call", "resume"), error("bad_message", "resume")}));
+
+  hub_->close(a.id);
+  clock_.advance(30);
+  hub_->tick();
+  EXPECT_EQ(staff.peer->take().back()["state"], "ended");
+  say(a2, {{"type", "resume"}, {"resident_id", ichiko_}, {"call_id", call_id}});
+  EXPECT_EQ(a2.peer->take(), std::vector<json>{error("no_call", "resume")});
+}
+
+TEST_P(HubTest, ResumeTakesOverFromAnOldSocketNotYetClosed) {
+  IN_A_CALL(staff, a);
+  auto a2 = connect(family_a_);
+  say(a2, {{"type", "resume"}, {"resident_id", ichiko_}, {"call_id", call_id}});
+  EXPECT_EQ(a2.peer->take().at(0)["resumed"], true);
+  staff.peer->take();
+  // The old connection no longer speaks for the account; it still watches.
+  say(a, {{"type", "signal"}, {"to", staff_}, {"data", {{"x", 1}}}});
+  EXPECT_EQ(a.peer->take().back(), error("not_in_call", "signal"));
+  say(staff, {{"type", "signal"}, {"to", family_a_}, {"data", {{"x", 2}}}});
+  EXPECT_EQ(a2.peer->take().size(), 1u);
+  EXPECT_TRUE(a.peer->take().empty());
+  // Its close is not the account's: no grace, nobody told.
+  hub_->close(a.id);
+  EXPECT_TRUE(staff.peer->take().empty());
+  clock_.advance(100);
+  hub_->tick();
+  EXPECT_TRUE(staff.peer->take().empty());
+}
+
+TEST_P(HubTest, JoinByAParticipantIsAFreshJoin) {
+  IN_A_CALL(staff, a);
+  // The page was reloaded: a new connection joins again.
+  auto a2 = connect(family_a_);
+  say(a2, {{"type", "join"}, {"resident_id", ichiko_}});
+  auto got = a2.peer->take();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0]["type"], "joined");
+  EXPECT_EQ(got[0]["peers"], json::array({staff_}));
+  EXPECT_FALSE(got[0].contains("resumed"));
+  EXPECT_EQ(got[1]["participants"].size(), 2u);
+  // The same connection joining twice is answered the same way.
+  say(a2, {{"type", "join"}, {"resident_id", ichiko_}});
+  EXPECT_EQ(a2.peer->take().at(0)["peers"], json::array({staff_}));
+  say(a2, {{"type", "signal"}, {"to", staff_}, {"data", {{"pc", "new"}}}});
+  EXPECT_EQ(staff.peer->take().back()["data"]["pc"], "new");
+  db().with([&](store::Connection& c) {
+    auto p =
+        c.exec("SELECT COUNT(*) FROM call_participants WHERE account_id = ? AND left_at IS NULL",
+               {family_a_});
+    EXPECT_EQ(p.first().integer(0), 1);
+  });
+  // A connection in one resident's call cannot join another's.
+  say(staff, {{"type", "join"}, {"resident_id", akio_}});
+  EXPECT_EQ(staff.peer->take(), std::vector<json>{error("already_in_call", "join")});
+}
+
+TEST_P(HubTest, WithoutGraceAClosedConnectionLeavesAtOnce) {
+  hub_ = std::make_unique<Hub>(db(), clock_, *family_, HubOptions{0});
+  IN_A_CALL(staff, a);
+  hub_->close(a.id);
+  EXPECT_EQ(staff.peer->take().at(0)["state"], "ended");
+}
+
+TEST_P(HubTest, ARestartedServerLetsTheCallGoOnOrEnd) {
+  IN_A_CALL(staff, a);
+  hub_->tick();  // heartbeat of the node that holds the call
+  // The process dies (kill -9: no close of its connections, no goodbye); a new one starts on
+  // the same store. The dead hub is leaked on purpose: nothing of it runs any more.
+  auto old_node = hub_->node();
+  (void)hub_.release();
+  hub_ = std::make_unique<Hub>(db(), clock_, *family_);
+  EXPECT_NE(hub_->node(), old_node);
+  auto staff2 = connect(staff_);
+  say(staff2, {{"type", "watch"}, {"resident_id", ichiko_}});
+  auto got = staff2.peer->take();
+  EXPECT_EQ(got.at(1)["state"], "active");  // from the store
+  EXPECT_EQ(got.at(1)["participants"][0]["connected"], true);
+  hub_->tick();
+  EXPECT_TRUE(staff2.peer->take().empty());  // the old node may still be alive
+  clock_.advance(Hub::kNodeStaleSeconds + 1);
+  hub_->tick();
+  got = staff2.peer->take();
+  ASSERT_EQ(got.size(), 2u);  // both participants: not connected
+  EXPECT_EQ(got[1]["participants"][0]["connected"], false);
+  EXPECT_EQ(got[1]["participants"][1]["connected"], false);
+  // The staff member's reconnected page resumes; the family never comes back.
+  say(staff2, {{"type", "resume"}, {"resident_id", ichiko_}, {"call_id", call_id}});
+  got = staff2.peer->take();
+  EXPECT_EQ(got.at(0)["resumed"], true);
+  EXPECT_EQ(got.at(0)["peers"], json::array({family_a_}));
+  clock_.advance(30);
+  hub_->tick();
+  EXPECT_EQ(staff2.peer->take().at(0)["state"], "ended");
+}
+
+TEST_P(HubTest, AfterAGracefulStopGracesEndOnTime) {
+  IN_A_CALL(staff, a);
+  hub_->tick();
+  // The server drains: its connections close (grace), then it says goodbye.
+  hub_->close(a.id);
+  hub_->close(staff.id);
+  hub_.reset();
+  hub_ = std::make_unique<Hub>(db(), clock_, *family_);
+  auto w = connect(staff_);
+  say(w, {{"type", "watch"}, {"resident_id", ichiko_}});
+  EXPECT_EQ(w.peer->take().at(1)["participants"][1]["connected"], false);
+  clock_.advance(30);
+  hub_->tick();  // no need to wait for the old node's heartbeat to go stale
+  EXPECT_EQ(w.peer->take().at(0)["state"], "ended");
+}
+
+TEST_P(HubTest, TwoProcessesStartingAtOnceMakeOneCall) {
+  // Two hubs on one store (two processes); their staff press 「通話を開始」 at the same moment,
+  // round after round: each time exactly one call starts, the other is told call_in_progress.
+  Hub other(db(), clock_, *family_);
+  pass::Principal who;
+  who.account =
+      *db().with([&](store::Connection& c) { return pass::repo::find_account(c, staff_); });
+  for (int round = 0; round < 10; ++round) {
+    auto p1 = std::make_shared<FakePeer>(), p2 = std::make_shared<FakePeer>();
+    auto c1 = hub_->open(p1, who), c2 = other.open(p2, who);
+    const auto start = json{{"type", "start"}, {"resident_id", ichiko_}}.dump();
+    std::thread t1([&] { hub_->message(c1, start); });
+    std::thread t2([&] { other.message(c2, start); });
+    t1.join();
+    t2.join();
+    int started = 0, refused = 0;
+    for (const auto& got : {p1->take(), p2->take()}) {
+      ASSERT_FALSE(got.empty());
+      if (got[0]["type"] == "joined") ++started;
+      if (got[0] == error("call_in_progress", "start")) ++refused;
+    }
+    EXPECT_EQ(started, 1);
+    EXPECT_EQ(refused, 1);
+    hub_->message(c1, json{{"type", "end"}, {"resident_id", ichiko_}}.dump());
+    hub_->close(c1);
+    other.close(c2);
+  }
+  db().with([&](store::Connection& c) {
+    EXPECT_EQ(c.exec("SELECT COUNT(*) FROM calls").first().integer(0), 10);
+    EXPECT_EQ(c.exec("SELECT COUNT(*) FROM calls WHERE ended_at IS NULL").first().integer(0), 0);
+  });
+}
+
+TEST_P(HubTest, OneOpenCallPerResidentInTheStore) {
+  auto staff = connect(staff_);
+  say(staff, {{"type", "start"}, {"resident_id", ichiko_}});
+  // A second process (another node on the same store) cannot start another one.
+  Hub other(db(), clock_, *family_);
+  auto staff2 = std::make_shared<FakePeer>();
+  pass::Principal who;
+  who.account =
+      *db().with([&](store::Connection& c) { return pass::repo::find_account(c, staff_); });
+  auto id = other.open(staff2, who);
+  other.message(id, json{{"type", "start"}, {"resident_id", ichiko_}}.dump());
+  EXPECT_EQ(staff2->take().back(), error("call_in_progress", "start"));
+  // Even a writer that skips the rules meets the unique index.
+  EXPECT_THROW(db().with([&](store::Connection& c) {
+    c.exec(
+        "INSERT INTO calls (facility_id, resident_id, started_by, started_at) "
+        "SELECT facility_id, resident_id, started_by, started_at FROM calls");
+  }),
+               store::DbError);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, HubTest, ::testing::Values("sqlite", "postgres"),
+                         store::testing::backend_name);
+
+// Two server processes (two Hubs, each with its own Redis bus) on one store: a call started
+// on one reaches a family connected to the other, and everything else crosses too.
+class HubClusterTest : public HubTest {
+ protected:
+  void SetUp() override {
+    HubTest::SetUp();
+    if (not_ready() || HasFatalFailure()) return;
+    CARELIVE_START_REDIS(redis_);
+    bus1_ = std::make_shared<RedisBus>(redis_->url());
+    bus2_ = std::make_shared<RedisBus>(redis_->url());
+    hub_ = std::make_unique<Hub>(db(), clock_, *family_, HubOptions{}, bus1_);
+    hub2_ = std::make_unique<Hub>(db(), clock_, *family_, HubOptions{}, bus2_);
+    ASSERT_TRUE(
+        testing::eventually([&] { return bus1_->connections() > 0 && bus2_->connections() > 0; }));
+  }
+  void TearDown() override {
+    hub2_.reset();
+    hub_.reset();
+    redis_.reset();
+    HubTest::TearDown();
+  }
+  Client connect2(std::int64_t account_id) {
+    pass::Principal who;
+    who.account =
+        *db().with([&](store::Connection& c) { return pass::repo::find_account(c, account_id); });
+    auto peer = std::make_shared<FakePeer>();
+    return {hub2_->open(peer, who), peer};
+  }
+  void say2(const Client& c, json msg) { hub2_->message(c.id, msg.dump()); }
+  static std::function<bool(const json&)> is(const std::string& type) {
+    return [type](const json& m) { return m["type"] == type; };
+  }
+  static std::function<bool(const json&)> call_in(const std::string& state) {
+    return [state](const json& m) { return m["type"] == "call" && m["state"] == state; };
+  }
+
+  std::unique_ptr<testing::RedisServer> redis_;
+  std::shared_ptr<RedisBus> bus1_, bus2_;
+  std::unique_ptr<Hub> hub2_;
+};
+
+TEST_P(HubClusterTest, TwoProcessesBehaveAsOne) {
+  auto staff = connect(staff_);  // on node 1
+  say(staff, {{"type", "watch"}, {"resident_id", ichiko_}});
+  auto a = connect2(family_a_);  // on node 2
+  say2(a, {{"type", "watch"}, {"resident_id", ichiko_}});
+  EXPECT_EQ(a.peer->take().at(0)["state"], "idle");
+  // The family's presence reaches the staff on the other node.
+  auto presence = staff.peer->take_until(
+      [](const json& m) { return m["type"] == "presence" && m["people"].size() == 1; });
+  ASSERT_TRUE(presence);
+  EXPECT_EQ((*presence)["people"][0]["account_id"], family_a_);
+
+  say(staff, {{"type", "start"}, {"resident_id", ichiko_}});
+  ASSERT_TRUE(staff.peer->take_until(is("joined")));
+  ASSERT_TRUE(a.peer->take_until(call_in("ringing")));  // the family's screen changes
+  // Both nodes hold one store: node 2 cannot start a second call.
+  auto staff_b = connect2(staff_);
+  say2(staff_b, {{"type", "start"}, {"resident_id", ichiko_}});
+  EXPECT_EQ(staff_b.peer->take().back(), error("call_in_progress", "start"));
+
+  say2(a, {{"type", "join"}, {"resident_id", ichiko_}});
+  auto joined = a.peer->take_until(is("joined"));
+  ASSERT_TRUE(joined);
+  EXPECT_EQ((*joined)["peers"], json::array({staff_}));
+  ASSERT_TRUE(staff.peer->take_until(call_in("active")));
+
+  // Offers and answers cross the bus both ways.
+  say2(a, {{"type", "signal"}, {"to", staff_}, {"data", {{"description", "offer"}}}});
+  auto sig = staff.peer->take_until(is("signal"));
+  ASSERT_TRUE(sig);
+  EXPECT_EQ(*sig,
+            (json{{"type", "signal"}, {"from", family_a_}, {"data", {{"description", "offer"}}}}));
+  say(staff, {{"type", "signal"}, {"to", family_a_}, {"data", {{"description", "answer"}}}});
+  sig = a.peer->take_until(is("signal"));
+  ASSERT_TRUE(sig);
+  EXPECT_EQ((*sig)["data"]["description"], "answer");
+
+  // The family's socket on node 2 closes; the reconnected page lands on node 1 and resumes.
+  hub2_->close(a.id);
+  ASSERT_TRUE(staff.peer->take_until([&](const json& m) {
+    return m["type"] == "call" && m["participants"].size() == 2 &&
+           m["participants"][1]["connected"] == false;
+  }));
+  auto a1 = connect(family_a_);
+  say(a1, {{"type", "resume"}, {"resident_id", ichiko_}, {"call_id", (*joined)["call_id"]}});
+  auto resumed = a1.peer->take_until(is("joined"));
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ((*resumed)["resumed"], true);
+  ASSERT_TRUE(staff.peer->take_until([&](const json& m) {
+    return m["type"] == "call" && m["participants"].size() == 2 &&
+           m["participants"][1]["connected"] == true;
+  }));
+  say(staff, {{"type", "signal"}, {"to", family_a_}, {"data", {{"candidate", "c"}}}});
+  ASSERT_TRUE(a1.peer->take_until(is("signal")));
+
+  // Another screen of the family on node 2 sees the end that staff on node 1 made.
+  auto w = connect2(family_a_);
+  say2(w, {{"type", "watch"}, {"resident_id", ichiko_}});
+  EXPECT_EQ(w.peer->take().at(0)["state"], "active");
+  say(staff, {{"type", "end"}, {"resident_id", ichiko_}});
+  ASSERT_TRUE(w.peer->take_until(call_in("ended")));
+  ASSERT_TRUE(a1.peer->take_until(call_in("ended")));
+
+  // Node 2 stops: the presence it announced disappears for the staff on node 1.
+  hub_->close(a1.id);
+  staff.peer->take();
+  hub2_->shutdown();
+  ASSERT_TRUE(staff.peer->take_until(
+      [](const json& m) { return m["type"] == "presence" && m["people"].empty(); }));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, HubClusterTest, ::testing::Values("sqlite", "postgres"),
                          store::testing::backend_name);
 
 }  // namespace

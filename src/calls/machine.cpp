@@ -27,6 +27,16 @@ bool Call::has(std::int64_t account_id) const {
                      [&](const Participant& p) { return p.account_id == account_id; });
 }
 
+Participant* Call::find(std::int64_t account_id) {
+  for (auto& p : participants)
+    if (p.account_id == account_id) return &p;
+  return nullptr;
+}
+
+const Participant* Call::find(std::int64_t account_id) const {
+  return const_cast<Call*>(this)->find(account_id);
+}
+
 Transition CallMachine::start(std::int64_t facility_id, std::int64_t resident_id,
                               std::int64_t staff_id) {
   if (calls_.count(resident_id)) throw Error("call_in_progress");
@@ -61,6 +71,18 @@ Transition CallMachine::join(std::int64_t resident_id, std::int64_t account_id) 
   if (call.participants.size() >= 2) call.state = CallState::active;
   t.call = call;
   t.joined = {account_id};
+  return t;
+}
+
+Transition CallMachine::rejoin(std::int64_t resident_id, std::int64_t account_id) {
+  auto it = calls_.find(resident_id);
+  if (it == calls_.end()) throw Error("no_call");
+  const Call& call = it->second;
+  if (!call.has(account_id)) throw Error("not_in_call");
+  Transition t;
+  for (const auto& p : call.participants)
+    if (p.account_id != account_id) t.peers.push_back(p.account_id);
+  t.call = call;
   return t;
 }
 
@@ -101,6 +123,12 @@ Transition CallMachine::finish(Call& call) {
   const auto resident_id = call.resident_id;
   calls_.erase(resident_id);  // `call` is gone from here on
   return t;
+}
+
+void CallMachine::restore(const Call& call) {
+  Call c = call;
+  c.state = c.participants.size() >= 2 ? CallState::active : CallState::ringing;
+  calls_[c.resident_id] = std::move(c);
 }
 
 Call CallMachine::current(std::int64_t resident_id) const {

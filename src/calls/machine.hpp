@@ -17,10 +17,18 @@ const char* state_name(CallState s);
 struct Participant {
   std::int64_t account_id = 0;
   core::UnixSeconds joined_at = 0;
+  // Where the participant's WebSocket is: the server process (node id) and its connection id
+  // there. While `grace_until` is set that connection is gone and the account may resume.
+  std::string node;
+  std::uint64_t conn = 0;
+  std::optional<core::UnixSeconds> grace_until;
+  std::string name;  // display name, for the `call` message
+  bool connected() const { return !grace_until.has_value(); }
 };
 
 struct Call {
-  std::int64_t id = 0;  // call log id (the store's), 0 until recorded
+  std::int64_t id = 0;   // call log id (the store's), 0 until recorded
+  std::int64_t seq = 0;  // bumped by every recorded change (orders events between processes)
   std::int64_t facility_id = 0;
   std::int64_t resident_id = 0;
   std::int64_t started_by = 0;
@@ -29,6 +37,8 @@ struct Call {
   CallState state = CallState::idle;
   std::vector<Participant> participants;  // in join order
   bool has(std::int64_t account_id) const;
+  Participant* find(std::int64_t account_id);
+  const Participant* find(std::int64_t account_id) const;
 };
 
 // What a transition did, for the caller to record and announce.
@@ -54,6 +64,9 @@ class CallMachine {
   void set_id(std::int64_t resident_id, std::int64_t call_id);
   // A linked person (or other staff) joins a ringing or active call.
   Transition join(std::int64_t resident_id, std::int64_t account_id);
+  // `join` by an account that is already a participant (a reloaded page): it stays in the call
+  // (nothing joins or leaves); `peers` are the others, to whom it offers again.
+  Transition rejoin(std::int64_t resident_id, std::int64_t account_id);
   // Someone leaves; the call ends when nobody is left, or when only one remains after it was
   // active.
   Transition leave(std::int64_t resident_id, std::int64_t account_id);
@@ -62,6 +75,9 @@ class CallMachine {
 
   // The resident's current call; state idle when there is none.
   Call current(std::int64_t resident_id) const;
+  // Puts a ringing or active call read back from the store into the machine, so that the
+  // store stays the authority and the rules are still applied here.
+  void restore(const Call& call);
 
  private:
   Transition finish(Call& call);

@@ -104,5 +104,38 @@ TEST(CallMachine, EndEndsForEveryoneAndAllowsANewCall) {
   EXPECT_EQ(m.start(kFacility, kResident + 1, kStaff).call.state, CallState::ringing);
 }
 
+TEST(CallMachine, RejoinKeepsTheAccountInsideAndNamesTheOthers) {
+  core::ManualClock clock;
+  CallMachine m(clock);
+  m.start(kFacility, kResident, kStaff);
+  m.join(kResident, kFamily);
+  m.join(kResident, kCare);
+  auto t = m.rejoin(kResident, kFamily);
+  EXPECT_TRUE(t.joined.empty());
+  EXPECT_TRUE(t.left.empty());
+  EXPECT_EQ(t.peers, (std::vector<std::int64_t>{kStaff, kCare}));
+  EXPECT_EQ(m.current(kResident).participants.size(), 3u);
+  EXPECT_EQ(code_of([&] { m.rejoin(kResident, 999); }), "not_in_call");
+  EXPECT_EQ(code_of([&] { m.rejoin(kResident + 1, kFamily); }), "no_call");
+}
+
+TEST(CallMachine, RestoredCallFollowsTheSameRules) {
+  core::ManualClock clock(5000);
+  Call stored;
+  stored.id = 42;
+  stored.resident_id = kResident;
+  stored.participants.resize(2);
+  stored.participants[0].account_id = kStaff;
+  stored.participants[1].account_id = kFamily;
+  CallMachine m(clock);
+  m.restore(stored);
+  EXPECT_EQ(m.current(kResident).state, CallState::active);
+  EXPECT_EQ(code_of([&] { m.start(kFacility, kResident, kStaff); }), "call_in_progress");
+  auto t = m.leave(kResident, kFamily);  // an active call with one person left ends
+  EXPECT_TRUE(t.ended);
+  EXPECT_EQ(t.call.id, 42);
+  EXPECT_EQ(t.call.ended_at, 5000);
+}
+
 }  // namespace
 }  // namespace carelive::calls

@@ -97,6 +97,12 @@ void load_config_file(const std::string& path, Config& c) {
       c.turn.urls.push_back(*v);
     }
   }
+  take(t, "calls.reconnect_grace_seconds", c.calls.reconnect_grace_seconds);
+  if (c.calls.reconnect_grace_seconds < 0)
+    throw std::invalid_argument("config: calls.reconnect_grace_seconds must be 0 or more");
+  take(t, "redis.url", c.redis_url);
+  if (!c.redis_url.empty() && c.redis_url.rfind("redis://", 0) != 0)
+    throw std::invalid_argument("config: redis.url must start with redis://");
   take(t, "sms.url", c.sms.url);
   take(t, "sms.token", c.sms.token);
 }

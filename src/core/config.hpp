@@ -45,6 +45,11 @@ struct TurnSettings {
   std::string policy = "all";  // RTCPeerConnection iceTransportPolicy: "all" or "relay"
 };
 
+// Calls (SPEC 7): how long a participant whose connection closed keeps its place (resume).
+struct CallSettings {
+  std::int64_t reconnect_grace_seconds = 30;
+};
+
 struct Config {
   std::string data_dir = "./data";
   std::string listen = "127.0.0.1:8080";
@@ -68,6 +73,9 @@ struct Config {
   notify::SmtpSettings smtp;  // used when smtp.url is set
   notify::SmsSettings sms;    // used when sms.url is set
   TurnSettings turn;
+  CallSettings calls;
+  // Several processes serving calls as one: redis://[:password@]host[:port]. Empty: one process.
+  std::string redis_url;
 
   bool secure_cookies() const { return public_url.rfind("https://", 0) == 0; }
   std::string outbox_dir() const { return data_dir + "/outbox"; }

@@ -43,5 +43,24 @@ TEST(ConfigTest, AnUnknownTurnPolicyIsRefused) {
   std::filesystem::remove(path);
 }
 
+TEST(ConfigTest, CallGraceAndRedis) {
+  Config c;
+  EXPECT_EQ(c.calls.reconnect_grace_seconds, 30);
+  EXPECT_EQ(c.redis_url, "");  // one process
+  auto path = write_toml(
+      "[calls]\nreconnect_grace_seconds = 45\n\n[redis]\nurl = \"redis://127.0.0.1:6380\"\n");
+  load_config_file(path, c);
+  std::filesystem::remove(path);
+  EXPECT_EQ(c.calls.reconnect_grace_seconds, 45);
+  EXPECT_EQ(c.redis_url, "redis://127.0.0.1:6380");
+  for (const char* bad :
+       {"[calls]\nreconnect_grace_seconds = -1\n", "[redis]\nurl = \"http://127.0.0.1:6379\"\n"}) {
+    Config d;
+    auto p = write_toml(bad);
+    EXPECT_THROW(load_config_file(p, d), std::invalid_argument) << bad;
+    std::filesystem::remove(p);
+  }
+}
+
 }  // namespace
 }  // namespace carelive::core
