@@ -45,6 +45,13 @@ struct TurnSettings {
   std::string policy = "all";  // RTCPeerConnection iceTransportPolicy: "all" or "relay"
 };
 
+// Scheduled calls (SPEC 7): the reminder goes out this long before a call; the server looks
+// for due reminders every `reminder_scan_seconds`.
+struct CallSettings {
+  std::int64_t reminder_minutes_before = 60;
+  std::int64_t reminder_scan_seconds = 30;
+};
+
 struct Config {
   std::string data_dir = "./data";
   std::string listen = "127.0.0.1:8080";
@@ -68,6 +75,9 @@ struct Config {
   notify::SmtpSettings smtp;  // used when smtp.url is set
   notify::SmsSettings sms;    // used when sms.url is set
   TurnSettings turn;
+  // The facilities' wall clock (IANA name): scheduled call times are typed and shown in it.
+  std::string time_zone = "Asia/Tokyo";
+  CallSettings calls;
 
   bool secure_cookies() const { return public_url.rfind("https://", 0) == 0; }
   std::string outbox_dir() const { return data_dir + "/outbox"; }
