@@ -33,7 +33,7 @@ inline constexpr std::int64_t kRecentWindow = 7 * core::kDay;
 // What staff send to schedule or change a call. `date` and `time` are the facility's wall
 // clock ("2026-12-01", "14:00"), whatever the browser's time zone.
 struct ScheduleInput {
-  std::optional<std::int64_t> resident_id;  // create only; nullopt when missing or not a number
+  std::optional<std::int64_t> resident_id;  // create only; nullopt when missing
   std::string date, time;
   std::string note;
   // Account ids of linked people to invite; nullopt: everyone linked to the resident.
