@@ -324,19 +324,23 @@ Message Templates::staff_welcome(const std::string& to, const std::string& facil
 
 namespace {
 
-// 「■日時」 and 「■施設より」 blocks of a call message (the manual's ■ layout).
+// 「■日時」 and 「■事業所より」 blocks of a call message (the manual's ■ layout).
 std::string call_details(const CallNotice& call, const std::string& previous_when = "") {
   std::string out = "■利用者様\n" + call.resident_name + "様（" + call.facility + "）\n";
   if (!previous_when.empty()) out += "■変更前の日時\n" + previous_when + "\n";
   out += (previous_when.empty() ? "■日時\n" : "■変更後の日時\n") + call.when + "\n";
-  if (!call.note.empty()) out += "■施設より\n" + call.note + "\n";
+  if (!call.note.empty()) out += "■事業所より\n" + call.note + "\n";
   return out;
 }
 
 // Manual chapter 2: open 「ビデオ通話」 at the agreed time and wait; the screen changes by itself.
 constexpr const char* kHowToJoin =
     "当日は予定の時刻になりましたら、下記のURLから通話画面を開いてお待ちください。"
-    "施設が通話を開始すると、画面が自動で切り替わります。\n";
+    "事業所が通話を開始すると、画面が自動で切り替わります。\n";
+// The reminder comes shortly before the time: open the screen now.
+constexpr const char* kJoinNow =
+    "下記のURLから通話画面を開いてお待ちください。"
+    "事業所が通話を開始すると、画面が自動で切り替わります。\n";
 
 // SMS stay within 200 characters (what every message's test holds): the note goes along only
 // when it fits; the email always carries it.
@@ -344,7 +348,7 @@ constexpr int kSmsMax = 200;
 Message sms_with_note(const Builder& b, const CallNotice& call, const std::string& before,
                       const std::string& after) {
   Message with =
-      b.live_sms(before + (call.note.empty() ? "" : "施設より：" + call.note + "\n") + after);
+      b.live_sms(before + (call.note.empty() ? "" : "事業所より：" + call.note + "\n") + after);
   if (core::char_count(with.body) <= kSmsMax) return with;
   return b.live_sms(before + after);
 }
@@ -407,7 +411,7 @@ Message Templates::call_reminder(const std::string& to, const CallNotice& call) 
   }
   return b.live_email("まもなくビデオ通話の時間です",
                       "まもなく、" + call.facility + "とのビデオ通話の時間です。\n\n" +
-                          call_details(call) + "\n" + kHowToJoin + url_block(call.call_url));
+                          call_details(call) + "\n" + kJoinNow + url_block(call.call_url));
 }
 
 }  // namespace carelive::notify

@@ -243,9 +243,12 @@ TEST(TemplatesTest, CallEmailsNameTheResidentTheTimeAndTheCallScreen) {
   }
   const auto scheduled = t.call_scheduled(kEmail, kCall);
   EXPECT_TRUE(url_on_own_line(scheduled.body, kCall.call_url)) << scheduled.body;
-  EXPECT_TRUE(contains(scheduled.body, "■施設より\nお誕生日のお祝いをします")) << scheduled.body;
+  EXPECT_TRUE(contains(scheduled.body, "■事業所より\nお誕生日のお祝いをします")) << scheduled.body;
   EXPECT_TRUE(contains(scheduled.body, "通話画面を開いてお待ちください")) << scheduled.body;
   EXPECT_TRUE(url_on_own_line(t.call_reminder(kEmail, kCall).body, kCall.call_url));
+  // The reminder comes shortly before: open the screen now, not "on the day".
+  EXPECT_TRUE(contains(t.call_reminder(kEmail, kCall).body, "通話画面を開いてお待ちください"));
+  EXPECT_FALSE(contains(t.call_reminder(kEmail, kCall).body, "当日は"));
   const auto moved = t.call_changed(kEmail, kCall, "2026年11月30日（月）10:00");
   EXPECT_TRUE(contains(moved.body,
                        "■変更前の日時\n2026年11月30日（月）10:00\n■変更後の日時\n"
@@ -270,7 +273,8 @@ TEST(TemplatesTest, CallSmsAreShortAndKeepTheUrlWhateverTheNote) {
     }
   }
   EXPECT_TRUE(url_on_own_line(t.call_reminder(kPhone, long_note).body, kCall.call_url));
-  EXPECT_TRUE(contains(t.call_scheduled(kPhone, kCall).body, "施設より：お誕生日のお祝いをします"));
+  EXPECT_TRUE(
+      contains(t.call_scheduled(kPhone, kCall).body, "事業所より：お誕生日のお祝いをします"));
 }
 
 TEST(TemplatesTest, CallMessagesUseTheConfiguredBrand) {

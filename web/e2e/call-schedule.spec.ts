@@ -136,7 +136,7 @@ test('staff schedule a call, the family sees it on home, get the notice and the 
   const menu = page.getByRole('navigation', { name: '職員メニュー' })
   await menu.getByRole('link', { name: '通話予定' }).click()
   await expect(page.getByRole('heading', { name: '通話予定', level: 1 })).toBeVisible()
-  await expect(page.getByText('日付と時刻は施設の時間（日本標準時）で入力してください。')).toBeVisible()
+  await expect(page.getByText('日付と時刻は事業所の時間（日本標準時）で入力してください。')).toBeVisible()
   await expect(page.getByText('お使いの端末の時間帯（America/New_York）とは異なります。')).toBeVisible()
   await expect(page.getByText('予定されている通話はありません。')).toBeVisible()
 
@@ -188,7 +188,7 @@ test('staff schedule a call, the family sees it on home, get the notice and the 
   await home.goto(`/live/residents/${w.resident}`)
   const card = home.getByRole('region', { name: '次回のビデオ通話' })
   await expect(card).toContainText(when)
-  await expect(card).toContainText('施設より：お誕生日のお祝いをします')
+  await expect(card).toContainText('事業所より：お誕生日のお祝いをします')
   await expect(home.getByRole('link', { name: 'ビデオ通話' })).toBeVisible()
   await axe(home)
 
