@@ -7,6 +7,7 @@
 
 #include "calls/hub.hpp"
 #include "calls/routes.hpp"
+#include "calls/schedule_routes.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -52,6 +53,8 @@ App::App(core::Config config, std::shared_ptr<const core::Clock> clock)
   staff_ = std::make_unique<live::StaffService>(*db_, *clock_, config_, *live_, templates_,
                                                 [d = dispatcher_.get()] { d->wake(); });
   operator_ = std::make_unique<live::OperatorService>(*db_, *clock_, *live_);
+  schedules_ = std::make_unique<calls::ScheduleService>(
+      *db_, *clock_, config_, templates_, *family_, [d = dispatcher_.get()] { d->wake(); });
   pass_->set_confirmed_hook([f = family_.get()](std::int64_t account_id, const std::string& after) {
     f->apply_after_signup(account_id, after);
   });
@@ -69,6 +72,7 @@ int serve(core::Config config) {
   live::register_staff_routes(router, app.staff());
   live::register_operator_routes(router, app.operator_console());
   calls::register_call_routes(router, c, app.clock());
+  calls::register_schedule_routes(router, app.schedules());
   std::shared_ptr<calls::Bus> bus;  // several processes as one (Redis), else in-process
   if (!c.redis_url.empty()) bus = std::make_shared<calls::RedisBus>(c.redis_url);
   calls::Hub hub(app.db(), app.clock(), app.family(), {c.calls.reconnect_grace_seconds},
@@ -92,9 +96,13 @@ int serve(core::Config config) {
   });
   app.dispatcher().start();
   calls::HubTicker ticker(hub);  // reconnect grace, node heartbeat, presence snapshots
+  // Reminders of scheduled calls (SPEC 7); safe with several processes (compare-and-set).
+  calls::ReminderLoop reminders(app.schedules(), c.calls.reminder_scan_seconds);
+  reminders.start();
   spdlog::info("CareLive listening on port {}; open {}", port, c.public_url);
   server.run();
   workers.join();
+  reminders.stop();
   app.dispatcher().stop();
   spdlog::info("stopped");
   return 0;

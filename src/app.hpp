@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "calls/schedule.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
@@ -32,6 +33,7 @@ class App {
   live::FamilyService& family() { return *family_; }
   live::StaffService& staff() { return *staff_; }
   live::OperatorService& operator_console() { return *operator_; }
+  calls::ScheduleService& schedules() { return *schedules_; }
 
  private:
   core::Config config_;
@@ -45,6 +47,7 @@ class App {
   std::unique_ptr<live::FamilyService> family_;
   std::unique_ptr<live::StaffService> staff_;
   std::unique_ptr<live::OperatorService> operator_;
+  std::unique_ptr<calls::ScheduleService> schedules_;
 };
 
 // `carelive serve`: runs until SIGTERM. Returns the exit code.

@@ -103,6 +103,13 @@ void load_config_file(const std::string& path, Config& c) {
   take(t, "redis.url", c.redis_url);
   if (!c.redis_url.empty() && c.redis_url.rfind("redis://", 0) != 0)
     throw std::invalid_argument("config: redis.url must start with redis://");
+  take(t, "server.time_zone", c.time_zone);
+  take(t, "calls.reminder_minutes_before", c.calls.reminder_minutes_before);
+  take(t, "calls.reminder_scan_seconds", c.calls.reminder_scan_seconds);
+  if (c.calls.reminder_minutes_before < 0 || c.calls.reminder_scan_seconds < 1)
+    throw std::invalid_argument(
+        "config: calls.reminder_minutes_before must be 0 or more and calls.reminder_scan_seconds "
+        "1 or more");
   take(t, "sms.url", c.sms.url);
   take(t, "sms.token", c.sms.token);
 }

@@ -45,9 +45,13 @@ struct TurnSettings {
   std::string policy = "all";  // RTCPeerConnection iceTransportPolicy: "all" or "relay"
 };
 
-// Calls (SPEC 7): how long a participant whose connection closed keeps its place (resume).
+// Calls (SPEC 7): how long a participant whose connection closed keeps its place (resume);
+// scheduled calls: the reminder goes out this long before a call, and the server looks for
+// due reminders every `reminder_scan_seconds`.
 struct CallSettings {
   std::int64_t reconnect_grace_seconds = 30;
+  std::int64_t reminder_minutes_before = 60;
+  std::int64_t reminder_scan_seconds = 30;
 };
 
 struct Config {
@@ -73,6 +77,8 @@ struct Config {
   notify::SmtpSettings smtp;  // used when smtp.url is set
   notify::SmsSettings sms;    // used when sms.url is set
   TurnSettings turn;
+  // The facilities' wall clock (IANA name): scheduled call times are typed and shown in it.
+  std::string time_zone = "Asia/Tokyo";
   CallSettings calls;
   // Several processes serving calls as one: redis://[:password@]host[:port]. Empty: one process.
   std::string redis_url;

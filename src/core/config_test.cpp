@@ -62,5 +62,28 @@ TEST(ConfigTest, CallGraceAndRedis) {
   }
 }
 
+// Scheduled calls (SPEC 7): the facilities' time zone and the reminder timing.
+TEST(ConfigTest, CallRemindersAndTimeZoneHaveDefaultsAndAreRead) {
+  Config c;
+  EXPECT_EQ(c.time_zone, "Asia/Tokyo");
+  EXPECT_EQ(c.calls.reminder_minutes_before, 60);
+  EXPECT_EQ(c.calls.reminder_scan_seconds, 30);
+  auto path = write_toml(
+      "[server]\ntime_zone = \"Asia/Seoul\"\n[calls]\nreminder_minutes_before = 1440\n"
+      "reminder_scan_seconds = 1\n");
+  load_config_file(path, c);
+  std::filesystem::remove(path);
+  EXPECT_EQ(c.time_zone, "Asia/Seoul");
+  EXPECT_EQ(c.calls.reminder_minutes_before, 1440);
+  EXPECT_EQ(c.calls.reminder_scan_seconds, 1);
+}
+
+TEST(ConfigTest, AReminderScanOfZeroSecondsIsRefused) {
+  Config c;
+  auto path = write_toml("[calls]\nreminder_scan_seconds = 0\n");
+  EXPECT_THROW(load_config_file(path, c), std::invalid_argument);
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace carelive::core

@@ -33,6 +33,8 @@ const std::unordered_map<std::string, CodeInfo>& code_table() {
       {"already_decided", {409, "この利用申請はすでに処理されています。"}},
       {"last_admin", {409, "最後の管理者は削除できません。"}},
       {"self_removal", {409, "ご自身を職員から削除することはできません。"}},
+      {"schedule_closed",
+       {409, "この通話予定は取り消し済みか、開始時刻を過ぎているため変更できません。"}},
       {"payload_too_large", {413, "送信された内容が大きすぎます。"}},
       {"unsupported_media_type", {415, "リクエストの形式が正しくありません。"}},
       {"validation_failed", {422, "入力内容を確認してください。"}},

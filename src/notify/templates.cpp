@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/text.hpp"
+
 namespace carelive::notify {
 namespace {
 
@@ -318,6 +320,98 @@ Message Templates::staff_welcome(const std::string& to, const std::string& facil
                           "下記のURLからパスワードを設定し、ログインしてください。\n"
                           "URLの有効期限は送信時刻から24時間です。\n" +
                           url_block(url));
+}
+
+namespace {
+
+// 「■日時」 and 「■事業所より」 blocks of a call message (the manual's ■ layout).
+std::string call_details(const CallNotice& call, const std::string& previous_when = "") {
+  std::string out = "■利用者様\n" + call.resident_name + "様（" + call.facility + "）\n";
+  if (!previous_when.empty()) out += "■変更前の日時\n" + previous_when + "\n";
+  out += (previous_when.empty() ? "■日時\n" : "■変更後の日時\n") + call.when + "\n";
+  if (!call.note.empty()) out += "■事業所より\n" + call.note + "\n";
+  return out;
+}
+
+// Manual chapter 2: open 「ビデオ通話」 at the agreed time and wait; the screen changes by itself.
+constexpr const char* kHowToJoin =
+    "当日は予定の時刻になりましたら、下記のURLから通話画面を開いてお待ちください。"
+    "事業所が通話を開始すると、画面が自動で切り替わります。\n";
+// The reminder comes shortly before the time: open the screen now.
+constexpr const char* kJoinNow =
+    "下記のURLから通話画面を開いてお待ちください。"
+    "事業所が通話を開始すると、画面が自動で切り替わります。\n";
+
+// SMS stay within 200 characters (what every message's test holds): the note goes along only
+// when it fits; the email always carries it.
+constexpr int kSmsMax = 200;
+Message sms_with_note(const Builder& b, const CallNotice& call, const std::string& before,
+                      const std::string& after) {
+  Message with =
+      b.live_sms(before + (call.note.empty() ? "" : "事業所より：" + call.note + "\n") + after);
+  if (core::char_count(with.body) <= kSmsMax) return with;
+  return b.live_sms(before + after);
+}
+
+}  // namespace
+
+Message Templates::call_scheduled(const std::string& to, const CallNotice& call) const {
+  Builder b(brand_, to);
+  if (b.sms()) {
+    return sms_with_note(
+        b, call,
+        call.resident_name + "様（" + call.facility + "）とのビデオ通話を" + call.when +
+            "に予定しました。\n",
+        "時刻になりましたら下記のURLから通話画面を開いてお待ちください。\n" + call.call_url);
+  }
+  return b.live_email("ビデオ通話の予定",
+                      call.facility + "より、ビデオ通話の予定をお知らせします。\n\n" +
+                          call_details(call) + "\n" + kHowToJoin + url_block(call.call_url));
+}
+
+Message Templates::call_changed(const std::string& to, const CallNotice& call,
+                                const std::string& previous_when) const {
+  Builder b(brand_, to);
+  if (b.sms()) {
+    return sms_with_note(
+        b, call,
+        call.resident_name + "様（" + call.facility + "）とのビデオ通話の予定が" +
+            (previous_when.empty() ? "変更されました（" + call.when + "）。\n"
+                                   : previous_when + "から" + call.when + "に変更されました。\n"),
+        call.call_url);
+  }
+  return b.live_email(
+      "ビデオ通話の予定が変更されました",
+      call.facility + "より、ビデオ通話の予定が変更されたことをお知らせします。\n\n" +
+          call_details(call, previous_when) + "\n" + kHowToJoin + url_block(call.call_url));
+}
+
+Message Templates::call_cancelled(const std::string& to, const CallNotice& call) const {
+  Builder b(brand_, to);
+  if (b.sms()) {
+    return b.live_sms(call.when + "に予定していた" + call.resident_name + "様（" + call.facility +
+                      "）とのビデオ通話は取り消されました。");
+  }
+  CallNotice shown = call;
+  shown.note.clear();  // the note was about the call that no longer takes place
+  return b.live_email("ビデオ通話の予定が取り消されました",
+                      call.facility +
+                          "より、下記のビデオ通話の予定が取り消されたことをお知らせします。\n\n" +
+                          call_details(shown) + "\nご不明な点は、" + call.facility +
+                          "までお問い合わせください。\n\n");
+}
+
+Message Templates::call_reminder(const std::string& to, const CallNotice& call) const {
+  Builder b(brand_, to);
+  if (b.sms()) {
+    return sms_with_note(b, call,
+                         "まもなく" + call.resident_name + "様（" + call.facility +
+                             "）とのビデオ通話の時間です（" + call.when + "）。\n",
+                         "下記のURLから通話画面を開いてお待ちください。\n" + call.call_url);
+  }
+  return b.live_email("まもなくビデオ通話の時間です",
+                      "まもなく、" + call.facility + "とのビデオ通話の時間です。\n\n" +
+                          call_details(call) + "\n" + kJoinNow + url_block(call.call_url));
 }
 
 }  // namespace carelive::notify

@@ -16,6 +16,17 @@ struct Brand {
   std::string company_url;  // printed under the signature when not empty
 };
 
+// What a message about a scheduled video call says (SPEC 7): `when` is already formatted in the
+// facility's time zone (「2026年12月1日（火）14:00」), `call_url` is the absolute URL of the call
+// screen, `note` the staff's short note for the family (may be empty).
+struct CallNotice {
+  std::string facility;
+  std::string resident_name;
+  std::string when;
+  std::string note;
+  std::string call_url;
+};
+
 class Templates {
  public:
   explicit Templates(Brand brand) : brand_(std::move(brand)) {}
@@ -52,6 +63,17 @@ class Templates {
   // A new staff member sets a password through this link (24 hours).
   Message staff_welcome(const std::string& to, const std::string& facility, const std::string& url,
                         core::UnixSeconds at) const;
+
+  // Scheduled video calls (SPEC 7, manual chapter 2: keep the call screen open at the time).
+  // 【CareLive】ビデオ通話の予定 — a call was scheduled with the recipient invited.
+  Message call_scheduled(const std::string& to, const CallNotice& call) const;
+  // 【CareLive】ビデオ通話の予定が変更されました — `previous_when` empty when the time stayed.
+  Message call_changed(const std::string& to, const CallNotice& call,
+                       const std::string& previous_when) const;
+  // 【CareLive】ビデオ通話の予定が取り消されました — also sent to someone taken off the list.
+  Message call_cancelled(const std::string& to, const CallNotice& call) const;
+  // 【CareLive】まもなくビデオ通話の時間です — the reminder before the call.
+  Message call_reminder(const std::string& to, const CallNotice& call) const;
 
   const Brand& brand() const { return brand_; }
 

@@ -216,5 +216,74 @@ TEST(TemplatesTest, BrandNamesComeFromConfig) {
       EXPECT_FALSE(contains(msg.subject + msg.body, "CareLive")) << msg.body;
 }
 
+// Scheduled video calls (SPEC 7).
+const CallNotice kCall{"ふじ園", "駿河市子", "2026年12月1日（火）14:00", "お誕生日のお祝いをします",
+                       "https://carelive.example.jp/live/residents/7/call"};
+
+std::vector<Message> call_messages(const Templates& t, const std::string& to,
+                                   const CallNotice& call = kCall) {
+  return {t.call_scheduled(to, call), t.call_changed(to, call, ""),
+          t.call_changed(to, call, "2026年11月30日（月）10:00"), t.call_cancelled(to, call),
+          t.call_reminder(to, call)};
+}
+
+TEST(TemplatesTest, CallEmailsNameTheResidentTheTimeAndTheCallScreen) {
+  const Templates t{Brand{}};
+  EXPECT_EQ(t.call_scheduled(kEmail, kCall).subject, "【CareLive】ビデオ通話の予定");
+  EXPECT_EQ(t.call_reminder(kEmail, kCall).subject, "【CareLive】まもなくビデオ通話の時間です");
+  EXPECT_EQ(t.call_changed(kEmail, kCall, "").subject,
+            "【CareLive】ビデオ通話の予定が変更されました");
+  EXPECT_EQ(t.call_cancelled(kEmail, kCall).subject,
+            "【CareLive】ビデオ通話の予定が取り消されました");
+  for (const auto& m : call_messages(t, kEmail)) {
+    EXPECT_EQ(m.channel, Channel::email);
+    EXPECT_TRUE(contains(m.body, "駿河市子様（ふじ園）")) << m.body;
+    EXPECT_TRUE(contains(m.body, "2026年12月1日（火）14:00")) << m.body;
+    EXPECT_TRUE(contains(m.body, "※本メールはシステムからの自動配信です。")) << m.body;
+  }
+  const auto scheduled = t.call_scheduled(kEmail, kCall);
+  EXPECT_TRUE(url_on_own_line(scheduled.body, kCall.call_url)) << scheduled.body;
+  EXPECT_TRUE(contains(scheduled.body, "■事業所より\nお誕生日のお祝いをします")) << scheduled.body;
+  EXPECT_TRUE(contains(scheduled.body, "通話画面を開いてお待ちください")) << scheduled.body;
+  EXPECT_TRUE(url_on_own_line(t.call_reminder(kEmail, kCall).body, kCall.call_url));
+  // The reminder comes shortly before: open the screen now, not "on the day".
+  EXPECT_TRUE(contains(t.call_reminder(kEmail, kCall).body, "通話画面を開いてお待ちください"));
+  EXPECT_FALSE(contains(t.call_reminder(kEmail, kCall).body, "当日は"));
+  const auto moved = t.call_changed(kEmail, kCall, "2026年11月30日（月）10:00");
+  EXPECT_TRUE(contains(moved.body,
+                       "■変更前の日時\n2026年11月30日（月）10:00\n■変更後の日時\n"
+                       "2026年12月1日（火）14:00"))
+      << moved.body;
+  // A cancelled call has nothing to open.
+  EXPECT_FALSE(contains(t.call_cancelled(kEmail, kCall).body, kCall.call_url));
+}
+
+TEST(TemplatesTest, CallSmsAreShortAndKeepTheUrlWhateverTheNote) {
+  const Templates t{Brand{}};
+  CallNotice long_note = kCall;
+  long_note.note = std::string();
+  for (int i = 0; i < 100; ++i) long_note.note += "あ";
+  for (const auto& call : {kCall, long_note}) {
+    for (const auto& m : call_messages(t, kPhone, call)) {
+      EXPECT_EQ(m.channel, Channel::sms);
+      EXPECT_TRUE(m.subject.empty());
+      EXPECT_EQ(m.body.rfind("【CareLive】", 0), 0u) << m.body;
+      EXPECT_LE(code_points(m.body), 200) << m.body;
+      EXPECT_TRUE(contains(m.body, "2026年12月1日（火）14:00")) << m.body;
+    }
+  }
+  EXPECT_TRUE(url_on_own_line(t.call_reminder(kPhone, long_note).body, kCall.call_url));
+  EXPECT_TRUE(
+      contains(t.call_scheduled(kPhone, kCall).body, "事業所より：お誕生日のお祝いをします"));
+}
+
+TEST(TemplatesTest, CallMessagesUseTheConfiguredBrand) {
+  const Templates t{Brand{"ふじLive", "ふじPass", "株式会社ふじケア", ""}};
+  EXPECT_EQ(t.call_reminder(kEmail, kCall).subject, "【ふじLive】まもなくビデオ通話の時間です");
+  for (const auto& to : {kEmail, kPhone})
+    for (const auto& m : call_messages(t, to))
+      EXPECT_FALSE(contains(m.subject + m.body, "CareLive")) << m.body;
+}
+
 }  // namespace
 }  // namespace carelive::notify

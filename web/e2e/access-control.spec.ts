@@ -21,6 +21,7 @@ interface World {
   C: number
   link: number
   application: number
+  schedule: number
   clients: Record<Role, { api: APIRequestContext; csrf: string }>
 }
 
@@ -68,6 +69,11 @@ async function buildWorld(): Promise<World> {
   sql(server, `INSERT INTO applications (resident_id, account_id, kind, status, created_at) VALUES (${A}, ${acct('applicant@example.jp')}, 'family', 'pending', 0)`)
   const link = Number(sql(server, `SELECT id FROM links WHERE account_id = ${acct('familyb@example.jp')}`))
   const application = Number(sql(server, `SELECT id FROM applications`))
+  // A call of resident A scheduled a month ahead, familyA invited (SPEC 7).
+  sql(server, `INSERT INTO call_schedules (facility_id, resident_id, starts_at, note, created_by, created_at, updated_at)
+    VALUES (${X}, ${A}, ${Math.floor(Date.now() / 1000) + 30 * 86400}, '', ${acct('staffx@example.jp')}, 0, 0)`)
+  const schedule = Number(sql(server, `SELECT id FROM call_schedules`))
+  sql(server, `INSERT INTO call_schedule_invitees (schedule_id, account_id) VALUES (${schedule}, ${acct('familya@example.jp')})`)
   const clients = {
     anonymous: await client(server),
     familyA: await client(server, 'familya@example.jp'),
@@ -78,7 +84,7 @@ async function buildWorld(): Promise<World> {
     adminX: await client(server, 'adminx@example.jp'),
     operator: await client(server, 'operator@example.jp'),
   } as World['clients']
-  return { server, X, Y, A, B, C, link, application, clients }
+  return { server, X, Y, A, B, C, link, application, schedule, clients }
 }
 
 interface Row {
@@ -114,6 +120,13 @@ const table: Row[] = [
   { name: "approve X's application through Y", method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.Y}/applications/${w.application}/approve`, body: {}, allowed: [] },
   { name: 'staff of X', method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.X}/staff`, allowed: ['adminX', 'operator'] },
   { name: 'add staff to X', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/staff`, body: {}, allowed: ['adminX', 'operator'] },
+  { name: 'call schedules of X', method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.X}/call-schedules`, allowed: staffOfX },
+  { name: 'schedule a call in X', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/call-schedules`, body: {}, allowed: staffOfX },
+  { name: "change A's scheduled call", method: 'PUT', path: (w) => `/api/v1/staff/facilities/${w.X}/call-schedules/${w.schedule}`, body: {}, allowed: staffOfX },
+  { name: "change X's scheduled call through Y", method: 'PUT', path: (w) => `/api/v1/staff/facilities/${w.Y}/call-schedules/${w.schedule}`, body: {}, allowed: [] },
+  { name: "cancel X's scheduled call through Y", method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.Y}/call-schedules/${w.schedule}/cancel`, body: {}, allowed: [] },
+  { name: 'next call with A', method: 'GET', path: (w) => `/api/v1/live/residents/${w.A}/next-call`, allowed: family },
+  { name: 'next call with C (other facility)', method: 'GET', path: (w) => `/api/v1/live/residents/${w.C}/next-call`, allowed: [] },
   { name: 'operator: facilities', method: 'GET', path: () => '/api/v1/operator/facilities', allowed: ['operator'] },
   { name: 'operator: add facility', method: 'POST', path: () => '/api/v1/operator/facilities', body: {}, allowed: ['operator'] },
   { name: 'operator: publish announcement', method: 'POST', path: () => '/api/v1/operator/announcements', body: {}, allowed: ['operator'] },

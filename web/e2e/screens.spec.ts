@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import { createAccount, expect, login, person, test } from './fixtures'
 import type { Page } from '@playwright/test'
+import { setUpCallWorld } from './call-helpers'
 
 // Every screen of the Pass flows at 390×844 against the real server: axe-core finds no
 // violations, and a full-page screenshot is kept in test-results/screens/ for review.
@@ -118,4 +119,48 @@ test('screens after login', async ({ page, server }) => {
   await check(page, '29-account-name-saved')
   await page.goto('/nowhere')
   await check(page, '30-not-found')
+})
+
+// Scheduled calls (SPEC 7): the staff page (also at desktop size) and the family home card.
+test('screens of scheduled calls', async ({ browser, server }) => {
+  const w = setUpCallWorld(server, `screens${process.pid}x${Date.now() % 100000}`, 2)
+  const viewport = sized ? { width, height } : { width: 390, height: 844 }
+  const staffContext = await browser.newContext({ baseURL: server.url, viewport, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' })
+  const staff = await staffContext.newPage()
+  await login(staff, w.staff.email!, w.staff.password)
+  await expect(staff).not.toHaveURL(/\/login/)
+  await staff.goto(`/staff/${w.X}/call-schedule`)
+  await expect(staff.getByText('予定されている通話はありません。')).toBeVisible()
+  await check(staff, '40-staff-schedule-empty')
+  await staff.getByLabel('利用者').selectOption({ label: '駿河 市子' })
+  await expect(staff.getByRole('checkbox', { name: /駿河 花子/ })).toBeChecked()
+  await staff.getByRole('button', { name: '予約する' }).click()
+  await expect(staff.locator('#schedule-date-error')).toBeVisible()
+  await check(staff, '41-staff-schedule-errors')
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date(Date.now() + 3 * 86_400_000))
+  await staff.getByLabel('日付').fill(date)
+  await staff.getByLabel('時刻').fill('14:00')
+  await staff.getByLabel('ご家族へのひとこと（任意）').fill('お誕生日のお祝いをします。ご家族の皆さまでどうぞ。')
+  await staff.getByRole('button', { name: '予約する' }).click()
+  await expect(staff.getByRole('status')).toContainText('予約しました')
+  await check(staff, '42-staff-schedule-list')
+  await staff.getByRole('button', { name: /取り消す$/ }).first().click()
+  await expect(staff.getByRole('dialog')).toBeVisible()
+  await check(staff, '43-staff-schedule-cancel-confirm', { fullPage: false })
+  await staff.getByRole('dialog').getByRole('button', { name: '取り消さない' }).click()
+  if (!sized) {
+    await staff.setViewportSize({ width: 1280, height: 800 })
+    await staff.getByRole('button', { name: /変更$/ }).first().click()
+    await check(staff, '44-staff-schedule-desktop')
+  }
+  await staffContext.close()
+
+  const familyContext = await browser.newContext({ baseURL: server.url, viewport, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' })
+  const home = await familyContext.newPage()
+  await login(home, w.families[0]!.email!, w.families[0]!.password)
+  await expect(home).not.toHaveURL(/\/login/)
+  await home.goto(`/live/residents/${w.A}`)
+  await expect(home.getByRole('region', { name: '次回のビデオ通話' })).toBeVisible()
+  await check(home, '45-live-home-next-call')
+  await familyContext.close()
 })

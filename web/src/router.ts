@@ -120,6 +120,7 @@ export const router = createRouter({
         { path: 'residents/:rid(\\d+)', name: 'staff-resident', component: () => import('./pages/staff/StaffResidentsPage.vue') },
         { path: 'applications', name: 'staff-applications', component: () => import('./pages/staff/StaffApplicationsPage.vue') },
         { path: 'calls', name: 'staff-calls', component: () => import('./pages/staff/StaffCallsPage.vue') },
+        { path: 'call-schedule', name: 'staff-call-schedule', component: () => import('./pages/staff/StaffSchedulePage.vue') },
         { path: 'members', name: 'staff-members', component: () => import('./pages/staff/StaffMembersPage.vue') },
       ],
     },

@@ -1,0 +1,140 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "calls/schedule_time.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "live/family.hpp"
+#include "notify/templates.hpp"
+#include "pass/model.hpp"
+#include "store/database.hpp"
+
+namespace carelive::calls {
+
+// Limits of a scheduled call (docs/api.md "Scheduled calls").
+inline constexpr int kScheduleNoteMax = 100;  // characters
+inline constexpr std::int64_t kScheduleAheadMax = 180 * core::kDay;
+// Two calls of one resident closer than this are a mistake (double booking), not a plan.
+inline constexpr std::int64_t kScheduleMinGap = 15 * core::kMinute;
+// A call stays "next" on the family's home this long after its start, so someone who opens
+// home a little late still sees that the call is on now.
+inline constexpr std::int64_t kShownAfterStart = 30 * core::kMinute;
+// How far back the staff list shows past and cancelled calls.
+inline constexpr std::int64_t kRecentWindow = 7 * core::kDay;
+
+// What staff send to schedule or change a call. `date` and `time` are the facility's wall
+// clock ("2026-12-01", "14:00"), whatever the browser's time zone.
+struct ScheduleInput {
+  std::optional<std::int64_t> resident_id;  // create only; nullopt when missing
+  std::string date, time;
+  std::string note;
+  // Account ids of linked people to invite; nullopt: everyone linked to the resident.
+  std::optional<std::vector<std::int64_t>> invitees;
+};
+
+struct ScheduleInvitee {
+  std::int64_t account_id = 0;
+  std::string name;
+};
+
+struct CallSchedule {
+  std::int64_t id = 0;
+  std::int64_t facility_id = 0;
+  std::int64_t resident_id = 0;
+  std::string resident_name;  // 「駿河 市子」
+  core::UnixSeconds starts_at = 0;
+  std::string note;
+  std::int64_t created_by = 0;
+  std::string created_by_name;
+  core::UnixSeconds created_at = 0;
+  std::optional<core::UnixSeconds> cancelled_at, reminded_at;
+  std::vector<ScheduleInvitee> invitees;
+};
+
+// The next call a family member or care worker is invited to, for their home screen.
+struct NextCall {
+  std::int64_t id = 0;
+  core::UnixSeconds starts_at = 0;
+  std::string note;
+};
+
+// Scheduled video calls (SPEC 7): staff schedule, change and cancel calls of their facility's
+// residents and choose who is invited among the resident's linked people; every invitee is told
+// by email or SMS (by their login id) in the same transaction as the change, and reminded
+// `[calls] reminder_minutes_before` ahead. Every function checks access itself. Blocking: call
+// from the worker pool (or the reminder loop's thread).
+class ScheduleService {
+ public:
+  ScheduleService(store::Database& db, const core::Clock& clock, const core::Config& config,
+                  const notify::Templates& templates, live::FamilyService& family,
+                  std::function<void()> messages_queued = {});
+
+  const FacilityTime& facility_time() const { return time_; }
+
+  // Calls from `kRecentWindow` ago on, in time order, cancelled ones included.
+  std::vector<CallSchedule> list(const pass::Account& who, std::int64_t facility_id);
+  CallSchedule create(const pass::Account& who, std::int64_t facility_id, const ScheduleInput& in);
+  // Replaces time, note and invitees (in.resident_id is ignored). Added invitees get the
+  // scheduled notice, removed ones the cancellation, the others a change notice when the time
+  // or the note changed. A new time gets a new reminder. 409 schedule_closed once cancelled or
+  // started.
+  CallSchedule change(const pass::Account& who, std::int64_t facility_id, std::int64_t schedule_id,
+                      const ScheduleInput& in);
+  void cancel(const pass::Account& who, std::int64_t facility_id, std::int64_t schedule_id);
+
+  // The account's next call with the resident (from kShownAfterStart ago), if any. forbidden
+  // unless linked, terms_required unless the newest terms were agreed (FamilyService).
+  std::optional<NextCall> next_call(std::int64_t account_id, std::int64_t resident_id);
+
+  // Sends the reminder of every call starting within the next `reminder_minutes_before`
+  // minutes that has none yet; never for cancelled calls or calls whose time has passed. Each
+  // call is claimed with a compare-and-set, so several processes send it once. Returns how
+  // many calls were reminded.
+  int send_due_reminders();
+
+  // Whether a call is still ahead (or just started) for the lists: "upcoming", "past",
+  // "cancelled".
+  std::string status_of(const CallSchedule& s) const;
+
+ private:
+  void notify_queued() const;
+
+  store::Database& db_;
+  const core::Clock& clock_;
+  const core::Config& config_;
+  const notify::Templates& templates_;
+  live::FamilyService& family_;
+  std::function<void()> messages_queued_;
+  FacilityTime time_;
+};
+
+// Runs ScheduleService::send_due_reminders at start and then every `[calls]
+// reminder_scan_seconds` on its own thread, until stop().
+class ReminderLoop {
+ public:
+  ReminderLoop(ScheduleService& schedules, std::int64_t interval_seconds)
+      : schedules_(schedules), interval_(interval_seconds) {}
+  ~ReminderLoop() { stop(); }
+  void start();
+  void stop();
+
+ private:
+  void run();
+
+  ScheduleService& schedules_;
+  std::int64_t interval_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace carelive::calls

@@ -1,0 +1,385 @@
+#include "calls/schedule.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/error.hpp"
+#include "core/error_testing.hpp"
+#include "live/family.hpp"
+#include "live/service.hpp"
+#include "live/staff.hpp"
+#include "pass/repo.hpp"
+#include "store/test_support.hpp"
+
+// SPEC 7 scheduled calls: staff schedule a call (time, resident, who) with every rule checked
+// on the server; the family's home shows the next call; notices and one reminder go out by
+// email or SMS per login id.
+
+namespace carelive::calls {
+namespace {
+
+using core::testing::code_of;
+using core::testing::fields_of;
+
+// The ManualClock's start, 2027-01-15 08:00 UTC = 17:00 in Japan (a Friday).
+constexpr core::UnixSeconds kNow = 1'800'000'000;
+// 2027-01-16 14:00 in Japan = 05:00 UTC.
+constexpr core::UnixSeconds kTomorrow1400 = kNow + 21 * core::kHour;
+
+class ScheduleTest : public store::testing::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (not_ready()) return;
+    core::init_crypto();
+    config_.public_url = "https://live.test";
+    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_, hasher_, templates_);
+    live_ = std::make_unique<live::LiveService>(db(), clock_, config_, *pass_, templates_,
+                                                std::string(48, 's'));
+    family_ = std::make_unique<live::FamilyService>(db(), clock_, *live_);
+    staff_ = std::make_unique<live::StaffService>(db(), clock_, config_, *live_, templates_);
+    schedules_ = std::make_unique<ScheduleService>(db(), clock_, config_, templates_, *family_);
+    x_ = live_->add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）").id;
+    y_ = live_->add_facility("facilityy", "さくら園", "特別養護老人ホーム").id;
+    resident_ = live_->add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"}).id;
+    other_resident_ = live_->add_resident("facilityy", {"桜井", "花", "さくらい", "はな"}).id;
+    staff_x_ = staff_account("staff.x@example.jp", "facilityx");
+    staff_y_ = staff_account("staff.y@example.jp", "facilityy");
+    daughter_ = account("email", "daughter@example.jp", "");
+    son_ = account("phone", "+819012345678", "090-1234-5678");
+    family_->link_for_testing(resident_, daughter_, "family");
+    family_->link_for_testing(resident_, son_, "family");
+  }
+  void TearDown() override {
+    schedules_.reset();
+    staff_.reset();
+    family_.reset();
+    live_.reset();
+    pass_.reset();
+    BackendTest::TearDown();
+  }
+
+  std::int64_t account(const std::string& kind, const std::string& login_id,
+                       const std::string& display) {
+    return pass_->create_confirmed_account(
+        {"富士田", "熊吉", "ふじた", "くまきち", kind, login_id, display},
+        std::string("Fujita#Kuma9"));
+  }
+  pass::Account staff_account(const std::string& email, const std::string& facility) {
+    auto added = live_->add_staff(facility, {"富士", "職員", "ふじ", "しょくいん"}, email, false,
+                                  std::string("Staff#Fuji2026"));
+    return *db().with(
+        [&](store::Connection& c) { return pass::repo::find_account(c, added.account_id); });
+  }
+  ScheduleInput at(const std::string& date, const std::string& time,
+                   std::optional<std::int64_t> resident = std::nullopt) {
+    ScheduleInput in;
+    in.resident_id = resident ? *resident : resident_;
+    in.date = date;
+    in.time = time;
+    return in;
+  }
+  std::int64_t count(const std::string& sql, const store::Params& p = {}) {
+    return db().with([&](store::Connection& c) { return c.exec(sql, p).first().integer(0); });
+  }
+  std::int64_t messages_like(const std::string& recipient, const std::string& pattern) {
+    return count("SELECT COUNT(*) FROM messages WHERE recipient = ? AND (subject || body) LIKE ?",
+                 {recipient, "%" + pattern + "%"});
+  }
+  std::int64_t messages() { return count("SELECT COUNT(*) FROM messages"); }
+
+  core::ManualClock clock_{kNow};
+  core::Config config_;
+  core::PasswordHasher hasher_;
+  notify::Templates templates_{notify::Brand{}};
+  std::unique_ptr<pass::PassService> pass_;
+  std::unique_ptr<live::LiveService> live_;
+  std::unique_ptr<live::FamilyService> family_;
+  std::unique_ptr<live::StaffService> staff_;
+  std::unique_ptr<ScheduleService> schedules_;
+  std::int64_t x_ = 0, y_ = 0, resident_ = 0, other_resident_ = 0, daughter_ = 0, son_ = 0;
+  pass::Account staff_x_, staff_y_;
+};
+
+TEST_P(ScheduleTest, SchedulingInvitesEveryLinkedPersonAndTellsEachByTheirLoginId) {
+  auto in = at("2027-01-16", "14:00");
+  in.note = "お誕生日のお祝いをします";
+  auto s = schedules_->create(staff_x_, x_, in);
+  EXPECT_EQ(s.starts_at, kTomorrow1400);
+  EXPECT_EQ(s.resident_name, "駿河 市子");
+  EXPECT_EQ(s.note, "お誕生日のお祝いをします");
+  ASSERT_EQ(s.invitees.size(), 2u);
+  EXPECT_EQ(schedules_->status_of(s), "upcoming");
+  // Email to the daughter (subject + body), SMS to the son's mobile number.
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM messages WHERE recipient = 'daughter@example.jp' AND "
+            "channel = 'email' AND subject = '【CareLive】ビデオ通話の予定' AND body LIKE "
+            "'%2027年1月16日（土）14:00%' AND body LIKE ?",
+            {"%\nhttps://live.test/live/residents/" + std::to_string(resident_) + "/call\n%"}),
+      1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = '+819012345678' AND "
+                  "channel = 'sms' AND subject = '' AND body LIKE '【CareLive】%駿河市子様%'"),
+            1);
+  EXPECT_EQ(messages(), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'call_scheduled'"), 1);
+  auto listed = schedules_->list(staff_x_, x_);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].invitees.size(), 2u);
+}
+
+TEST_P(ScheduleTest, StaffChooseWhoIsInvited) {
+  auto in = at("2027-01-16", "14:00");
+  in.invitees = std::vector<std::int64_t>{son_};
+  auto s = schedules_->create(staff_x_, x_, in);
+  ASSERT_EQ(s.invitees.size(), 1u);
+  EXPECT_EQ(s.invitees[0].account_id, son_);
+  EXPECT_EQ(messages_like("daughter@example.jp", "ビデオ通話"), 0);
+  EXPECT_EQ(messages_like("+819012345678", "ビデオ通話"), 1);
+  EXPECT_TRUE(schedules_->next_call(son_, resident_));
+  EXPECT_FALSE(schedules_->next_call(daughter_, resident_));
+}
+
+TEST_P(ScheduleTest, EveryBrokenRuleHasItsOwnFieldCode) {
+  using F = core::FieldErrors;
+  // Already past (17:00 today is now), too far ahead (over 180 days).
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-15", "16:59")); }),
+            (F{{"time", {"schedule_past"}}}));
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-07-20", "10:00")); }),
+            (F{{"date", {"schedule_too_far"}}}));
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-02-30", "10:00")); }),
+            (F{{"date", {"invalid"}}}));
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-16", "25:00")); }),
+            (F{{"time", {"invalid"}}}));
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("", "")); }),
+            (F{{"date", {"required"}}, {"time", {"required"}}}));
+  auto long_note = at("2027-01-16", "14:00");
+  for (int i = 0; i < kScheduleNoteMax + 1; ++i) long_note.note += "あ";
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, long_note); }),
+            (F{{"note", {"too_long"}}}));
+  // Someone who is not linked to the resident, or nobody at all.
+  auto stranger = at("2027-01-16", "14:00");
+  stranger.invitees = std::vector<std::int64_t>{daughter_, staff_x_.id};
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, stranger); }),
+            (F{{"invitees", {"invitee_not_linked"}}}));
+  auto nobody = at("2027-01-16", "14:00");
+  nobody.invitees = std::vector<std::int64_t>{};
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, nobody); }),
+            (F{{"invitees", {"required"}}}));
+  auto alone = live_->add_resident("facilityx", {"富士", "一郎", "ふじ", "いちろう"}).id;
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-16", "14:00", alone)); }),
+            (F{{"invitees", {"no_linked_people"}}}));
+  // Another facility's resident reads like an unknown one; a discharged one says so.
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, at("2027-01-16", "14:00", other_resident_));
+            }),
+            (F{{"resident_id", {"resident_not_found"}}}));
+  EXPECT_EQ(fields_of([&] {
+              ScheduleInput no_resident = at("2027-01-16", "14:00");
+              no_resident.resident_id = std::nullopt;
+              schedules_->create(staff_x_, x_, no_resident);
+            }),
+            (F{{"resident_id", {"required"}}}));
+  EXPECT_EQ(messages(), 0);
+  staff_->discharge(staff_x_, x_, resident_);
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-16", "14:00")); }),
+            (F{{"resident_id", {"resident_discharged"}}}));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules"), 0);
+}
+
+TEST_P(ScheduleTest, TwoCallsOfOneResidentMustBeFifteenMinutesApart) {
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-16", "14:10")); }),
+            (core::FieldErrors{{"time", {"schedule_conflict"}}}));
+  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-16", "13:46")); }),
+            (core::FieldErrors{{"time", {"schedule_conflict"}}}));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:15"));
+  // Another resident at the same time is fine; so is the slot of a cancelled call.
+  auto second = live_->add_resident("facilityx", {"富士", "一郎", "ふじ", "いちろう"}).id;
+  family_->link_for_testing(second, daughter_, "family");
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00", second));
+  auto late = schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"));
+  schedules_->cancel(staff_x_, x_, late.id);
+  schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE cancelled_at IS NULL"), 4);
+}
+
+TEST_P(ScheduleTest, StaffOfAnotherFacilityCannotSeeOrTouchSchedules) {
+  auto s = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  EXPECT_EQ(code_of([&] { schedules_->list(staff_y_, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { schedules_->create(staff_y_, x_, at("2027-01-17", "14:00")); }),
+            "forbidden");
+  EXPECT_EQ(code_of([&] { schedules_->change(staff_y_, x_, s.id, at("2027-01-17", "14:00")); }),
+            "forbidden");
+  EXPECT_EQ(code_of([&] { schedules_->cancel(staff_y_, x_, s.id); }), "forbidden");
+  // Through their own facility the schedule of another one does not exist.
+  EXPECT_EQ(code_of([&] { schedules_->cancel(staff_y_, y_, s.id); }), "not_found");
+  EXPECT_EQ(code_of([&] { schedules_->change(staff_y_, y_, s.id, at("2027-01-17", "14:00")); }),
+            "not_found");
+  EXPECT_TRUE(schedules_->list(staff_y_, y_).empty());
+  // A family member is not staff.
+  auto family = *db().with([&](store::Connection& c) { return pass::repo::find_account(c, son_); });
+  EXPECT_EQ(code_of([&] { schedules_->list(family, x_); }), "forbidden");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE cancelled_at IS NULL"), 1);
+}
+
+TEST_P(ScheduleTest, TheNextCallIsTheEarliestUpcomingOneTheAccountIsInvitedTo) {
+  EXPECT_FALSE(schedules_->next_call(daughter_, resident_));
+  auto later = schedules_->create(staff_x_, x_, at("2027-01-20", "10:00"));
+  auto sooner = at("2027-01-16", "14:00");
+  sooner.note = "お誕生日";
+  auto first = schedules_->create(staff_x_, x_, sooner);
+  auto next = schedules_->next_call(daughter_, resident_);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->id, first.id);
+  EXPECT_EQ(next->starts_at, kTomorrow1400);
+  EXPECT_EQ(next->note, "お誕生日");
+  // Still shown while the call may be on (someone opening home a little late) …
+  clock_.set(kTomorrow1400 + 10 * core::kMinute);
+  EXPECT_EQ(schedules_->next_call(daughter_, resident_)->id, first.id);
+  // … then the following one.
+  clock_.set(kTomorrow1400 + kShownAfterStart);
+  EXPECT_EQ(schedules_->next_call(daughter_, resident_)->id, later.id);
+  schedules_->cancel(staff_x_, x_, later.id);
+  EXPECT_FALSE(schedules_->next_call(daughter_, resident_));
+}
+
+TEST_P(ScheduleTest, OnlyLinkedFamilyWhoAgreedToTheTermsSeeTheNextCall) {
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  auto stranger = account("email", "stranger@example.jp", "");
+  EXPECT_EQ(code_of([&] { schedules_->next_call(stranger, resident_); }), "forbidden");
+  // Linked to another resident only.
+  family_->link_for_testing(other_resident_, stranger, "family");
+  EXPECT_EQ(code_of([&] { schedules_->next_call(stranger, resident_); }), "forbidden");
+  live_->publish_terms("第1条 本規約に同意の上で利用できます。");
+  EXPECT_EQ(code_of([&] { schedules_->next_call(daughter_, resident_); }), "terms_required");
+  family_->consent(daughter_, 1);
+  EXPECT_TRUE(schedules_->next_call(daughter_, resident_));
+}
+
+TEST_P(ScheduleTest, TheReminderGoesOutOnceAtTheConfiguredTimeBefore) {
+  config_.calls.reminder_minutes_before = 60;
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  EXPECT_EQ(schedules_->send_due_reminders(), 0);
+  clock_.set(kTomorrow1400 - 61 * core::kMinute);
+  EXPECT_EQ(schedules_->send_due_reminders(), 0);
+  EXPECT_EQ(messages_like("daughter@example.jp", "まもなく"), 0);
+  clock_.set(kTomorrow1400 - 60 * core::kMinute);
+  EXPECT_EQ(schedules_->send_due_reminders(), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'daughter@example.jp' AND "
+                  "channel = 'email' AND subject = '【CareLive】まもなくビデオ通話の時間です' AND "
+                  "body LIKE '%2027年1月16日（土）14:00%'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = '+819012345678' AND "
+                  "channel = 'sms' AND body LIKE '【CareLive】まもなく%'"),
+            1);
+  // Never twice: a later scan, and a second server process on the same store.
+  clock_.advance(30 * core::kMinute);
+  EXPECT_EQ(schedules_->send_due_reminders(), 0);
+  ScheduleService other_process(db(), clock_, config_, templates_, *family_);
+  EXPECT_EQ(other_process.send_due_reminders(), 0);
+  EXPECT_EQ(messages_like("daughter@example.jp", "まもなく"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE reminded_at = ?",
+                  {kTomorrow1400 - 60 * core::kMinute}),
+            1);
+}
+
+TEST_P(ScheduleTest, NoReminderForACancelledCallOrOneWhoseTimeHasPassed) {
+  auto cancelled = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"));
+  schedules_->cancel(staff_x_, x_, cancelled.id);
+  EXPECT_EQ(messages_like("daughter@example.jp", "取り消されました"), 1);
+  EXPECT_EQ(messages_like("+819012345678", "取り消されました"), 1);
+  clock_.set(kTomorrow1400 - 10 * core::kMinute);
+  EXPECT_EQ(schedules_->send_due_reminders(), 0);
+  // The server was down until after 16:00: a reminder then would only confuse.
+  clock_.set(kTomorrow1400 + 2 * core::kHour + 1);
+  EXPECT_EQ(schedules_->send_due_reminders(), 0);
+  EXPECT_EQ(messages_like("daughter@example.jp", "まもなく"), 0);
+  // Cancelling a cancelled or past call is refused.
+  EXPECT_EQ(code_of([&] { schedules_->cancel(staff_x_, x_, cancelled.id); }), "schedule_closed");
+}
+
+TEST_P(ScheduleTest, SomeoneNoLongerLinkedGetsNoReminder) {
+  auto s = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  auto people = staff_->links(staff_x_, x_, resident_);
+  for (const auto& p : people)
+    if (p.link.account_id == son_) staff_->remove_link(staff_x_, x_, resident_, p.link.id);
+  clock_.set(kTomorrow1400 - 5 * core::kMinute);
+  EXPECT_EQ(schedules_->send_due_reminders(), 1);
+  EXPECT_EQ(messages_like("daughter@example.jp", "まもなく"), 1);
+  EXPECT_EQ(messages_like("+819012345678", "まもなく"), 0);
+  EXPECT_EQ(s.invitees.size(), 2u);
+}
+
+TEST_P(ScheduleTest, ChangingTellsEachInviteeWhatChangedForThemAndRemindsAgain) {
+  auto s = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  clock_.set(kTomorrow1400 - 30 * core::kMinute);
+  ASSERT_EQ(schedules_->send_due_reminders(), 1);
+  // Moved to 16:00, the son taken off the list.
+  auto in = at("2027-01-16", "16:00");
+  in.invitees = std::vector<std::int64_t>{daughter_};
+  auto changed = schedules_->change(staff_x_, x_, s.id, in);
+  EXPECT_EQ(changed.starts_at, kTomorrow1400 + 2 * core::kHour);
+  ASSERT_EQ(changed.invitees.size(), 1u);
+  EXPECT_FALSE(changed.reminded_at);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'daughter@example.jp' AND "
+                  "subject = '【CareLive】ビデオ通話の予定が変更されました' AND body LIKE "
+                  "'%変更前の日時%14:00%変更後の日時%16:00%'"),
+            1);
+  EXPECT_EQ(messages_like("+819012345678", "取り消されました"), 1);
+  EXPECT_FALSE(schedules_->next_call(son_, resident_));
+  // The new time has its own reminder.
+  clock_.set(kTomorrow1400 + 2 * core::kHour - 30 * core::kMinute);
+  EXPECT_EQ(schedules_->send_due_reminders(), 1);
+  EXPECT_EQ(messages_like("daughter@example.jp", "まもなく"), 2);
+  EXPECT_EQ(messages_like("+819012345678", "まもなく"), 1);
+  // Adding the son back sends him the scheduled notice; an unchanged call tells nobody.
+  const auto before = messages();
+  in.invitees = std::vector<std::int64_t>{daughter_, son_};
+  schedules_->change(staff_x_, x_, s.id, in);
+  EXPECT_EQ(messages(), before + 1);
+  EXPECT_EQ(messages_like("+819012345678", "予定しました"), 2);
+  schedules_->change(staff_x_, x_, s.id, in);
+  EXPECT_EQ(messages(), before + 1);
+  // Once started it cannot be changed any more.
+  clock_.set(kTomorrow1400 + 2 * core::kHour);
+  EXPECT_EQ(code_of([&] { schedules_->change(staff_x_, x_, s.id, at("2027-01-17", "10:00")); }),
+            "schedule_closed");
+}
+
+TEST_P(ScheduleTest, AChangedScheduleKeepsItsOwnSlotButNotAnother) {
+  auto a = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "15:00"));
+  auto same = at("2027-01-16", "14:05");
+  same.note = "少し遅らせます";
+  EXPECT_EQ(schedules_->change(staff_x_, x_, a.id, same).note, "少し遅らせます");
+  EXPECT_EQ(fields_of([&] { schedules_->change(staff_x_, x_, a.id, at("2027-01-16", "14:50")); }),
+            (core::FieldErrors{{"time", {"schedule_conflict"}}}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ScheduleTest, ::testing::Values("sqlite", "postgres"),
+                         store::testing::backend_name);
+
+TEST(FacilityTime, ReadsAndWritesTheFacilitysWallClock) {
+  FacilityTime tokyo("Asia/Tokyo");
+  EXPECT_EQ(tokyo.instant("2027-01-16", "14:00"), kTomorrow1400);
+  EXPECT_EQ(tokyo.local(kTomorrow1400).date, "2027-01-16");
+  EXPECT_EQ(tokyo.local(kTomorrow1400).time, "14:00");
+  EXPECT_EQ(tokyo.long_label(kTomorrow1400), "2027年1月16日（土）14:00");
+  EXPECT_EQ(tokyo.long_label(1'796'101'200), "2026年12月1日（火）14:00");
+  EXPECT_FALSE(tokyo.instant("2027-02-29", "10:00"));
+  EXPECT_FALSE(tokyo.instant("2027-1-16", "10:00"));
+  EXPECT_FALSE(tokyo.instant("2027-01-16", "24:00"));
+  EXPECT_FALSE(tokyo.instant("2027-01-16", "10:60"));
+  // Another zone with daylight saving: 14:00 in New York is 19:00 UTC in January.
+  FacilityTime new_york("America/New_York");
+  EXPECT_EQ(new_york.instant("2027-01-16", "14:00"), kTomorrow1400 + 14 * core::kHour);
+  EXPECT_EQ(new_york.instant("2027-07-16", "14:00").value() % core::kDay, 18 * core::kHour);
+  EXPECT_THROW(FacilityTime("Mars/Olympus_Mons"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace carelive::calls
