@@ -85,15 +85,20 @@ function arm(page) {
   return page.evaluate(() => {
     const w = window
     w.__bench = { tap: null, decoded: null, presented: null, frameDecoded: null }
+    w.__pcs = [] // only this round's connections
     const bench = w.__bench
     const poll = async () => {
       if (bench.decoded !== null) return
       for (const pc of w.__pcs) {
         if (pc.connectionState === 'closed') continue
-        const stats = await pc.getStats()
-        stats.forEach((s) => {
-          if (bench.decoded === null && s.type === 'inbound-rtp' && s.kind === 'video' && s.framesDecoded > 0) bench.decoded = performance.now()
-        })
+        try {
+          const stats = await pc.getStats()
+          stats.forEach((s) => {
+            if (bench.decoded === null && s.type === 'inbound-rtp' && s.kind === 'video' && s.framesDecoded > 0) bench.decoded = performance.now()
+          })
+        } catch {
+          // closed meanwhile: the next poll skips it
+        }
       }
       if (bench.decoded === null) setTimeout(poll, 2)
     }
@@ -135,9 +140,11 @@ try {
     await join.waitFor()
     await arm(family)
     await join.click()
-    await family.waitForFunction(() => window.__bench.decoded !== null && window.__bench.tap !== null, null, { timeout, polling: 20 })
-    // The presented frame follows the decoded one by a frame or so; give it a moment.
-    await family.waitForFunction(() => window.__bench.presented !== null, null, { timeout: 2000, polling: 20 }).catch(() => {})
+    await family.waitForFunction(() => window.__bench.tap !== null && (window.__bench.decoded !== null || window.__bench.presented !== null), null, { timeout, polling: 20 })
+    // The other figure follows by a frame or a poll; give it a moment.
+    await family
+      .waitForFunction(() => window.__bench.decoded !== null && window.__bench.presented !== null, null, { timeout: 2000, polling: 20 })
+      .catch(() => {})
     const b = await family.evaluate(() => window.__bench)
     const since = (t) => (t === null || t === undefined ? null : t - b.tap)
     // Chromium may decode frames before the <video> shows one (rVFC then reports a later frame),

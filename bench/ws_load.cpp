@@ -37,6 +37,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -107,6 +108,9 @@ struct Resident {
   Clock::time_point sent;  // when `start` (or `end`) was written
   Clock::time_point last;  // latest arrival so far
   int ringing = 0, ended = 0;
+  // When the staff connection got `joined`: the server sends it after the store has the call
+  // and before the fan-out, so it splits the time into "before" and "fan-out".
+  std::optional<Clock::time_point> joined;
   net::steady_timer* waiter = nullptr;  // woken when every client has the message
 };
 
@@ -205,10 +209,16 @@ class Load {
     json fanout = json::array();
     for (int c : o_.concurrency) {
       std::cerr << "call start fan-out: " << sample.size() << " residents, " << c << " at a time\n";
-      std::vector<double> ms;
+      std::vector<double> ms, before;
       int timeouts = 0;
-      co_await measure(sample, staff, c, ms, timeouts);
-      fanout.push_back(summary(std::min<int>(c, staff.size()), ms, timeouts));
+      co_await measure(sample, staff, c, ms, before, timeouts);
+      auto row = summary(std::min<int>(c, staff.size()), ms, timeouts);
+      row["asked"] = c;
+      auto b = summary(c, before, 0);
+      row["staff_joined"] = {{"calls", b["calls"]},   {"p50_ms", b["p50_ms"]},
+                             {"p90_ms", b["p90_ms"]}, {"p99_ms", b["p99_ms"]},
+                             {"max_ms", b["max_ms"]}, {"mean_ms", b["mean_ms"]}};
+      fanout.push_back(row);
       std::cerr << "  " << fanout.back().dump() << "\n";
     }
     report["fanout"] = fanout;
@@ -335,6 +345,11 @@ class Load {
         if (conn->staff) wake_all();
         continue;
       }
+      if (conn->staff && type == "joined") {
+        auto it = residents_.find(msg.value("resident_id", std::int64_t{0}));
+        if (it != residents_.end() && it->second.measuring) it->second.joined = now;
+        continue;
+      }
       if (conn->staff || type != "call") continue;
       if (!ready) {  // the answer to `watch`: the current (idle) call
         ready = true;
@@ -410,6 +425,7 @@ class Load {
     net::steady_timer timer(ioc_, std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(o_.timeout_seconds)));
     r.ringing = r.ended = 0;
+    r.joined.reset();
     r.measuring = true;
     r.waiter = &timer;
     const std::string text = json{{"type", type}, {"resident_id", r.id}}.dump();
@@ -426,7 +442,8 @@ class Load {
 
   net::awaitable<void> measure(const std::vector<Resident*>& sample,
                                std::map<std::int64_t, std::shared_ptr<Conn>>& staff, int c,
-                               std::vector<double>& ms, int& timeouts) {
+                               std::vector<double>& ms, std::vector<double>& before,
+                               int& timeouts) {
     // Worker w takes the residents of every c-th facility: calls in flight at the same time
     // are always in different facilities (one staff connection starts one call at a time).
     std::vector<std::int64_t> facilities;
@@ -453,6 +470,12 @@ class Load {
               } else {
                 ms.push_back(t);
               }
+              // `joined` went out before the fan-out; on loopback it is in by now, or nearly.
+              for (int i = 0; i < 100 && !r->joined; ++i)
+                co_await sleep(std::chrono::milliseconds(1));
+              if (r->joined)
+                before.push_back(
+                    std::chrono::duration<double, std::milli>(*r->joined - r->sent).count());
               double e = co_await send_and_wait(conn, *r, "end", &Resident::ended);
               r->measuring = false;
               if (e < 0) {
