@@ -116,7 +116,6 @@ struct Resident {
 
 struct Stats {
   int opened = 0, watching = 0, failed = 0, closed = 0, errors = 0, unexpected = 0;
-  bool stopping = false;
   std::map<std::string, int> failures;  // first words of each failure
 };
 
@@ -233,6 +232,7 @@ class Load {
     Conn(Account a, bool is_staff) : account(std::move(a)), staff(is_staff) {}
     Account account;
     bool staff = false;
+    bool closing = false;  // closed by us
     std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
     // Client-side mirror of the server's token bucket (staff connections only).
     double tokens = kBurst;
@@ -252,6 +252,7 @@ class Load {
   }
 
   void close_conn(Conn& c) {
+    c.closing = true;
     if (!c.ws) return;
     boost::system::error_code ec;
     c.ws->next_layer().socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -264,7 +265,7 @@ class Load {
     int started = 0;
     const int base = stats_.watching;
     while (started < n && !stats_.failed) {
-      if (started - (stats_.watching - base) - stats_.closed < o_.in_flight) {
+      if (started - (stats_.watching - base) < o_.in_flight) {
         const Account& a = families_[started];
         if (count) {
           auto& r = residents_[a.resident_id];
@@ -281,7 +282,7 @@ class Load {
         co_await sleep(std::chrono::milliseconds(1));
       }
     }
-    while (stats_.watching - base + stats_.closed < started && !stats_.failed)
+    while (stats_.watching - base < started && !stats_.failed)
       co_await sleep(std::chrono::milliseconds(5));
   }
 
@@ -372,15 +373,14 @@ class Load {
         if (resident->ended == resident->waiting && resident->waiter) resident->waiter->cancel();
       }
     }
-    // The read failed: the server (or we, at the end) closed the connection.
-    if (!stats_.stopping && !conn->staff && resident) {
-      ++stats_.closed;
-      fail("connection closed: " + ec.message());
-    } else if (!stats_.stopping && conn->staff) {
+    // The read failed: we closed it (warm-up), or the server did, which must not happen.
+    if (conn->closing) co_return;
+    if (conn->staff) {
       fail("staff connection closed: " + ec.message());
       wake_all();
-    } else if (!resident && !conn->staff) {
-      ++stats_.closed;  // a warm-up connection we closed
+    } else {
+      ++stats_.closed;
+      fail("connection closed: " + ec.message());
     }
   }
 
