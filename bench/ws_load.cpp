@@ -105,9 +105,11 @@ struct Resident {
   std::int64_t id = 0, facility_id = 0;
   int waiting = 0;  // its connections that are open and watching
   bool measuring = false;
-  Clock::time_point sent;  // when `start` (or `end`) was written
-  Clock::time_point last;  // latest arrival so far
-  int ringing = 0, ended = 0;
+  Clock::time_point sent;      // when `start` (or `end`) was written
+  Clock::time_point last;      // latest arrival so far
+  int ringing = 0, ended = 0;  // clients that got it in this round (each counted once)
+  int round = 0;
+  bool ringing_round = false;  // this round waits for "ringing" (start), else for the end
   // When the staff connection got `joined`: the server sends it after the store has the call
   // and before the fan-out, so it splits the time into "before" and "fan-out".
   std::optional<Clock::time_point> joined;
@@ -233,6 +235,7 @@ class Load {
     Account account;
     bool staff = false;
     bool closing = false;  // closed by us
+    int round = 0;         // the resident's round this client last counted in
     std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
     // Client-side mirror of the server's token bucket (staff connections only).
     double tokens = kBurst;
@@ -363,11 +366,15 @@ class Load {
         continue;
       }
       const std::string state = msg.value("state", "");
-      if (state == "ringing") {
+      // A client counts once per round, whatever else the server sends meanwhile.
+      if (conn->round == resident->round) continue;
+      if (state == "ringing" && resident->ringing_round) {
+        conn->round = resident->round;
         ++resident->ringing;
         resident->last = std::max(resident->last, now);
         if (resident->ringing == resident->waiting && resident->waiter) resident->waiter->cancel();
-      } else if (state == "ended" || state == "idle") {
+      } else if ((state == "ended" || state == "idle") && !resident->ringing_round) {
+        conn->round = resident->round;
         ++resident->ended;
         resident->last = std::max(resident->last, now);
         if (resident->ended == resident->waiting && resident->waiter) resident->waiter->cancel();
@@ -425,6 +432,8 @@ class Load {
     net::steady_timer timer(ioc_, std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(o_.timeout_seconds)));
     r.ringing = r.ended = 0;
+    ++r.round;
+    r.ringing_round = count == &Resident::ringing;
     r.joined.reset();
     r.measuring = true;
     r.waiter = &timer;
