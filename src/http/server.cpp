@@ -217,9 +217,19 @@ net::awaitable<void> Server::accept_loop() {
         net::make_strand(ioc_), net::redirect_error(net::use_awaitable, ec));
     if (ec) {
       if (draining_ || ec == net::error::operation_aborted) co_return;
-      spdlog::warn("accept failed: {}", ec.message());
+      // Out of file descriptors (or another resource): the pending connection stays in the
+      // backlog, so retrying at once would spin and flood the log. Wait, then try again; one
+      // line per pause is enough to tell the operator.
+      spdlog::warn("accept failed: {}; pausing new connections for 100 ms", ec.message());
+      net::steady_timer pause(ioc_, std::chrono::milliseconds(100));
+      boost::system::error_code wait_ec;
+      co_await pause.async_wait(net::redirect_error(net::use_awaitable, wait_ec));
       continue;
     }
+    // Calls' signaling and small JSON answers are latency-bound: without this, Nagle's algorithm
+    // holds a short message back until the peer's delayed ACK (~40 ms).
+    boost::system::error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);
     auto conn = std::make_shared<Connection>(std::move(socket));
     {
       std::lock_guard lock(connections_mutex_);
