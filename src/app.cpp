@@ -55,6 +55,13 @@ App::App(core::Config config, std::shared_ptr<const core::Clock> clock)
   operator_ = std::make_unique<live::OperatorService>(*db_, *clock_, *live_);
   schedules_ = std::make_unique<calls::ScheduleService>(
       *db_, *clock_, config_, templates_, *family_, [d = dispatcher_.get()] { d->wake(); });
+  // A discharge cancels the resident's upcoming calls and tells the invitees, in its own
+  // transaction; StaffService wakes the dispatcher after the commit.
+  staff_->set_discharge_hook(
+      [s = schedules_.get()](store::Connection& c, std::int64_t actor_id, std::int64_t facility_id,
+                             std::int64_t resident_id, core::UnixSeconds now) {
+        s->cancel_upcoming_calls(c, actor_id, facility_id, resident_id, now);
+      });
   pass_->set_confirmed_hook([f = family_.get()](std::int64_t account_id, const std::string& after) {
     f->apply_after_signup(account_id, after);
   });

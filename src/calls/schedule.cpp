@@ -90,6 +90,17 @@ constexpr const char* kRecipients =
     "JOIN residents r ON r.id = s.resident_id JOIN facilities f ON f.id = s.facility_id "
     "WHERE i.schedule_id = ? AND r.discharged_at IS NULL AND f.closed_at IS NULL "
     "ORDER BY i.account_id";
+// Who is told that a call is cancelled: the same people, except that a discharge, which cancels
+// the resident's calls after marking the resident discharged, tells them too.
+constexpr const char* kCancelRecipients =
+    "SELECT i.account_id FROM call_schedule_invitees i "
+    "JOIN call_schedules s ON s.id = i.schedule_id "
+    "JOIN links l ON l.resident_id = s.resident_id AND l.account_id = i.account_id "
+    "JOIN facilities f ON f.id = s.facility_id "
+    "WHERE i.schedule_id = ? AND f.closed_at IS NULL ORDER BY i.account_id";
+constexpr const char* kUpcomingOfResident =
+    "SELECT id FROM call_schedules WHERE resident_id = ? AND facility_id = ? "
+    "AND cancelled_at IS NULL AND starts_at > ? ORDER BY starts_at, id";
 
 }  // namespace sql
 
@@ -244,12 +255,14 @@ CallSchedule ScheduleService::create(const pass::Account& who, std::int64_t faci
   auto created = db_.transaction([&](store::Connection& c) {
     auto access = live::require_facility(c, who, facility_id, live::Need::staff);
     if (!in.resident_id) throw Error::field("resident_id", "required");
+    // Locked before it is read: on PostgreSQL a discharge committed while we waited is seen
+    // here, so no call is booked after the discharge cancelled the resident's calls.
+    c.exec(sql::kLockResident, {*in.resident_id});
     // Another facility's resident answers like an unknown one: nothing to learn about it.
     auto resident = live::repo::find_resident(c, *in.resident_id);
     if (!resident || resident->facility_id != facility_id)
       throw Error::field("resident_id", "resident_not_found");
     if (resident->discharged_at) throw Error::field("resident_id", "resident_discharged");
-    c.exec(sql::kLockResident, {resident->id});
     auto checked = check_input(c, time_, now, resident->id, 0, in);
 
     const auto id = c.exec(sql::kInsertSchedule, {facility_id, resident->id, checked.starts_at,
@@ -346,22 +359,49 @@ void ScheduleService::cancel(const pass::Account& who, std::int64_t facility_id,
     auto s = find_schedule(c, facility_id, schedule_id);
     if (!s) throw Error("not_found");
     if (s->cancelled_at || s->starts_at <= now) throw Error("schedule_closed");
-    // Compare-and-set: two staff members cancelling at once tell the family once.
-    if (c.exec(sql::kCancelSchedule, {now, now, schedule_id}).affected != 1)
+    if (!cancel_and_tell(c, who.id, access.facility.name, facility_id, schedule_id, now, ""))
       throw Error("schedule_closed");
-    auto resident = live::repo::find_resident(c, s->resident_id);
-    const notify::CallNotice notice{
-        access.facility.name, resident ? resident->display_name() : s->resident_name,
-        time_.long_label(s->starts_at), s->note,
-        config_.public_url + "/live/residents/" + std::to_string(s->resident_id) + "/call"};
-    for (const auto& r : c.exec(sql::kRecipients, {schedule_id}).rows) {
-      if (auto a = pass::repo::find_account(c, r.integer(0)))
-        notify::enqueue(c, templates_.call_cancelled(a->primary_login_id(), notice), now);
-    }
-    pass::repo::audit(c, now, who.id, "call_schedule_cancelled", "",
-                      detail({{"facility_id", facility_id}, {"schedule_id", schedule_id}}));
   });
   notify_queued();
+}
+
+int ScheduleService::cancel_upcoming_calls(store::Connection& c, std::int64_t actor_id,
+                                           std::int64_t facility_id, std::int64_t resident_id,
+                                           core::UnixSeconds now) {
+  auto facility = live::repo::find_facility(c, facility_id);
+  if (!facility) return 0;
+  int cancelled = 0;
+  for (const auto& r : c.exec(sql::kUpcomingOfResident, {resident_id, facility_id, now}).rows) {
+    if (cancel_and_tell(c, actor_id, facility->name, facility_id, r.integer(0), now,
+                        "resident_discharged"))
+      ++cancelled;
+  }
+  return cancelled;
+}
+
+bool ScheduleService::cancel_and_tell(store::Connection& c, std::int64_t actor_id,
+                                      const std::string& facility_name, std::int64_t facility_id,
+                                      std::int64_t schedule_id, core::UnixSeconds now,
+                                      const std::string& reason) {
+  // Compare-and-set: two staff members cancelling at once tell the family once.
+  if (c.exec(sql::kCancelSchedule, {now, now, schedule_id}).affected != 1) return false;
+  // Read after the write: on PostgreSQL a change committed while we waited for the row is seen,
+  // so the notice names the time the family was last told.
+  auto s = find_schedule(c, facility_id, schedule_id);
+  if (!s) return false;
+  auto resident = live::repo::find_resident(c, s->resident_id);
+  const notify::CallNotice notice{
+      facility_name, resident ? resident->display_name() : s->resident_name,
+      time_.long_label(s->starts_at), s->note,
+      config_.public_url + "/live/residents/" + std::to_string(s->resident_id) + "/call"};
+  for (const auto& r : c.exec(sql::kCancelRecipients, {schedule_id}).rows) {
+    if (auto a = pass::repo::find_account(c, r.integer(0)))
+      notify::enqueue(c, templates_.call_cancelled(a->primary_login_id(), notice), now);
+  }
+  nlohmann::json d{{"facility_id", facility_id}, {"schedule_id", schedule_id}};
+  if (!reason.empty()) d["reason"] = reason;
+  pass::repo::audit(c, now, actor_id, "call_schedule_cancelled", "", detail(d));
+  return true;
 }
 
 std::optional<NextCall> ScheduleService::next_call(std::int64_t account_id,

@@ -89,6 +89,12 @@ class ScheduleService {
   CallSchedule change(const pass::Account& who, std::int64_t facility_id, std::int64_t schedule_id,
                       const ScheduleInput& in);
   void cancel(const pass::Account& who, std::int64_t facility_id, std::int64_t schedule_id);
+  // Cancels every call of the resident that has not started yet, each like cancel() (the
+  // invitees told, an audit entry by `actor_id`), inside the caller's transaction: the discharge
+  // hook of live::StaffService, run after the resident is marked discharged. The caller wakes the
+  // dispatcher after its commit. Returns how many calls were cancelled.
+  int cancel_upcoming_calls(store::Connection& c, std::int64_t actor_id, std::int64_t facility_id,
+                            std::int64_t resident_id, core::UnixSeconds now);
 
   // The account's next call with the resident (from kShownAfterStart ago), if any. forbidden
   // unless linked, terms_required unless the newest terms were agreed (FamilyService).
@@ -106,6 +112,12 @@ class ScheduleService {
 
  private:
   void notify_queued() const;
+  // The one way a call gets cancelled: a compare-and-set on cancelled_at, then the cancellation
+  // notice to every invitee and an audit entry (`reason` added to it unless empty), in the
+  // caller's transaction. False when the call was cancelled already.
+  bool cancel_and_tell(store::Connection& c, std::int64_t actor_id,
+                       const std::string& facility_name, std::int64_t facility_id,
+                       std::int64_t schedule_id, core::UnixSeconds now, const std::string& reason);
 
   store::Database& db_;
   const core::Clock& clock_;

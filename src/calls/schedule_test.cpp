@@ -42,6 +42,12 @@ class ScheduleTest : public store::testing::BackendTest {
     family_ = std::make_unique<live::FamilyService>(db(), clock_, *live_);
     staff_ = std::make_unique<live::StaffService>(db(), clock_, config_, *live_, templates_);
     schedules_ = std::make_unique<ScheduleService>(db(), clock_, config_, templates_, *family_);
+    // Wired as App does: a discharge cancels the resident's upcoming calls.
+    staff_->set_discharge_hook([s = schedules_.get()](store::Connection& c, std::int64_t actor,
+                                                      std::int64_t facility, std::int64_t resident,
+                                                      core::UnixSeconds now) {
+      s->cancel_upcoming_calls(c, actor, facility, resident, now);
+    });
     x_ = live_->add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）").id;
     y_ = live_->add_facility("facilityy", "さくら園", "特別養護老人ホーム").id;
     resident_ = live_->add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"}).id;
@@ -358,6 +364,112 @@ TEST_P(ScheduleTest, AChangedScheduleKeepsItsOwnSlotButNotAnother) {
   EXPECT_EQ(schedules_->change(staff_x_, x_, a.id, same).note, "少し遅らせます");
   EXPECT_EQ(fields_of([&] { schedules_->change(staff_x_, x_, a.id, at("2027-01-16", "14:50")); }),
             (core::FieldErrors{{"time", {"schedule_conflict"}}}));
+}
+
+TEST_P(ScheduleTest, DischargeCancelsEveryUpcomingCallAndTellsEachInvitee) {
+  auto birthday = at("2027-01-16", "14:00");
+  birthday.note = "お誕生日";
+  auto first = schedules_->create(staff_x_, x_, birthday);
+  auto only_son = at("2027-01-20", "10:00");
+  only_son.invitees = std::vector<std::int64_t>{son_};
+  auto second = schedules_->create(staff_x_, x_, only_son);
+  const auto before = messages();
+
+  clock_.advance(core::kHour);
+  staff_->discharge(staff_x_, x_, resident_);
+
+  EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE resident_id = ? AND cancelled_at = ?",
+                  {resident_, kNow + core::kHour}),
+            2);
+  for (const auto& s : schedules_->list(staff_x_, x_))
+    EXPECT_EQ(schedules_->status_of(s), "cancelled") << s.id;
+  // The cancellation notice of cancel(), to each invitee of each call, by their login id.
+  EXPECT_EQ(messages(), before + 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'daughter@example.jp' AND "
+                  "channel = 'email' AND subject LIKE '%取り消されました%' AND "
+                  "body LIKE '%2027年1月16日（土）14:00%'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = '+819012345678' AND "
+                  "channel = 'sms' AND body LIKE '%取り消されました%'"),
+            2);
+  EXPECT_EQ(messages_like("daughter@example.jp", "取り消されました"), 1);
+  for (auto id : {first.id, second.id}) {
+    EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'call_schedule_cancelled' AND "
+                    "account_id = ? AND detail = ?",
+                    {staff_x_.id, "{\"facility_id\":" + std::to_string(x_) +
+                                      ",\"reason\":\"resident_discharged\",\"schedule_id\":" +
+                                      std::to_string(id) + "}"}),
+              1)
+        << id;
+  }
+  // Nothing left to remind of.
+  clock_.set(kTomorrow1400 - 10 * core::kMinute);
+  EXPECT_EQ(schedules_->send_due_reminders(), 0);
+}
+
+TEST_P(ScheduleTest, DischargeLeavesPastCancelledAndOtherResidentsCallsAlone) {
+  auto started = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  auto cancelled = schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"));
+  auto upcoming = schedules_->create(staff_x_, x_, at("2027-01-17", "10:00"));
+  schedules_->cancel(staff_x_, x_, cancelled.id);
+  auto neighbour = live_->add_resident("facilityx", {"富士", "一郎", "ふじ", "いちろう"}).id;
+  family_->link_for_testing(neighbour, daughter_, "family");
+  auto neighbours = schedules_->create(staff_x_, x_, at("2027-01-17", "10:00", neighbour));
+  family_->link_for_testing(other_resident_, son_, "family");
+  auto elsewhere = schedules_->create(staff_y_, y_, at("2027-01-17", "10:00", other_resident_));
+
+  // The first call started ten minutes ago.
+  const auto now = kTomorrow1400 + 10 * core::kMinute;
+  clock_.set(now);
+  const auto before = messages();
+  staff_->discharge(staff_x_, x_, resident_);
+
+  auto cancelled_at = [&](std::int64_t id) {
+    return db().with([&](store::Connection& c) {
+      return c.exec("SELECT cancelled_at FROM call_schedules WHERE id = ?", {id})
+          .first()
+          .opt_integer(0);
+    });
+  };
+  EXPECT_EQ(cancelled_at(started.id), std::nullopt);
+  EXPECT_EQ(cancelled_at(cancelled.id), std::optional<core::UnixSeconds>(kNow));
+  EXPECT_EQ(cancelled_at(upcoming.id), std::optional<core::UnixSeconds>(now));
+  EXPECT_EQ(cancelled_at(neighbours.id), std::nullopt);
+  EXPECT_EQ(cancelled_at(elsewhere.id), std::nullopt);
+  // Only the upcoming call's two invitees are told.
+  EXPECT_EQ(messages(), before + 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE created_at = ? AND body LIKE ?",
+                  {now, "%2027年1月17日（日）10:00%"}),
+            2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'call_schedule_cancelled' AND "
+                  "detail LIKE '%resident_discharged%'"),
+            1);
+  EXPECT_EQ(schedules_->next_call(daughter_, neighbour)->id, neighbours.id);
+}
+
+TEST_P(ScheduleTest, AFailedDischargeCancelsNothing) {
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  const auto before = messages();
+  EXPECT_EQ(code_of([&] { staff_->discharge(staff_y_, x_, resident_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->discharge(staff_y_, y_, resident_); }), "not_found");
+  auto family = *db().with([&](store::Connection& c) { return pass::repo::find_account(c, son_); });
+  EXPECT_EQ(code_of([&] { staff_->discharge(family, x_, resident_); }), "forbidden");
+  // A failure after the calls were cancelled takes the cancellation back with the discharge.
+  staff_->set_discharge_hook([s = schedules_.get()](store::Connection& c, std::int64_t actor,
+                                                    std::int64_t facility, std::int64_t resident,
+                                                    core::UnixSeconds now) {
+    EXPECT_EQ(s->cancel_upcoming_calls(c, actor, facility, resident, now), 1);
+    throw core::Error("internal");
+  });
+  EXPECT_EQ(code_of([&] { staff_->discharge(staff_x_, x_, resident_); }), "internal");
+
+  EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE cancelled_at IS NULL"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM residents WHERE discharged_at IS NOT NULL"), 0);
+  EXPECT_EQ(messages(), before);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event IN ('call_schedule_cancelled', "
+                  "'resident_discharged')"),
+            0);
+  EXPECT_EQ(schedules_->list(staff_x_, x_).at(0).cancelled_at, std::nullopt);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ScheduleTest, ::testing::Values("sqlite", "postgres"),

@@ -240,11 +240,15 @@ void StaffService::discharge(const pass::Account& who, std::int64_t facility_id,
   db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::staff);
     require_resident(c, facility_id, resident_id);
+    // First, so the resident's row is locked (PostgreSQL) before the hook reads what belongs to
+    // the resident: a call scheduled at the same moment is either seen here or refused.
     c.exec(sql::kDischargeResident, {now, now, resident_id});
     repo::revoke_invites(c, resident_id, now);
     pass::repo::audit(c, now, who.id, "resident_discharged", "",
                       detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
+    if (discharge_hook_) discharge_hook_(c, who.id, facility_id, resident_id, now);
   });
+  notify_queued();
 }
 
 std::optional<std::string> StaffService::invite_url(const pass::Account& who,

@@ -79,6 +79,13 @@ struct CallLogEntry {
   std::vector<CallParticipant> participants;  // in the order they joined
 };
 
+// Runs inside the discharge's transaction, after the resident is marked discharged, so what it
+// writes commits or rolls back with the discharge. App sets it to ScheduleService's
+// cancel_upcoming_calls: src/live does not know about scheduled calls (docs/architecture.md).
+using DischargeHook =
+    std::function<void(store::Connection&, std::int64_t actor_id, std::int64_t facility_id,
+                       std::int64_t resident_id, core::UnixSeconds now)>;
+
 // The staff console (SPEC 10): residents, invites, applications, links and staff of one facility.
 // Every function takes the caller and checks access itself. Blocking: call from the worker pool.
 class StaffService {
@@ -94,7 +101,8 @@ class StaffService {
   Resident add_resident(const pass::Account& who, std::int64_t facility_id, const NameInput& in);
   Resident edit_resident(const pass::Account& who, std::int64_t facility_id,
                          std::int64_t resident_id, const NameInput& in);
-  // Sets discharged_at and revokes the invite: the QR code stops working (SPEC 10).
+  // Sets discharged_at and revokes the invite: the QR code stops working (SPEC 10); then runs
+  // the discharge hook in the same transaction and wakes the dispatcher after the commit.
   void discharge(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id);
 
   // The current invite URL; made on first use. Empty after 「停止」 until 「再発行」, so showing
@@ -128,6 +136,8 @@ class StaffService {
   // Refuses removing oneself (409 self_removal) and the last admin (409 last_admin).
   void remove_staff(const pass::Account& who, std::int64_t facility_id, std::int64_t staff_id);
 
+  void set_discharge_hook(DischargeHook hook) { discharge_hook_ = std::move(hook); }
+
  private:
   Resident require_resident(store::Connection& c, std::int64_t facility_id,
                             std::int64_t resident_id);
@@ -139,6 +149,7 @@ class StaffService {
   LiveService& live_;
   const notify::Templates& templates_;
   std::function<void()> messages_queued_;
+  DischargeHook discharge_hook_;
 };
 
 }  // namespace carelive::live
