@@ -390,6 +390,9 @@ export function useCall(residentId: Ref<number | null>) {
         return
       }
       if (theirPc) peer.remotePcId = theirPc
+      // Their ICE restart makes us gather anew too (relay candidates need valid credentials),
+      // whichever end restarted first.
+      if (description.type === 'offer' && pc.remoteDescription) await freshIceServers()
       await pc.setRemoteDescription(description) // the polite end rolls its own offer back here
       if (description.type === 'offer') {
         await pc.setLocalDescription()
