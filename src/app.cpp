@@ -8,6 +8,7 @@
 #include "calls/hub.hpp"
 #include "calls/routes.hpp"
 #include "calls/schedule_routes.hpp"
+#include "core/periodic.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -102,10 +103,11 @@ int serve(core::Config config) {
         {c.public_url});
   });
   app.dispatcher().start();
-  calls::HubTicker ticker(hub);  // reconnect grace, node heartbeat, presence snapshots
+  // Reconnect grace, node heartbeat, presence snapshots.
+  core::Periodic call_timers("call timers", std::chrono::seconds(1), [&hub] { hub.tick(); });
   // Reminders of scheduled calls (SPEC 7); safe with several processes (compare-and-set).
-  calls::ReminderLoop reminders(app.schedules(), c.calls.reminder_scan_seconds);
-  reminders.start();
+  core::Periodic reminders("reminder scan", std::chrono::seconds(c.calls.reminder_scan_seconds),
+                           [&app] { app.schedules().send_due_reminders(); });
   spdlog::info("CareLive listening on port {}; open {}", port, c.public_url);
   server.run();
   workers.join();

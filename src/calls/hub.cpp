@@ -901,27 +901,4 @@ json Hub::call_json(const Call& call) const {
           {"participants", participants}};
 }
 
-HubTicker::HubTicker(Hub& hub, std::chrono::milliseconds period)
-    : thread_([this, &hub, period] {
-        std::unique_lock lock(mutex_);
-        while (!wake_.wait_for(lock, period, [&] { return stopping_; })) {
-          lock.unlock();
-          try {
-            hub.tick();
-          } catch (const std::exception& e) {
-            spdlog::error("call timers: {}", e.what());
-          }
-          lock.lock();
-        }
-      }) {}
-
-HubTicker::~HubTicker() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
 }  // namespace carelive::calls

@@ -3,7 +3,6 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -11,7 +10,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -171,24 +169,6 @@ class Hub final : public http::WsEndpoint {
   std::map<std::string, RemoteNode> remote_;      // other nodes' presence
   core::UnixSeconds last_heartbeat_ = 0, last_snapshot_ = 0, last_gone_check_ = 0;
   bool stopped_ = false;
-};
-
-// Calls Hub::tick() once a second on a thread of its own, until destroyed. Not a timer on the
-// server's io_context: tick() blocks on the store, which I/O threads must never do; nor one on
-// the worker pool, whose join at shutdown a self-rearming timer would hold up. One thread
-// that mostly sleeps is the simplest thing that stops cleanly.
-class HubTicker {
- public:
-  explicit HubTicker(Hub& hub, std::chrono::milliseconds period = std::chrono::seconds(1));
-  ~HubTicker();
-  HubTicker(const HubTicker&) = delete;
-  HubTicker& operator=(const HubTicker&) = delete;
-
- private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
 };
 
 }  // namespace carelive::calls

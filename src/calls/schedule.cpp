@@ -453,35 +453,4 @@ int ScheduleService::send_due_reminders() {
   return reminded;
 }
 
-void ReminderLoop::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { run(); });
-}
-
-void ReminderLoop::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void ReminderLoop::run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    try {
-      schedules_.send_due_reminders();
-    } catch (const std::exception& e) {
-      // The store may be briefly unavailable; the next scan tries again.
-      spdlog::error("reminder scan failed: {}", e.what());
-    }
-    lock.lock();
-    cv_.wait_for(lock, std::chrono::seconds(interval_), [this] { return stopping_; });
-  }
-}
-
 }  // namespace carelive::calls

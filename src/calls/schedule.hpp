@@ -1,12 +1,10 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "calls/schedule_time.hpp"
@@ -126,27 +124,6 @@ class ScheduleService {
   live::FamilyService& family_;
   std::function<void()> messages_queued_;
   FacilityTime time_;
-};
-
-// Runs ScheduleService::send_due_reminders at start and then every `[calls]
-// reminder_scan_seconds` on its own thread, until stop().
-class ReminderLoop {
- public:
-  ReminderLoop(ScheduleService& schedules, std::int64_t interval_seconds)
-      : schedules_(schedules), interval_(interval_seconds) {}
-  ~ReminderLoop() { stop(); }
-  void start();
-  void stop();
-
- private:
-  void run();
-
-  ScheduleService& schedules_;
-  std::int64_t interval_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
 };
 
 }  // namespace carelive::calls
