@@ -37,6 +37,15 @@ const Participant* Call::find(std::int64_t account_id) const {
   return const_cast<Call*>(this)->find(account_id);
 }
 
+namespace {
+Participant newcomer(std::int64_t account_id, core::UnixSeconds now) {
+  Participant p;
+  p.account_id = account_id;
+  p.joined_at = now;
+  return p;
+}
+}  // namespace
+
 Transition CallMachine::start(std::int64_t facility_id, std::int64_t resident_id,
                               std::int64_t staff_id) {
   if (calls_.count(resident_id)) throw Error("call_in_progress");
@@ -47,7 +56,7 @@ Transition CallMachine::start(std::int64_t facility_id, std::int64_t resident_id
   call.started_by = staff_id;
   call.started_at = now;
   call.state = CallState::ringing;
-  call.participants.push_back({staff_id, now});
+  call.participants.push_back(newcomer(staff_id, now));
   calls_[resident_id] = call;
   Transition t;
   t.call = call;
@@ -67,7 +76,7 @@ Transition CallMachine::join(std::int64_t resident_id, std::int64_t account_id) 
   if (call.has(account_id)) throw Error("already_in_call");
   Transition t;
   for (const auto& p : call.participants) t.peers.push_back(p.account_id);
-  call.participants.push_back({account_id, clock_.now()});
+  call.participants.push_back(newcomer(account_id, clock_.now()));
   if (call.participants.size() >= 2) call.state = CallState::active;
   t.call = call;
   t.joined = {account_id};

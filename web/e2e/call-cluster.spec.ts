@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Browser, Page } from '@playwright/test'
 import { expectFrames, fakeMedia } from './call-helpers'
-import { carelive, createAccount, expect, freePort, login, person, test, type Person, type Server } from './fixtures'
+import { createAccount, expect, freePort, login, person, Server, test, type Person } from './fixtures'
 
 // Issue 4 part 3: two `carelive serve` processes on one PostgreSQL database and one Redis behave
 // as one. The staff page is served by process 1, the family page by process 2; staff see the
@@ -34,7 +34,7 @@ let redisLog = ''
 let balancer: http.Server | undefined
 let publicUrl = ''
 const upgrades = { 1: 0, 2: 0 }
-const nodes: Node[] = []
+const nodes: Server[] = []
 
 /** A database URL with the database name replaced. */
 function withDatabase(url: string, name: string): string {
@@ -56,42 +56,6 @@ function portOpen(port: number): Promise<boolean> {
     })
     s.once('error', () => resolve(false))
   })
-}
-
-/** One `carelive serve` process of the pair. */
-class Node {
-  proc: ChildProcess | undefined
-  log = ''
-  readonly url: string
-  constructor(readonly data: string, readonly port: number, readonly configFile: string) {
-    this.url = `http://127.0.0.1:${port}`
-  }
-  async start(): Promise<void> {
-    this.proc = spawn(carelive, ['serve', '--config', this.configFile, '--data', this.data, '--listen', `127.0.0.1:${this.port}`, '--public-url', publicUrl], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    this.proc.stdout?.on('data', (d) => (this.log += d))
-    this.proc.stderr?.on('data', (d) => (this.log += d))
-    for (let i = 0; i < 200; i++) {
-      try {
-        if ((await fetch(`${this.url}/healthz`)).ok) return
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    throw new Error(`server did not start:\n${this.log}`)
-  }
-  async stop(): Promise<void> {
-    const proc = this.proc
-    if (!proc || proc.exitCode !== null) return
-    const exited = new Promise((r) => proc.once('exit', r))
-    proc.kill('SIGTERM')
-    await exited
-  }
-  admin(args: string[], input?: string): string {
-    return execFileSync(carelive, ['admin', '--config', this.configFile, '--data', this.data, ...args], { input, encoding: 'utf8' }).trim()
-  }
 }
 
 /** The cookie `lb=2` sends a browser to process 2, anything else to process 1. */
@@ -168,7 +132,7 @@ test.beforeAll(async () => {
       configFile,
       `[server]\nsecret = "${secret}"\n\n[database]\nurl = "${dbUrl}"\n\n[redis]\nurl = "redis://127.0.0.1:${redisPort}"\n\n[throttle]\nsignups_per_address = 10000\n`,
     )
-    nodes.push(new Node(data, await freePort(), configFile))
+    nodes.push(new Server(data, await freePort(), configFile, publicUrl))
   }
   // One at a time: the first applies the migrations.
   for (const n of nodes) await n.start()
@@ -182,7 +146,7 @@ test.beforeAll(async () => {
   staffPerson = person({ familyName: '富士', givenName: '職員' })
   n1.admin(['staff', 'add', '--facility', 'clusterx', ...names('富士', '職員'), '--login-id', staffPerson.email!, '--password-stdin'], staffPerson.password + '\n')
   familyPerson = person({ familyName: '駿河', givenName: '花子' })
-  createAccount(n1 as unknown as Server, familyPerson)
+  createAccount(n1, familyPerson)
   writeFileSync(path.join(n1.data, 'terms.txt'), '利用規約\n')
   n1.admin(['terms', 'publish', '--file', path.join(n1.data, 'terms.txt')])
   X = Number(psql(dbUrl, `SELECT id FROM facilities WHERE code = 'clusterx'`))

@@ -46,7 +46,9 @@ export function setUpCallWorld(server: Server, code: string, familyCount = 1): C
   const A = Number(admin(['resident', 'add', '--facility', code, ...names('駿河', '市子')]))
   const B = Number(admin(['resident', 'add', '--facility', code, ...names('駿河', '秋男')]))
   const staff = person({ familyName: '富士', givenName: '職員' })
-  admin(['staff', 'add', '--facility', code, ...names(staff.familyName, staff.givenName), '--login-id', staff.email!, '--password-stdin'], staff.password + '\n')
+  // A facility admin, as in the demo: the longest console menu, so phone-size layouts are tried
+  // with the least room left for the call.
+  admin(['staff', 'add', '--facility', code, ...names(staff.familyName, staff.givenName), '--login-id', staff.email!, '--admin', '--password-stdin'], staff.password + '\n')
   const given = ['花子', '太郎', '次子', '四郎']
   const families = Array.from({ length: familyCount }, (_, i) => person({ familyName: '駿河', givenName: given[i]! }))
   const other = person({ familyName: '別所', givenName: '次郎' })

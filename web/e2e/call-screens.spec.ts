@@ -68,6 +68,13 @@ test('call screens: waiting, 開始する, in the call, 再接続中; staff at p
   await expect(family.getByRole('status').filter({ hasText: '再接続中' })).toBeVisible()
   await check(family, 'call-04-family-reconnecting')
   proxy.unblock()
+  await expect(family.getByRole('status').filter({ hasText: '再接続中' })).toHaveCount(0, { timeout: 30_000 })
+
+  // After the call: the staff page's call log.
+  await staff.setViewportSize({ width: 390, height: 844 })
+  await staff.getByRole('button', { name: '終了する' }).click()
+  await expect(staff.locator('.call-history__item')).toHaveCount(1)
+  await check(staff, 'call-14-staff-history')
   await staff.context().close()
   await family.context().close()
 })

@@ -46,6 +46,9 @@ test('staff and family hold a video call: presence, 開始する, frames both wa
 
   await expectFrames(family)
   await expectFrames(staff)
+  // At phone size the whole call, 「終了する」 included, is on screen on both sides.
+  await expect(staff.getByRole('button', { name: '終了する' })).toBeInViewport({ ratio: 1 })
+  await expect(family.getByRole('button', { name: '終了する' })).toBeInViewport({ ratio: 1 })
 
   // Microphone and camera switches change the tracks' enabled state.
   expect(await localTrackEnabled(family, 'audio')).toBe(true)

@@ -23,12 +23,13 @@ export class Server {
   private proc: ChildProcess | undefined
   log = ''
 
-  constructor(readonly data: string, readonly port: number, readonly configFile?: string) {
+  /** publicUrl: the address browsers use, when it is not this process's own (a balancer in front). */
+  constructor(readonly data: string, readonly port: number, readonly configFile?: string, readonly publicUrl?: string) {
     this.url = `http://127.0.0.1:${port}`
   }
 
   async start(): Promise<void> {
-    const args = ['serve', '--data', this.data, '--listen', `127.0.0.1:${this.port}`, '--public-url', this.url]
+    const args = ['serve', '--data', this.data, '--listen', `127.0.0.1:${this.port}`, '--public-url', this.publicUrl ?? this.url]
     if (this.configFile) args.push('--config', this.configFile)
     this.proc = spawn(carelive, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     this.proc.stdout?.on('data', (d) => (this.log += d))
@@ -54,7 +55,8 @@ export class Server {
   }
 
   admin(args: string[], input?: string): string {
-    return execFileSync(carelive, ['admin', '--data', this.data, ...args], { input, encoding: 'utf8' })
+    const config = this.configFile ? ['--config', this.configFile] : []
+    return execFileSync(carelive, ['admin', ...config, '--data', this.data, ...args], { input, encoding: 'utf8' })
   }
 
   // Messages of the outbox (SPEC acceptance contract), oldest first.
