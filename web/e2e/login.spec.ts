@@ -30,6 +30,11 @@ test('login by mobile number in another formatting, then logout with OK', async 
   createAccount(server, p)
   await login(page, `+81 ${digits.slice(1, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`, p.password)
   await expect(page).toHaveURL(/\/account$/)
+  // The login page again while logged in: no second session, straight on.
+  await page.goto('/login')
+  await expect(page).toHaveURL(/\/account$/)
+  await expect(page.getByRole('heading', { name: 'ログイン中の端末' })).toBeVisible()
+  await expect(page.locator('.session')).toHaveCount(1)
   await page.getByRole('button', { name: 'ログアウト' }).click()
   const dialog = page.getByRole('dialog')
   await expect(dialog).toBeVisible()

@@ -3,6 +3,7 @@
 import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
 import { useSession } from './composables/useSession'
 import { markNavigated } from './composables/useHeadingFocus'
+import { safeRedirect } from './lib/redirect'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -18,7 +19,14 @@ export const router = createRouter({
       component: { render: () => null },
       beforeEnter: () => (useSession().state.account ? '/live' : '/login'),
     },
-    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue') },
+    {
+      path: '/login',
+      name: 'login',
+      // Someone already logged in (a bookmark, the back button) goes on rather than making a
+      // second session of the same browser.
+      beforeEnter: (to) => (useSession().state.account ? safeRedirect(to.query.redirect, '/live') : true),
+      component: () => import('./pages/LoginPage.vue'),
+    },
     { path: '/signup', name: 'signup', component: () => import('./pages/SignupPage.vue') },
     { path: '/pass/confirm', name: 'pass-confirm', component: () => import('./pages/PassConfirmPage.vue') },
     { path: '/password/forgot', name: 'password-forgot', component: () => import('./pages/ForgotPasswordPage.vue') },
