@@ -8,7 +8,8 @@ import { createAccount, expect, login, person, startServer, test, uniqueEmail, u
 // console (date and time in the facility's time zone, who is invited), every invitee gets the
 // notice by email or SMS per login id, the reminder follows (this server makes it due at once:
 // a reminder a year ahead, a scan every second), the family home shows 「次回のビデオ通話」;
-// a change and a cancellation tell the right people and the home card goes away.
+// the call screen shows it too while waiting; a change and a cancellation tell the right people
+// and the home card goes away.
 
 const STAFF_PASSWORD = 'Staff#Fuji2026'
 const TOKYO = 'Asia/Tokyo'
@@ -191,6 +192,17 @@ test('staff schedule a call, the family sees it on home, get the notice and the 
   await expect(card).toContainText('事業所より：お誕生日のお祝いをします')
   await expect(home.getByRole('link', { name: 'ビデオ通話' })).toBeVisible()
   await axe(home)
+
+  // The call screen, while waiting, shows the same call, formatted the same way.
+  await home.getByRole('link', { name: 'ビデオ通話' }).click()
+  await expect(home.getByText('事業所との予定時間にこの画面を開いてお待ちください。')).toBeVisible()
+  const waitingCard = home.getByRole('region', { name: '次回のビデオ通話' })
+  await expect(waitingCard).toContainText(when)
+  await expect(waitingCard).toContainText('事業所より：お誕生日のお祝いをします')
+  await home.screenshot({ path: 'test-results/screens/call-06-family-waiting-next-call.png', fullPage: true })
+  await axe(home)
+  await home.getByRole('link', { name: 'ホームへ戻る' }).click()
+  await expect(home.getByRole('region', { name: '次回のビデオ通話' })).toContainText(when)
 
   // Change: 15:00, the son taken off the list. The daughter is told of the new time, the son
   // that the call is off for him.

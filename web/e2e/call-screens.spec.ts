@@ -5,9 +5,10 @@ import { expectFrames, fakeMedia, openAs, setUpCallWorld, startServerBehindProxy
 import { expect, test } from './fixtures'
 
 // The call screens (issue 4, SPEC 7) at 390×844 — the family's waiting screen, 「開始する」,
-// the call, 「再接続中」 — and the staff screen at 390×844 and 1280×800: axe-core finds no
-// violations (contrast ≥ 4.5:1 among them) and a screenshot of each is kept in
-// test-results/screens/ for review, as screens.spec.ts does for the other screens.
+// the call (also with the other's microphone and camera off), 「再接続中」 — and the staff
+// screen at 390×844 and 1280×800: axe-core finds no violations (contrast ≥ 4.5:1 among them)
+// and a screenshot of each is kept in test-results/screens/ for review, as screens.spec.ts does
+// for the other screens (the waiting screen with a scheduled call: call-schedule.spec.ts).
 
 test.use(fakeMedia)
 
@@ -60,6 +61,20 @@ test('call screens: waiting, 開始する, in the call, 再接続中; staff at p
   await expect(family.locator('.call-quality')).toHaveText('通信状態: 良好', { timeout: 20_000 })
   await check(family, 'call-03-family-in-call')
   await check(staff, 'call-12-staff-in-call')
+  // Who switched the microphone (and the camera) off is said beside the name, on both sides.
+  await staff.getByRole('button', { name: 'マイクをオフ' }).click()
+  await staff.getByRole('button', { name: 'カメラをオフ' }).click()
+  await expect(family.locator('.call-remote figcaption')).toContainText('マイクはオフです')
+  await expect(family.locator('.call-remote figcaption')).toContainText('カメラはオフです')
+  await check(family, 'call-05-family-in-call-mic-off')
+  await staff.getByRole('button', { name: 'マイクをオン' }).click()
+  await staff.getByRole('button', { name: 'カメラをオン' }).click()
+  await expect(family.getByText('マイクはオフです')).toHaveCount(0)
+  await family.getByRole('button', { name: 'マイクをオフ' }).click()
+  await expect(staff.locator('.call-remote figcaption')).toContainText('マイクはオフです')
+  await check(staff, 'call-15-staff-in-call-mic-off')
+  await family.getByRole('button', { name: 'マイクをオン' }).click()
+  await expect(staff.getByText('マイクはオフです')).toHaveCount(0)
   await staff.setViewportSize({ width: 1280, height: 800 })
   await check(staff, 'call-13-staff-in-call-1280x800')
 

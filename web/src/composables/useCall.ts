@@ -48,8 +48,10 @@ interface SignalData {
   candidate?: RTCIceCandidateInit | null
   /** Random id of the sender's RTCPeerConnection: a different one means it started afresh. */
   pc?: string
-  /** The sender's camera state, so a switched-off camera is not taken for a bad connection. */
-  media?: { camera: boolean }
+  /** The sender's camera and microphone state: a switched-off camera is not taken for a bad
+   * connection, and the others see who turned the camera or microphone off. `mic` is absent
+   * from older clients: then nothing is known of it. */
+  media?: { camera: boolean; mic?: boolean }
 }
 
 /** One other participant and our RTCPeerConnection to them. */
@@ -99,6 +101,8 @@ export function useCall(residentId: Ref<number | null>) {
   const broken = shallowRef<ReadonlySet<number>>(new Set())
   const quality = shallowRef<Record<number, QualityLevel>>({})
   const remoteCameraOff = shallowRef<Record<number, boolean>>({})
+  /** Peers who told us their microphone is off. */
+  const remoteMicOff = shallowRef<Record<number, boolean>>({})
   const wakeLock = ref<WakeLockState>('off')
   const canSwitchCamera = ref(false)
   /** Which way the camera faces ('' when the device does not say: desktop webcams face the user). */
@@ -306,7 +310,7 @@ export function useCall(residentId: Ref<number | null>) {
         peer.restartTimer = undefined
         peer.restartDelay = RESTART_FIRST_MS
         setBroken(account, false)
-        sendSignal(peer, { media: { camera: camOn.value } })
+        sendSignal(peer, { media: mediaState() })
       } else if (s === 'disconnected' || s === 'failed') {
         // 'disconnected' often heals by itself within seconds; 'failed' never does.
         setBroken(account, true)
@@ -375,6 +379,7 @@ export function useCall(residentId: Ref<number | null>) {
     }
     if (data.media) {
       remoteCameraOff.value = { ...remoteCameraOff.value, [from]: !data.media.camera }
+      if (typeof data.media.mic === 'boolean') remoteMicOff.value = { ...remoteMicOff.value, [from]: !data.media.mic }
       return
     }
     const pc = peer.pc
@@ -421,6 +426,8 @@ export function useCall(residentId: Ref<number | null>) {
     quality.value = otherQuality
     const { [account]: _camera, ...otherCameras } = remoteCameraOff.value
     remoteCameraOff.value = otherCameras
+    const { [account]: _mic, ...otherMics } = remoteMicOff.value
+    remoteMicOff.value = otherMics
   }
 
   function stopLocal(): void {
@@ -434,6 +441,7 @@ export function useCall(residentId: Ref<number | null>) {
     broken.value = new Set()
     quality.value = {}
     remoteCameraOff.value = {}
+    remoteMicOff.value = {}
     inCall.value = false
     resuming.value = false
     callId = null
@@ -681,12 +689,22 @@ export function useCall(residentId: Ref<number | null>) {
   function toggleMic(): void {
     micOn.value = !micOn.value
     for (const t of localStream.value?.getAudioTracks() ?? []) t.enabled = micOn.value
+    sendMediaState()
   }
 
   function toggleCam(): void {
     camOn.value = !camOn.value
     for (const t of localStream.value?.getVideoTracks() ?? []) t.enabled = camOn.value
-    for (const peer of peers.values()) sendSignal(peer, { media: { camera: camOn.value } })
+    sendMediaState()
+  }
+
+  /** What we tell the others of our camera and microphone (docs/api.md). */
+  function mediaState(): NonNullable<SignalData['media']> {
+    return { camera: camOn.value, mic: micOn.value }
+  }
+
+  function sendMediaState(): void {
+    for (const peer of peers.values()) sendSignal(peer, { media: mediaState() })
   }
 
   watch(residentId, () => {
@@ -711,7 +729,7 @@ export function useCall(residentId: Ref<number | null>) {
 
   return {
     connected, state, participants, presence, inCall, errorCode, mediaProblem, localStream, remotes, micOn, camOn,
-    reconnecting, quality, remoteCameraOff, wakeLock, canSwitchCamera, facing, cameraProblem,
+    reconnecting, quality, remoteCameraOff, remoteMicOff, wakeLock, canSwitchCamera, facing, cameraProblem,
     start, join, leave, end, toggleMic, toggleCam, switchCamera,
   }
 }
