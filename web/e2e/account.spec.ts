@@ -56,6 +56,8 @@ test('change email: link to the new address, change applies when opened, old add
   await server.waitForMessage(p.email!, /変更/)
   await page.goto('/account')
   await expect(page.getByText(next)).toBeVisible()
+  // The new address is the login id now (from a browser that is not logged in).
+  await page.context().clearCookies()
   await login(page, next, p.password)
   await expect(page).toHaveURL(/\/account$/)
 })
