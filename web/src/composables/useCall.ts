@@ -733,3 +733,6 @@ export function useCall(residentId: Ref<number | null>) {
     start, join, leave, end, toggleMic, toggleCam, switchCamera,
   }
 }
+
+/** One call as its screens see it. */
+export type CallSession = ReturnType<typeof useCall>
