@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "calls/schedule_time.hpp"
+#include "calls/settings.hpp"
 #include "core/clock.hpp"
-#include "core/config.hpp"
 #include "live/family.hpp"
 #include "notify/templates.hpp"
 #include "pass/model.hpp"
@@ -71,7 +71,9 @@ struct NextCall {
 // from the worker pool (or the reminder loop's thread).
 class ScheduleService {
  public:
-  ScheduleService(store::Database& db, const core::Clock& clock, const core::Config& config,
+  // `settings` is read on every use (it belongs to the caller and outlives this).
+  ScheduleService(store::Database& db, const core::Clock& clock, std::string public_url,
+                  const CallSettings& settings, const std::string& time_zone,
                   const notify::Templates& templates, live::FamilyService& family,
                   std::function<void()> messages_queued = {});
 
@@ -119,7 +121,8 @@ class ScheduleService {
 
   store::Database& db_;
   const core::Clock& clock_;
-  const core::Config& config_;
+  const std::string public_url_;
+  const CallSettings& settings_;
   const notify::Templates& templates_;
   live::FamilyService& family_;
   std::function<void()> messages_queued_;

@@ -4,9 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
-#include <ctime>
-
 #include "core/error.hpp"
 #include "http/context.hpp"
 #include "live/staff.hpp"
@@ -15,23 +12,8 @@ namespace carelive::live::console {
 
 using nlohmann::json;
 
-inline std::int64_t id_param(const http::Context& ctx, const char* name) {
-  const auto& s = ctx.params.at(name);
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-  if (ec != std::errc() || end != s.data() + s.size() || id <= 0) throw core::Error("not_found");
-  return id;
-}
-
-inline json iso8601(std::optional<core::UnixSeconds> t) {
-  if (!t) return nullptr;
-  std::time_t tt = static_cast<std::time_t>(*t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buf);
-}
+using http::id_param;
+using http::iso8601;
 
 inline json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
