@@ -34,6 +34,8 @@ class App {
   live::StaffService& staff() { return *staff_; }
   live::OperatorService& operator_console() { return *operator_; }
   calls::ScheduleService& schedules() { return *schedules_; }
+  const notify::Templates& templates() const { return templates_; }
+  const core::PasswordHasher& hasher() const { return hasher_; }
 
  private:
   Config config_;

@@ -1,16 +1,13 @@
 #include "app.hpp"
-#include "config.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <memory>
-#include <stdexcept>
 
 #include "core/clock.hpp"
 #include "pass/repo.hpp"
 #include "store/test_support.hpp"
+#include "testing/world.hpp"
 
 // How App wires the services together: what one service leaves to another through a hook
 // happens in the server as in the services' own tests.
@@ -18,40 +15,10 @@
 namespace carelive {
 namespace {
 
-class AppTest : public store::testing::BackendTest {
- protected:
-  void SetUp() override {
-    BackendTest::SetUp();
-    if (not_ready()) return;
-    config_.database = store().url();
-    config_.data_dir = store().data_dir();
-    if (config_.data_dir.empty()) {  // PostgreSQL: the secret key and outbox still need a folder
-      std::string pattern =
-          (std::filesystem::temp_directory_path() / "carelive-app-XXXXXX").string();
-      if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-      config_.data_dir = own_dir_ = pattern;
-    }
-    config_.public_url = "https://live.test";
-    app_ = std::make_unique<App>(config_, clock_);
-  }
-  void TearDown() override {
-    app_.reset();
-    if (!own_dir_.empty()) std::filesystem::remove_all(own_dir_);
-    BackendTest::TearDown();
-  }
-
-  std::int64_t count(const std::string& sql, const store::Params& p = {}) {
-    return app_->db().with([&](store::Connection& c) { return c.exec(sql, p).first().integer(0); });
-  }
-
-  Config config_;
-  std::string own_dir_;
-  std::shared_ptr<core::ManualClock> clock_ = std::make_shared<core::ManualClock>();
-  std::unique_ptr<App> app_;
-};
+class AppTest : public testing::World {};
 
 TEST_P(AppTest, DischargingAResidentCancelsTheirUpcomingCallsAndTellsTheInvitees) {
-  auto& app = *app_;
+  auto& app = this->app();
   const auto x = app.live().add_facility("facilityx", "ふじ園", "特別養護老人ホーム").id;
   const auto resident =
       app.live().add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"}).id;
@@ -62,7 +29,7 @@ TEST_P(AppTest, DischargingAResidentCancelsTheirUpcomingCallsAndTellsTheInvitees
       [&](store::Connection& c) { return pass::repo::find_account(c, added.account_id); });
   const auto daughter = app.pass().create_confirmed_account(
       {"富士田", "熊吉", "ふじた", "くまきち", "email", "daughter@example.jp", ""},
-      std::string("Fujita#Kuma9"));
+      std::string(testing::kPassword));
   app.family().link_for_testing(resident, daughter, "family");
   calls::ScheduleInput in;
   in.resident_id = resident;

@@ -6,6 +6,8 @@
 
 namespace carelive::calls {
 
+namespace codes = core::codes;
+
 using core::Error;
 
 const char* state_name(CallState s) {
@@ -48,7 +50,7 @@ Participant newcomer(std::int64_t account_id, core::UnixSeconds now) {
 
 Transition CallMachine::start(std::int64_t facility_id, std::int64_t resident_id,
                               std::int64_t staff_id) {
-  if (calls_.count(resident_id)) throw Error("call_in_progress");
+  if (calls_.count(resident_id)) throw Error(codes::kCallInProgress);
   const auto now = clock_.now();
   Call call;
   call.facility_id = facility_id;
@@ -71,9 +73,9 @@ void CallMachine::set_id(std::int64_t resident_id, std::int64_t call_id) {
 
 Transition CallMachine::join(std::int64_t resident_id, std::int64_t account_id) {
   auto it = calls_.find(resident_id);
-  if (it == calls_.end()) throw Error("no_call");
+  if (it == calls_.end()) throw Error(codes::kNoCall);
   Call& call = it->second;
-  if (call.has(account_id)) throw Error("already_in_call");
+  if (call.has(account_id)) throw Error(codes::kAlreadyInCall);
   Transition t;
   for (const auto& p : call.participants) t.peers.push_back(p.account_id);
   call.participants.push_back(newcomer(account_id, clock_.now()));
@@ -85,9 +87,9 @@ Transition CallMachine::join(std::int64_t resident_id, std::int64_t account_id) 
 
 Transition CallMachine::rejoin(std::int64_t resident_id, std::int64_t account_id) {
   auto it = calls_.find(resident_id);
-  if (it == calls_.end()) throw Error("no_call");
+  if (it == calls_.end()) throw Error(codes::kNoCall);
   const Call& call = it->second;
-  if (!call.has(account_id)) throw Error("not_in_call");
+  if (!call.has(account_id)) throw Error(codes::kNotInCall);
   Transition t;
   for (const auto& p : call.participants)
     if (p.account_id != account_id) t.peers.push_back(p.account_id);
@@ -97,9 +99,9 @@ Transition CallMachine::rejoin(std::int64_t resident_id, std::int64_t account_id
 
 Transition CallMachine::leave(std::int64_t resident_id, std::int64_t account_id) {
   auto it = calls_.find(resident_id);
-  if (it == calls_.end()) throw Error("no_call");
+  if (it == calls_.end()) throw Error(codes::kNoCall);
   Call& call = it->second;
-  if (!call.has(account_id)) throw Error("not_in_call");
+  if (!call.has(account_id)) throw Error(codes::kNotInCall);
   std::erase_if(call.participants,
                 [&](const Participant& p) { return p.account_id == account_id; });
   bool last = call.participants.empty() ||
@@ -117,7 +119,7 @@ Transition CallMachine::leave(std::int64_t resident_id, std::int64_t account_id)
 
 Transition CallMachine::end(std::int64_t resident_id) {
   auto it = calls_.find(resident_id);
-  if (it == calls_.end()) throw Error("no_call");
+  if (it == calls_.end()) throw Error(codes::kNoCall);
   return finish(it->second);
 }
 

@@ -7,20 +7,28 @@
 #include <string>
 #include <vector>
 
+#include "core/error_codes.hpp"
+
 namespace carelive::core {
 
 // Field name -> codes of every rule the value broke (SPEC 2: each broken rule its own message).
 using FieldErrors = std::map<std::string, std::vector<std::string>>;
 
-// The one error type of the domain. Its stable `code` is what the web app translates;
-// http/ maps it to a status in one place (status_for_code). See docs/api.md.
+// The table row of `name`; codes::kInternal for a name that is not in the table.
+const ErrorCode& error_code(std::string_view name);
+
+// The one error type of the domain. Its stable `code` (a row of core/error_codes.hpp) is what
+// the web app translates; http/ maps it to a status in one place (status_for_code), and the
+// call WebSocket sends it as is. See docs/api.md.
 class Error : public std::runtime_error {
  public:
-  explicit Error(std::string code, FieldErrors fields = {},
+  explicit Error(const ErrorCode& code, FieldErrors fields = {},
                  std::optional<std::int64_t> retry_after = std::nullopt);
+  // By name: the row of error_codes.hpp with that name (codes::kInternal when there is none).
+  explicit Error(std::string_view name) : Error(error_code(name)) {}
 
   static Error validation(FieldErrors fields) {
-    return Error("validation_failed", std::move(fields));
+    return Error(codes::kValidationFailed, std::move(fields));
   }
   static Error field(const std::string& name, const std::string& code) {
     return validation({{name, {code}}});
@@ -50,8 +58,8 @@ class FieldErrorSet {
   FieldErrors errors_;
 };
 
-int status_for_code(const std::string& code);
+int status_for_code(std::string_view name);
 // Japanese default text for API clients; the web app shows its own translation of the code.
-std::string default_message(const std::string& code);
+std::string default_message(std::string_view name);
 
 }  // namespace carelive::core

@@ -4,8 +4,11 @@
 #include <ctime>
 
 #include "core/error.hpp"
+#include "http/websocket.hpp"
 
 namespace carelive::http {
+
+namespace codes = core::codes;
 
 auth::RequestMeta Context::meta() const {
   auth::RequestMeta m;
@@ -47,7 +50,8 @@ std::int64_t id_param(const Context& ctx, const char* name) {
   const auto& s = ctx.params.at(name);
   std::int64_t id = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-  if (ec != std::errc() || end != s.data() + s.size() || id <= 0) throw core::Error("not_found");
+  if (ec != std::errc() || end != s.data() + s.size() || id <= 0)
+    throw core::Error(codes::kNotFound);
   return id;
 }
 
@@ -66,7 +70,7 @@ nlohmann::json iso8601(const std::optional<core::UnixSeconds>& t) {
 
 nlohmann::json Context::json_body() const {
   auto body = nlohmann::json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) throw core::Error("bad_json");
+  if (body.is_discarded() || !body.is_object()) throw core::Error(codes::kBadJson);
   return body;
 }
 
@@ -104,17 +108,21 @@ Response empty_response(const Context& ctx, unsigned status) {
   return res;
 }
 
-Response error_response(const Request& req, const std::string& code,
+Response error_response(const Request& req, const core::ErrorCode& code,
                         const core::FieldErrors& fields, std::optional<std::int64_t> retry_after) {
-  nlohmann::json error = {{"code", code}, {"message", core::default_message(code)}};
+  nlohmann::json error = {{"code", code.name}, {"message", code.message}};
   if (!fields.empty()) error["fields"] = fields;
   if (retry_after) error["retry_after"] = *retry_after;
-  Response res{static_cast<bhttp::status>(core::status_for_code(code)), req.version()};
+  Response res{static_cast<bhttp::status>(code.status), req.version()};
   common_headers(res);
   if (retry_after) res.set(bhttp::field::retry_after, std::to_string(*retry_after));
   res.body() = nlohmann::json{{"error", error}}.dump();
   res.prepare_payload();
   return res;
+}
+
+std::string ws_error(const core::ErrorCode& code, std::string_view ref) {
+  return nlohmann::json{{"type", "error"}, {"code", code.name}, {"ref", ref}}.dump();
 }
 
 std::string session_cookie(const Settings& settings, const std::string& token,

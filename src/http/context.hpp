@@ -56,8 +56,9 @@ std::string string_field(const nlohmann::json& body, const char* name);
 
 Response json_response(const Context& ctx, unsigned status, const nlohmann::json& body);
 Response empty_response(const Context& ctx, unsigned status);
-Response error_response(const Request& req, const std::string& code,
-                        const core::FieldErrors& fields, std::optional<std::int64_t> retry_after);
+Response error_response(const Request& req, const core::ErrorCode& code,
+                        const core::FieldErrors& fields = {},
+                        std::optional<std::int64_t> retry_after = std::nullopt);
 
 // Set-Cookie values (SPEC: HttpOnly; SameSite=Lax; Secure when served over TLS).
 std::string session_cookie(const Settings& settings, const std::string& token,

@@ -7,6 +7,8 @@
 #include "store/database.hpp"
 
 namespace carelive::http {
+
+namespace codes = core::codes;
 namespace {
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -59,9 +61,9 @@ void Router::check_csrf(const Context& ctx) const {
   auto cookie = ctx.cookie(kCsrfCookie);
   auto header = ctx.header("X-CSRF-Token");
   if (!cookie || !header || cookie->size() < 16 || !core::constant_time_equal(*cookie, *header))
-    throw core::Error("csrf_failed");
+    throw core::Error(codes::kCsrfFailed);
   if (auto origin = ctx.header("Origin"); origin && *origin != "null") {
-    if (*origin != ctx.settings.origin()) throw core::Error("csrf_failed");
+    if (*origin != ctx.settings.origin()) throw core::Error(codes::kCsrfFailed);
   }
 }
 
@@ -79,32 +81,32 @@ Response Router::dispatch(Context& ctx) const {
       ctx.params = std::move(params);
       break;
     }
-    if (!found) throw core::Error(path_known ? "method_not_allowed" : "not_found");
+    if (!found) throw core::Error(path_known ? codes::kMethodNotAllowed : codes::kNotFound);
     if (state_changing(ctx.req.method())) {
       check_csrf(ctx);
       if (!ctx.req.body().empty()) {
         auto type = ctx.header("Content-Type").value_or("");
-        if (type.rfind("application/json", 0) != 0) throw core::Error("unsupported_media_type");
+        if (type.rfind("application/json", 0) != 0) throw core::Error(codes::kUnsupportedMediaType);
       }
     }
     if (found->access == Access::authenticated) {
       auto token = ctx.cookie(kSessionCookie);
       if (token) ctx.principal = authenticate_(*token);
-      if (!ctx.principal) throw core::Error("unauthenticated");
+      if (!ctx.principal) throw core::Error(codes::kUnauthenticated);
     }
     return found->handler(ctx);
   } catch (const core::Error& e) {
-    return error_response(ctx.req, e.code(), e.fields(), e.retry_after());
+    return error_response(ctx.req, core::error_code(e.code()), e.fields(), e.retry_after());
   } catch (const nlohmann::json::exception& e) {
-    return error_response(ctx.req, "bad_json", {}, std::nullopt);
+    return error_response(ctx.req, codes::kBadJson);
   } catch (const store::DbError& e) {
     spdlog::error("database error on {} {}: {}", std::string(ctx.req.method_string()), ctx.path,
                   e.what());
     bool busy = e.kind() == store::DbError::Kind::busy;
-    return error_response(ctx.req, busy ? "unavailable" : "internal", {}, std::nullopt);
+    return error_response(ctx.req, busy ? codes::kUnavailable : codes::kInternal);
   } catch (const std::exception& e) {
     spdlog::error("error on {} {}: {}", std::string(ctx.req.method_string()), ctx.path, e.what());
-    return error_response(ctx.req, "internal", {}, std::nullopt);
+    return error_response(ctx.req, codes::kInternal);
   }
 }
 

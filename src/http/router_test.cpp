@@ -45,7 +45,7 @@ class RouterTest : public ::testing::Test {
                   if (what == "fields")
                     throw core::Error::validation(
                         {{"password", {"password_too_short", "password_missing_symbol"}}});
-                  if (what == "throttled") throw core::Error("login_throttled", {}, 8);
+                  if (what == "throttled") throw core::Error(core::codes::kLoginThrottled, {}, 8);
                   if (what == "sql")
                     throw store::DbError(store::DbError::Kind::other,
                                          "ERROR: relation \"accounts\" violates SELECT secret");

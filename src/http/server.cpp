@@ -240,7 +240,7 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
       Request dummy;
       std::optional<Response> answer;
       if (ec == bhttp::error::body_limit) {
-        answer = error_response(dummy, "payload_too_large", {}, std::nullopt);
+        answer = error_response(dummy, core::codes::kPayloadTooLarge);
       } else if (ec == bhttp::error::header_limit) {
         answer = plain(dummy, bhttp::status::request_header_fields_too_large, "header too large\n");
       } else if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
@@ -337,12 +337,12 @@ net::awaitable<void> Server::websocket_session(std::shared_ptr<Connection> conn,
     std::string text = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
     if (tokens < 1) {
-      wsc->send(R"({"type":"error","code":"rate_limited","ref":""})");
+      wsc->send(ws_error(core::codes::kRateLimited));
       continue;
     }
     tokens -= 1;
     if (!ws.got_text()) {
-      wsc->send(R"({"type":"error","code":"bad_message","ref":""})");
+      wsc->send(ws_error(core::codes::kBadMessage));
       continue;
     }
     co_await run_blocking(workers_, [&, this] {

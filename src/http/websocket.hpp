@@ -5,8 +5,13 @@
 #include <string>
 
 #include "auth/principal.hpp"
+#include "core/error_codes.hpp"
 
 namespace carelive::http {
+
+// The WebSocket's answer to a message it refuses: {"type":"error","code":…,"ref":<the refused
+// message's type>} (docs/api.md "Calls"). The codes are those of core/error_codes.hpp.
+std::string ws_error(const core::ErrorCode& code, std::string_view ref = {});
 
 // One open WebSocket as the application sees it. send() may be called from any thread: the
 // text is queued on the connection's strand and written one message at a time.

@@ -5,6 +5,8 @@
 
 namespace carelive::pass {
 
+namespace codes = core::codes;
+
 using http::Access;
 using http::Context;
 using http::iso8601;
@@ -42,7 +44,7 @@ SignupInput signup_input(const json& b) {
 
 std::string required_token(const json& b) {
   auto token = string_field(b, "token");
-  if (token.empty() || token.size() > 128) throw core::Error("token_invalid");
+  if (token.empty() || token.size() > 128) throw core::Error(codes::kTokenInvalid);
   return token;
 }
 

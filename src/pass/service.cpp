@@ -12,6 +12,8 @@
 
 namespace carelive::pass {
 
+namespace codes = core::codes;
+
 using core::Error;
 using core::FieldErrorSet;
 
@@ -111,7 +113,7 @@ void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
   NormalizedSignup s = validate_signup(in);
   const auto& limits = limits_;
   if (!throttle_.take_quota("signup:" + meta.ip, limits.signups_per_address, limits.message_window))
-    throw Error("rate_limited");
+    throw Error(codes::kRateLimited);
   // Hashed whether or not the address is taken, so both answers cost the same.
   std::string password_hash = hasher_.hash(in.password);
   const auto now = clock_.now();
@@ -156,10 +158,10 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
     after_confirm.reset();
     return db_.transaction([&](store::Connection& c) {
       auto s = repo::find_signup_by_token(c, hash);
-      if (!s) throw Error("token_invalid");
+      if (!s) throw Error(codes::kTokenInvalid);
       // A second tap on the link is not an error: the job is done (SPEC 2).
       if (s->completed_at) return ConfirmOutcome::already_completed;
-      if (now >= s->expires_at) throw Error("token_expired");
+      if (now >= s->expires_at) throw Error(codes::kTokenExpired);
       if (auto taken = repo::find_account_by_login(c, s->login_id)) {
         repo::complete_signup(c, s->id, taken->id, now);
         return ConfirmOutcome::already_completed;
@@ -237,7 +239,7 @@ LoginResult PassService::login(const std::string& login_input, const std::string
       repo::audit(c, now, account ? std::optional(account->id) : std::nullopt, "login_throttled",
                   meta.ip);
     });
-    throw Error("login_throttled", {}, std::max<std::int64_t>(1, admission.retry_after));
+    throw Error(codes::kLoginThrottled, {}, std::max<std::int64_t>(1, admission.retry_after));
   }
   const bool ok = hasher_.verify(account ? account->password_hash : dummy_hash_, password) &&
                   account.has_value() && password.size() <= 1024;
@@ -252,7 +254,7 @@ LoginResult PassService::login(const std::string& login_input, const std::string
       }
     });
     if (admission.locks_now && account) notify_queued();
-    throw Error("login_failed");
+    throw Error(codes::kLoginFailed);
   }
   throttle_.succeeded(key, address_key);
   std::string token;
@@ -330,9 +332,9 @@ namespace {
 AccountToken usable_token(store::Connection& c, const std::string& token, const char* purpose,
                           core::UnixSeconds now) {
   auto t = repo::find_token(c, core::token_hash(token), purpose);
-  if (!t) throw Error("token_invalid");
-  if (t->used_at) throw Error("token_used");
-  if (now >= t->expires_at) throw Error("token_expired");
+  if (!t) throw Error(codes::kTokenInvalid);
+  if (t->used_at) throw Error(codes::kTokenUsed);
+  if (now >= t->expires_at) throw Error(codes::kTokenExpired);
   return *t;
 }
 }  // namespace
@@ -342,7 +344,7 @@ ResetInfo PassService::inspect_password_reset(const std::string& token) {
   return db_.with([&](store::Connection& c) {
     auto t = usable_token(c, token, kPurposeReset, now);
     auto a = repo::find_account(c, t.account_id);
-    if (!a) throw Error("token_invalid");
+    if (!a) throw Error(codes::kTokenInvalid);
     std::string login_id = t.new_value.value_or(a->primary_login_id());
     return ResetInfo{a->display_name(), display_login(login_id),
                      login_id.find('@') != std::string::npos ? "email" : "phone"};
@@ -378,9 +380,9 @@ void PassService::complete_password_reset(const std::string& token, const std::s
   std::string hash =
       hash_checked_password("password", password, "password_confirm", password_confirm, history);
   auto account = db_.transaction([&](store::Connection& c) {
-    if (!repo::use_token(c, t.id, now)) throw Error("token_used");
+    if (!repo::use_token(c, t.id, now)) throw Error(codes::kTokenUsed);
     auto a = repo::find_account(c, t.account_id);
-    if (!a) throw Error("token_invalid");
+    if (!a) throw Error(codes::kTokenInvalid);
     repo::update_password(c, a->id, hash, now);
     repo::add_password_history(c, a->id, hash, now);
     repo::delete_sessions_except(c, a->id, 0);
@@ -492,11 +494,11 @@ ContactChange PassService::confirm_contact_change(const std::string& token,
   auto change = db_.transaction([&](store::Connection& c) {
     auto t = usable_token(c, token, kPurposeContact, now);
     auto a = repo::find_account(c, t.account_id);
-    if (!a || !t.new_value) throw Error("token_invalid");
+    if (!a || !t.new_value) throw Error(codes::kTokenInvalid);
     const bool email = t.purpose == "contact_email";
     if (auto other = repo::find_account_by_login(c, *t.new_value); other && other->id != a->id)
-      throw Error("token_invalid");
-    if (!repo::use_token(c, t.id, now)) throw Error("token_used");
+      throw Error(codes::kTokenInvalid);
+    if (!repo::use_token(c, t.id, now)) throw Error(codes::kTokenUsed);
     std::optional<std::string> old = email ? a->email : a->phone;
     if (email)
       repo::update_email(c, a->id, *t.new_value, now);
@@ -550,7 +552,7 @@ std::int64_t PassService::end_other_sessions(const Principal& p, const RequestMe
 void PassService::end_session(const Principal& p, std::int64_t session_id,
                               const RequestMeta& meta) {
   db_.with([&](store::Connection& c) {
-    if (!repo::delete_account_session(c, p.account.id, session_id)) throw Error("not_found");
+    if (!repo::delete_account_session(c, p.account.id, session_id)) throw Error(codes::kNotFound);
     repo::audit(c, clock_.now(), p.account.id, "session_ended", meta.ip);
   });
 }

@@ -10,13 +10,13 @@
 #include <thread>
 #include <vector>
 
-#include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "notify/templates.hpp"
 #include "pass/repo.hpp"
 #include "store/test_support.hpp"
+#include "testing/world.hpp"
 
 // CareLive Pass end to end below the HTTP layer: sign-up (SPEC 2), login and sessions (SPEC 3,
 // "Rules that hold everywhere"), password reset (SPEC 6) and account changes (SPEC 9), on
@@ -30,19 +30,14 @@ using core::kDay;
 using core::kHour;
 using core::kMinute;
 
+using testing::kPassword;
 constexpr const char* kPublicUrl = "https://carelive.test";
-// Policy-conforming and not in cracklib's dictionary.
-constexpr const char* kPassword = "Fujita#Kuma9";
 constexpr const char* kNewPassword = "Sakura$Tree42";
 constexpr const char* kThirdPassword = "Momiji!Leaf73";
 
 constexpr const char* kSignupPath = "/pass/confirm";
 constexpr const char* kResetPath = "/password/reset";
 constexpr const char* kContactPath = "/account/contact/confirm";
-
-struct StoredMessage {
-  std::string channel, recipient, subject, body;
-};
 
 // The token of `{public_url}{path}?token=T` in a message body; empty when there is none.
 std::string link_token(const std::string& body, const std::string& path) {
@@ -74,32 +69,13 @@ std::string code_of(F&& fn) {
 
 using Codes = std::vector<std::string>;
 
-class PassTest : public store::testing::BackendTest {
+class PassTest : public testing::World {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    World::SetUp();
     if (not_ready()) return;
-    core::init_crypto();
     config_.public_url = kPublicUrl;
-    start();
   }
-  void TearDown() override {
-    service_.reset();
-    BackendTest::TearDown();
-  }
-
-  void start() {
-    service_ = std::make_unique<PassService>(db(), clock_, config_.public_url, config_.sessions,
-                                             config_.throttle, hasher_, templates_);
-  }
-  // A server restart: new pool, new service, same store.
-  void restart() {
-    service_.reset();
-    store().reopen();
-    start();
-  }
-
-  PassService& pass() { return *service_; }
 
   static SignupInput email_signup(const std::string& email,
                                   const std::string& password = kPassword) {
@@ -143,22 +119,8 @@ class PassTest : public store::testing::BackendTest {
     return *p;
   }
 
-  std::vector<StoredMessage> messages(const std::string& recipient = "") {
-    auto r = db().with([&](store::Connection& c) {
-      return recipient.empty()
-                 ? c.exec("SELECT channel, recipient, subject, body FROM messages ORDER BY id")
-                 : c.exec(
-                       "SELECT channel, recipient, subject, body FROM messages "
-                       "WHERE recipient = ? ORDER BY id",
-                       {recipient});
-    });
-    std::vector<StoredMessage> out;
-    for (const auto& row : r.rows)
-      out.push_back({row.text(0), row.text(1), row.text(2), row.text(3)});
-    return out;
-  }
   // The newest message to `recipient`; a failure when there is none.
-  StoredMessage last_message(const std::string& recipient) {
+  testing::StoredMessage last_message(const std::string& recipient) {
     auto all = messages(recipient);
     if (all.empty()) {
       ADD_FAILURE() << "no message to " << recipient;
@@ -170,16 +132,6 @@ class PassTest : public store::testing::BackendTest {
     return link_token(last_message(recipient).body, path);
   }
 
-  std::int64_t count(const std::string& sql, const store::Params& params = {}) {
-    return db().with([&](store::Connection& c) { return c.exec(sql, params).first().integer(0); });
-  }
-  std::set<std::string> audit_events() {
-    std::set<std::string> out;
-    db().with([&](store::Connection& c) {
-      for (const auto& row : c.exec("SELECT event FROM audit_log").rows) out.insert(row.text(0));
-    });
-    return out;
-  }
   // The account as stored; a test failure (and an empty Account) when there is none.
   Account stored(std::int64_t id) {
     auto a = db().with([&](store::Connection& c) { return repo::find_account(c, id); });
@@ -187,12 +139,7 @@ class PassTest : public store::testing::BackendTest {
     return a.value_or(Account{});
   }
 
-  core::ManualClock clock_;
-  Config config_;
-  core::PasswordHasher hasher_;
-  notify::Templates templates_{notify::Brand{}};
   RequestMeta meta_{"192.0.2.10", "Mozilla/5.0 (test)"};
-  std::unique_ptr<PassService> service_;
   std::vector<std::string> tokens_;
 };
 
@@ -283,9 +230,7 @@ TEST_P(PassSignup, ConfirmingTwiceSaysAlreadyCompleted) {
 TEST_P(PassSignup, ParallelTapsOnTheLinkCompleteOnceAndNeverFail) {
   pass().signup(email_signup("kuma@example.jp"), meta_);
   const std::string token = last_link("kuma@example.jp", kSignupPath);
-  service_.reset();
-  store().reopen(8);  // a connection per tap: the confirmations really overlap
-  start();
+  restart();  // the server's pool has a connection per tap: the confirmations really overlap
   constexpr int kTaps = 8;
   std::vector<std::string> outcomes(kTaps);
   std::latch go(kTaps);

@@ -10,13 +10,13 @@
 #include <thread>
 #include <vector>
 
-#include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "notify/templates.hpp"
 #include "pass/service.hpp"
 #include "store/test_support.hpp"
+#include "testing/world.hpp"
 
 // Login throttling (SPEC "Rules that hold everywhere"): 5 free failures per login id, then
 // 1 s, 2 s, 4 s … up to 15 min; 20 failures in 12 h lock the id for 15 min and tell its owner;
@@ -27,7 +27,7 @@
 namespace carelive::pass {
 namespace {
 
-constexpr const char* kPassword = "Fujita#Kuma9";
+using testing::kPassword;
 constexpr const char* kWrong = "Wrong#Guess77";
 constexpr const char* kNewPassword = "Sakura$Tree42";
 constexpr const char* kOwner = "kuma@example.jp";
@@ -46,25 +46,12 @@ const Outcome kOk{"ok", 0};
 const Outcome kFailed{"login_failed", 0};
 Outcome throttled(std::int64_t retry_after) { return {"login_throttled", retry_after}; }
 
-class ThrottleTest : public store::testing::BackendTest {
+class ThrottleTest : public testing::World {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    World::SetUp();
     if (not_ready()) return;
-    core::init_crypto();
     config_.public_url = "https://carelive.test";
-  }
-  void TearDown() override {
-    service_.reset();
-    BackendTest::TearDown();
-  }
-
-  // Built on first use, so a test may change config_.throttle before.
-  PassService& pass() {
-    if (!service_)
-      service_ = std::make_unique<PassService>(db(), clock_, config_.public_url, config_.sessions,
-                                               config_.throttle, hasher_, templates_);
-    return *service_;
   }
 
   std::int64_t make_account(const std::string& email = kOwner) {
@@ -91,16 +78,6 @@ class ThrottleTest : public store::testing::BackendTest {
       clock_.advance(rules.delay_after(already + i));
     }
   }
-
-  std::int64_t count(const std::string& sql, const store::Params& params = {}) {
-    return db().with([&](store::Connection& c) { return c.exec(sql, params).first().integer(0); });
-  }
-
-  core::ManualClock clock_;
-  Config config_;
-  core::PasswordHasher hasher_;
-  notify::Templates templates_{notify::Brand{}};
-  std::unique_ptr<PassService> service_;
 };
 
 // =============================================================================================
@@ -218,9 +195,8 @@ TEST_P(LoginThrottling, CompletedResetClearsTheCount) {
 
 TEST_P(LoginThrottling, ParallelWrongPasswordsGetExactlyTheFreeFailures) {
   make_account();
-  service_.reset();
-  store().reopen(16);  // a connection per thread: the attempts really overlap
-  pass();              // built before the threads start
+  config_.db_pool = 16;  // a connection per thread: the attempts really overlap
+  restart();             // built before the threads start
   constexpr int kThreads = 16;
   std::vector<Outcome> outcomes(kThreads);
   std::latch start(kThreads);

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <string_view>
+
+// Every error code CareLive answers with, over HTTP and over the call WebSocket alike, with its
+// HTTP status and default Japanese text (docs/api.md "Errors"). The web app shows its own
+// translation of each code (web/src/locales). One row per code: a code that is not here cannot
+// be thrown, because core::Error takes only these.
+namespace carelive::core {
+
+struct ErrorCode {
+  std::string_view name;  // stable, sent to clients: "not_found"
+  int status;             // HTTP status; over the WebSocket only the name travels
+  std::string_view message;
+};
+
+namespace codes {
+
+// Requests the server cannot read.
+inline constexpr ErrorCode kBadJson{"bad_json", 400, "リクエストの形式が正しくありません。"};
+inline constexpr ErrorCode kBadRequest{"bad_request", 400, "リクエストの形式が正しくありません。"};
+inline constexpr ErrorCode kPayloadTooLarge{"payload_too_large", 413,
+                                            "送信された内容が大きすぎます。"};
+inline constexpr ErrorCode kUnsupportedMediaType{"unsupported_media_type", 415,
+                                                 "リクエストの形式が正しくありません。"};
+inline constexpr ErrorCode kMethodNotAllowed{"method_not_allowed", 405, "この操作はできません。"};
+inline constexpr ErrorCode kValidationFailed{"validation_failed", 422,
+                                             "入力内容を確認してください。"};
+
+// Who may do what.
+inline constexpr ErrorCode kUnauthenticated{"unauthenticated", 401, "ログインしてください。"};
+inline constexpr ErrorCode kLoginFailed{
+    "login_failed", 401, "メールアドレス・携帯電話番号またはパスワードが正しくありません。"};
+inline constexpr ErrorCode kCsrfFailed{"csrf_failed", 403,
+                                       "画面を再読み込みしてから、もう一度お試しください。"};
+inline constexpr ErrorCode kForbidden{"forbidden", 403, "この操作を行う権限がありません。"};
+inline constexpr ErrorCode kTermsRequired{"terms_required", 403,
+                                          "利用規約に同意してからご利用ください。"};
+inline constexpr ErrorCode kNotFound{"not_found", 404, "ページが見つかりません。"};
+
+// Links sent by message (SPEC 2: 24 hours, single use).
+inline constexpr ErrorCode kTokenInvalid{"token_invalid", 404, "このURLは無効です。"};
+inline constexpr ErrorCode kTokenExpired{"token_expired", 410,
+                                         "URLの有効期限（24時間）が切れています。"};
+inline constexpr ErrorCode kTokenUsed{"token_used", 410, "このURLはすでに使用されています。"};
+
+// The state of things does not allow the change.
+inline constexpr ErrorCode kAlreadyDecided{"already_decided", 409,
+                                           "この利用申請はすでに処理されています。"};
+inline constexpr ErrorCode kLastAdmin{"last_admin", 409, "最後の管理者は削除できません。"};
+inline constexpr ErrorCode kSelfRemoval{"self_removal", 409,
+                                        "ご自身を職員から削除することはできません。"};
+inline constexpr ErrorCode kScheduleClosed{
+    "schedule_closed", 409,
+    "この通話予定は取り消し済みか、開始時刻を過ぎているため変更できません。"};
+
+// Video calls (the WebSocket's `error` message; SPEC 7).
+inline constexpr ErrorCode kBadMessage{"bad_message", 400,
+                                       "通話の画面を読み込み直してから、もう一度お試しください。"};
+inline constexpr ErrorCode kAlreadyInCall{"already_in_call", 409,
+                                          "ほかの利用者様との通話を終えてからお試しください。"};
+inline constexpr ErrorCode kCallInProgress{"call_in_progress", 409,
+                                           "この利用者様とは、すでに通話が始まっています。"};
+inline constexpr ErrorCode kNoCall{"no_call", 409, "通話は終了しています。"};
+inline constexpr ErrorCode kNotInCall{"not_in_call", 409, "この通話に参加していません。"};
+
+// Too much, too fast, or our fault.
+inline constexpr ErrorCode kLoginThrottled{
+    "login_throttled", 429, "ログインの試行が続いたため、一時的にログインを制限しています。"};
+inline constexpr ErrorCode kRateLimited{
+    "rate_limited", 429,
+    "短い時間に何度も操作されたため、受け付けを一時的に止めています。しばらくしてからもう一度お"
+    "試しください。"};
+inline constexpr ErrorCode kInternal{
+    "internal", 500, "システムエラーが発生しました。しばらくしてからもう一度お試しください。"};
+inline constexpr ErrorCode kUnavailable{
+    "unavailable", 503, "ただいま混み合っています。しばらくしてからもう一度お試しください。"};
+
+inline constexpr const ErrorCode* kAll[] = {
+    &kBadJson,          &kBadRequest,       &kPayloadTooLarge, &kUnsupportedMediaType,
+    &kMethodNotAllowed, &kValidationFailed, &kUnauthenticated, &kLoginFailed,
+    &kCsrfFailed,       &kForbidden,        &kTermsRequired,   &kNotFound,
+    &kTokenInvalid,     &kTokenExpired,     &kTokenUsed,       &kAlreadyDecided,
+    &kLastAdmin,        &kSelfRemoval,      &kScheduleClosed,  &kBadMessage,
+    &kAlreadyInCall,    &kCallInProgress,   &kNoCall,          &kNotInCall,
+    &kLoginThrottled,   &kRateLimited,      &kInternal,        &kUnavailable,
+};
+
+}  // namespace codes
+}  // namespace carelive::core
