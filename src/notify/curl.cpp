@@ -6,7 +6,8 @@
 
 namespace carelive::notify::curl {
 
-Easy make_easy(long timeout_seconds, char* error_buffer) {
+Easy make_easy(long timeout_seconds, char* error_buffer, const std::string& url,
+               const char* protocols) {
   static std::once_flag once;
   std::call_once(once, [] {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -19,6 +20,10 @@ Easy make_easy(long timeout_seconds, char* error_buffer) {
   curl_easy_setopt(h.get(), CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h.get(), CURLOPT_TIMEOUT, timeout_seconds);
   curl_easy_setopt(h.get(), CURLOPT_CONNECTTIMEOUT, std::min(timeout_seconds, 15L));
+  curl_easy_setopt(h.get(), CURLOPT_URL, url.c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(h.get(), CURLOPT_PROTOCOLS_STR, protocols);
+#endif
   return h;
 }
 

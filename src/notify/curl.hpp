@@ -19,8 +19,9 @@ using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 
 // curl_global_init exactly once per process (it is not thread-safe), then a new easy handle
 // with the options every transport wants: no signals (we run in a thread), timeouts, an error
-// buffer the caller owns.
-Easy make_easy(long timeout_seconds, char* error_buffer);
+// buffer the caller owns, the URL, and only the `protocols` ("http,https") for it.
+Easy make_easy(long timeout_seconds, char* error_buffer, const std::string& url,
+               const char* protocols);
 
 // Appends to a list that may still be empty.
 void append(Slist& list, const std::string& item);

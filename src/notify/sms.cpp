@@ -23,12 +23,8 @@ class SmsTransport final : public Transport {
     const std::string payload = nlohmann::json{{"to", m.to}, {"body", m.body}}.dump();
 
     char error[CURL_ERROR_SIZE];
-    auto h = curl::make_easy(settings_.timeout_seconds, error);
+    auto h = curl::make_easy(settings_.timeout_seconds, error, settings_.url, "http,https");
     CURL* c = h.get();
-    curl_easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-#endif
     curl::Slist headers;
     curl::append(headers, "Content-Type: application/json; charset=utf-8");
     curl::append(headers, "Accept: application/json");

@@ -38,12 +38,8 @@ class SmtpTransport final : public Transport {
 
     const std::string data = render_email(m, settings_.from, clock_.now(), true);
     char error[CURL_ERROR_SIZE];
-    auto h = curl::make_easy(settings_.timeout_seconds, error);
+    auto h = curl::make_easy(settings_.timeout_seconds, error, settings_.url, "smtp,smtps");
     CURL* c = h.get();
-    curl_easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-#endif
     // smtp:// + STARTTLS required: a server that does not offer it fails the message instead
     // of receiving links in clear text. smtps:// is TLS from the first byte anyway.
     curl_easy_setopt(c, CURLOPT_USE_SSL,
