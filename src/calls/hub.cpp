@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "calls/call_repo.hpp"
 #include "core/error.hpp"
 #include "live/repo.hpp"
 #include "live/staff.hpp"
@@ -13,52 +14,6 @@ namespace carelive::calls {
 
 using core::Error;
 using nlohmann::json;
-
-namespace sql {
-constexpr const char* kInsertCall =
-    "INSERT INTO calls (facility_id, resident_id, started_by, started_at) VALUES (?, ?, ?, ?) "
-    "RETURNING id";
-constexpr const char* kInsertParticipant =
-    "INSERT INTO call_participants (call_id, account_id, joined_at, node, conn) "
-    "VALUES (?, ?, ?, ?, ?)";
-constexpr const char* kLeaveParticipant =
-    "UPDATE call_participants SET left_at = ? "
-    "WHERE call_id = ? AND account_id = ? AND left_at IS NULL";
-constexpr const char* kPlaceParticipant =
-    "UPDATE call_participants SET node = ?, conn = ?, grace_until = ? "
-    "WHERE call_id = ? AND account_id = ? AND left_at IS NULL";
-constexpr const char* kEndCall = "UPDATE calls SET ended_at = ? WHERE id = ?";
-constexpr const char* kBumpCall = "UPDATE calls SET seq = seq + 1 WHERE id = ?";
-constexpr const char* kOpenCall =
-    "SELECT id, facility_id, started_by, started_at, seq, ended_at, resident_id FROM calls "
-    "WHERE resident_id = ? AND ended_at IS NULL";
-constexpr const char* kCallById =
-    "SELECT id, facility_id, started_by, started_at, seq, ended_at, resident_id FROM calls "
-    "WHERE id = ?";
-constexpr const char* kParticipants =
-    "SELECT p.account_id, p.joined_at, p.node, p.conn, p.grace_until, a.family_name, "
-    "a.given_name FROM call_participants p JOIN accounts a ON a.id = p.account_id "
-    "WHERE p.call_id = ? AND p.left_at IS NULL ORDER BY p.joined_at, p.id";
-constexpr const char* kHeartbeat =
-    "INSERT INTO call_nodes (node, seen_at) VALUES (?, ?) "
-    "ON CONFLICT (node) DO UPDATE SET seen_at = excluded.seen_at";
-constexpr const char* kForgetNodes = "DELETE FROM call_nodes WHERE seen_at < ?";
-constexpr const char* kForgetNode = "DELETE FROM call_nodes WHERE node = ?";
-// Graces that ran out: ours, and those of nodes that stopped beating.
-constexpr const char* kGraceOver =
-    "SELECT c.resident_id, p.account_id FROM call_participants p "
-    "JOIN calls c ON c.id = p.call_id "
-    "WHERE p.left_at IS NULL AND c.ended_at IS NULL AND p.grace_until IS NOT NULL "
-    "AND p.grace_until <= ? AND (p.node = ? OR NOT EXISTS "
-    "(SELECT 1 FROM call_nodes n WHERE n.node = p.node AND n.seen_at >= ?))";
-// Connected participants held by a node that stopped beating (crashed, killed).
-constexpr const char* kOnGoneNodes =
-    "SELECT c.resident_id, p.account_id, p.node FROM call_participants p "
-    "JOIN calls c ON c.id = p.call_id "
-    "WHERE p.left_at IS NULL AND c.ended_at IS NULL AND p.grace_until IS NULL "
-    "AND p.node <> ? AND NOT EXISTS "
-    "(SELECT 1 FROM call_nodes n WHERE n.node = p.node AND n.seen_at >= ?)";
-}  // namespace sql
 
 namespace {
 
@@ -150,7 +105,7 @@ void Hub::shutdown() {
   // Without our heartbeat the other nodes (or this one restarted) end the graces of the
   // connections we closed on time, instead of waiting for the heartbeat to go stale.
   try {
-    db_.with([&](store::Connection& c) { c.exec(sql::kForgetNode, {bus_->node()}); });
+    db_.with([&](store::Connection& c) { call_repo::forget_heartbeat(c, bus_->node()); });
   } catch (const std::exception& e) {
     spdlog::warn("call node shutdown: {}", e.what());
   }
@@ -282,7 +237,8 @@ void Hub::handle(std::uint64_t id, const json& msg) {
     }
     if (changed) presence_changed({resident_id});
     // The store is the authority: a node that never saw this call learns it here.
-    Call loaded = db_.with([&](store::Connection& c) { return load_open(c, resident_id, false); });
+    Call loaded =
+        db_.with([&](store::Connection& c) { return call_repo::load_open(c, resident_id, false); });
     apply(loaded, id);
     Call answer = loaded;
     {
@@ -324,18 +280,11 @@ void Hub::handle(std::uint64_t id, const json& msg) {
           CallMachine m(clock_);
           if (call.id) m.restore(call);
           auto t = m.start(access.facility_id, resident_id, who.id);  // call_in_progress
-          try {
-            call.id = c.exec(sql::kInsertCall, {t.call.facility_id, t.call.resident_id,
-                                                t.call.started_by, t.call.started_at})
-                          .rows.at(0)
-                          .integer(0);
-          } catch (const store::DbError& e) {
-            // Another process started one at the same moment: the unique index decided.
-            if (e.kind() == store::DbError::Kind::unique_violation) throw Error("call_in_progress");
-            throw;
-          }
-          c.exec(sql::kInsertParticipant,
-                 {call.id, who.id, clock_.now(), me, static_cast<std::int64_t>(id)});
+          // Another process started one at the same moment: the unique index decided.
+          auto call_id = call_repo::insert_call(c, t.call);
+          if (!call_id) throw Error("call_in_progress");
+          call.id = *call_id;
+          call_repo::insert_participant(c, call.id, here(who.id, id));
           return true;
         },
         [&](const Call& after) { joined(after, {}, false); });
@@ -358,11 +307,10 @@ void Hub::handle(std::uint64_t id, const json& msg) {
             p->node = me;
             p->conn = id;
             p->grace_until.reset();
-            place_row(c, call.id, *p);
+            call_repo::place_participant(c, call.id, *p);
           } else {
             peers = m.join(resident_id, who.id).peers;  // no_call
-            c.exec(sql::kInsertParticipant,
-                   {call.id, who.id, clock_.now(), me, static_cast<std::int64_t>(id)});
+            call_repo::insert_participant(c, call.id, here(who.id, id));
           }
           return true;
         },
@@ -377,7 +325,7 @@ void Hub::handle(std::uint64_t id, const json& msg) {
       if (call.id == 0 || !p || p->node != me || p->conn != id) throw Error("not_in_call");
       CallMachine m(clock_);
       m.restore(call);
-      leave_rows(c, m.leave(resident_id, who.id));
+      call_repo::record_leave(c, m.leave(resident_id, who.id), clock_.now());
       return true;
     });
   } else if (type == "end") {
@@ -386,7 +334,7 @@ void Hub::handle(std::uint64_t id, const json& msg) {
       if (call.id == 0) throw Error("no_call");
       CallMachine m(clock_);
       m.restore(call);
-      leave_rows(c, m.end(resident_id));
+      call_repo::record_leave(c, m.end(resident_id), clock_.now());
       return true;
     });
   } else {
@@ -444,11 +392,11 @@ Call Hub::change(std::int64_t resident_id, const Change& fn,
   std::lock_guard serial(shard(resident_id));
   bool changed = false;
   Call after = db_.transaction([&](store::Connection& c) {
-    Call call = load_open(c, resident_id, true);
+    Call call = call_repo::load_open(c, resident_id, true);
     changed = fn(c, call);
     if (!changed) return call;
-    c.exec(sql::kBumpCall, {call.id});
-    return load_by_id(c, call.id);
+    call_repo::bump_seq(c, call.id);
+    return call_repo::load_call(c, call.id);
   });
   if (!changed) return after;
   if (before_push) before_push(after);
@@ -457,62 +405,13 @@ Call Hub::change(std::int64_t resident_id, const Change& fn,
   return after;
 }
 
-Call Hub::load_open(store::Connection& c, std::int64_t resident_id, bool lock) {
-  std::string q = sql::kOpenCall;
-  // PostgreSQL: concurrent changes of this call (from any process) wait here. SQLite's
-  // BEGIN IMMEDIATE already holds the one write lock.
-  if (lock && c.dialect() == store::Dialect::postgres) q += " FOR UPDATE";
-  auto r = c.exec(q, {resident_id});
-  if (r.empty()) {
-    Call idle;
-    idle.resident_id = resident_id;
-    return idle;
-  }
-  return load_by_id(c, r.first().integer(0));
-}
-
-Call Hub::load_by_id(store::Connection& c, std::int64_t call_id) {
-  auto r = c.exec(sql::kCallById, {call_id});
-  const auto& row = r.first();
-  Call call;
-  call.id = row.integer(0);
-  call.facility_id = row.integer(1);
-  call.started_by = row.integer(2);
-  call.started_at = row.integer(3);
-  call.seq = row.integer(4);
-  call.ended_at = row.opt_integer(5);
-  call.resident_id = row.integer(6);
-  if (call.ended_at) {
-    call.state = CallState::ended;
-    return call;
-  }
-  load_participants(c, call);
-  call.state = call.participants.size() >= 2 ? CallState::active : CallState::ringing;
-  return call;
-}
-
-void Hub::load_participants(store::Connection& c, Call& call) {
-  for (const auto& row : c.exec(sql::kParticipants, {call.id}).rows) {
-    Participant p;
-    p.account_id = row.integer(0);
-    p.joined_at = row.integer(1);
-    p.node = row.opt_text(2).value_or("");
-    p.conn = static_cast<std::uint64_t>(row.opt_integer(3).value_or(0));
-    p.grace_until = row.opt_integer(4);
-    p.name = row.text(5) + " " + row.text(6);
-    call.participants.push_back(std::move(p));
-  }
-}
-
-void Hub::leave_rows(store::Connection& c, const Transition& t) {
-  const auto now = clock_.now();
-  for (auto account : t.left) c.exec(sql::kLeaveParticipant, {now, t.call.id, account});
-  if (t.ended) c.exec(sql::kEndCall, {*t.call.ended_at, t.call.id});
-}
-
-void Hub::place_row(store::Connection& c, std::int64_t call_id, const Participant& p) {
-  c.exec(sql::kPlaceParticipant, {p.node, static_cast<std::int64_t>(p.conn),
-                                  store::nullable(p.grace_until), call_id, p.account_id});
+Participant Hub::here(std::int64_t account_id, std::uint64_t conn) const {
+  Participant p;
+  p.account_id = account_id;
+  p.joined_at = clock_.now();
+  p.node = bus_->node();
+  p.conn = conn;
+  return p;
 }
 
 void Hub::apply(const Call& call, std::uint64_t except) {
@@ -586,11 +485,11 @@ void Hub::leave_on_close(std::uint64_t id, const pass::Account& who, std::int64_
     if (options_.reconnect_grace_seconds <= 0) {
       CallMachine m(clock_);
       m.restore(call);
-      leave_rows(c, m.leave(resident_id, who.id));
+      call_repo::record_leave(c, m.leave(resident_id, who.id), clock_.now());
       return true;
     }
     p->grace_until = clock_.now() + options_.reconnect_grace_seconds;
-    place_row(c, call.id, *p);
+    call_repo::place_participant(c, call.id, *p);
     return true;
   });
 }
@@ -601,7 +500,8 @@ void Hub::expire(std::int64_t resident_id, std::int64_t account_id) {
     if (call.id == 0 || !p || !p->grace_until || *p->grace_until > clock_.now()) return false;
     CallMachine m(clock_);
     m.restore(call);
-    leave_rows(c, m.leave(resident_id, account_id));  // exactly as `leave`
+    call_repo::record_leave(c, m.leave(resident_id, account_id),
+                            clock_.now());  // exactly as `leave`
     return true;
   });
 }
@@ -612,7 +512,7 @@ void Hub::mark_gone(std::int64_t resident_id, std::int64_t account_id, const std
     if (call.id == 0 || !p || p->node != node || !p->connected()) return false;
     // As if its connection had closed: the person may still resume on a node that runs.
     p->grace_until = clock_.now() + std::max<std::int64_t>(options_.reconnect_grace_seconds, 0);
-    place_row(c, call.id, *p);
+    call_repo::place_participant(c, call.id, *p);
     return true;
   });
 }
@@ -642,21 +542,16 @@ void Hub::tick() {
       }
     }
   }
-  using Pair = std::pair<std::int64_t, std::int64_t>;
-  std::vector<Pair> over;
-  std::vector<std::tuple<std::int64_t, std::int64_t, std::string>> on_gone;
+  std::vector<call_repo::Seat> over, on_gone;
   db_.with([&](store::Connection& c) {
     if (heartbeat) {
-      c.exec(sql::kHeartbeat, {me, now});
-      c.exec(sql::kForgetNodes, {now - core::kDay});
+      call_repo::write_heartbeat(c, me, now);
+      call_repo::forget_heartbeats(c, now - core::kDay);
     }
-    for (const auto& row : c.exec(sql::kGraceOver, {now, me, now - kNodeStaleSeconds}).rows)
-      over.emplace_back(row.integer(0), row.integer(1));
-    if (heartbeat)
-      for (const auto& row : c.exec(sql::kOnGoneNodes, {me, now - kNodeStaleSeconds}).rows)
-        on_gone.emplace_back(row.integer(0), row.integer(1), row.text(2));
+    over = call_repo::graces_over(c, me, now, now - kNodeStaleSeconds);
+    if (heartbeat) on_gone = call_repo::seats_of_silent_nodes(c, me, now - kNodeStaleSeconds);
   });
-  for (const auto& [rid, account] : over) {
+  for (const auto& [rid, account, node] : over) {
     try {
       expire(rid, account);
     } catch (const std::exception& e) {
@@ -764,7 +659,8 @@ void Hub::resync() {
   }
   for (auto rid : residents) {
     try {
-      Call loaded = db_.with([&](store::Connection& c) { return load_open(c, rid, false); });
+      Call loaded =
+          db_.with([&](store::Connection& c) { return call_repo::load_open(c, rid, false); });
       Call stale;
       {
         std::lock_guard lock(mutex_);

@@ -119,11 +119,8 @@ class Hub final : public http::WsEndpoint {
   using Change = std::function<bool(store::Connection&, Call&)>;
   Call change(std::int64_t resident_id, const Change& fn,
               const std::function<void(const Call&)>& before_push = nullptr);
-  Call load_open(store::Connection& c, std::int64_t resident_id, bool lock);
-  Call load_by_id(store::Connection& c, std::int64_t call_id);
-  void load_participants(store::Connection& c, Call& call);
-  void leave_rows(store::Connection& c, const Transition& t);
-  void place_row(store::Connection& c, std::int64_t call_id, const Participant& p);
+  // A participant that joins now through connection `conn` of this node.
+  Participant here(std::int64_t account_id, std::uint64_t conn) const;
 
   // Takes a call state (from here or another node) if it is newer than the one known: fixes
   // which local connections are in it and pushes `call` to local watchers.
