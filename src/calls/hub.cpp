@@ -88,7 +88,8 @@ Hub::Hub(store::Database& db, const core::Clock& clock, live::FamilyService& fam
       clock_(clock),
       family_(family),
       options_(options),
-      bus_(bus ? std::move(bus) : std::make_shared<LocalBus>()) {
+      bus_(bus ? std::move(bus) : std::make_shared<LocalBus>()),
+      presence_(clock) {
   bus_->start([this](const json& msg) { on_bus(msg); }, [this] { on_bus_connected(); });
 }
 
@@ -122,7 +123,7 @@ std::uint64_t Hub::open(std::shared_ptr<http::WsPeer> peer, const pass::Principa
   auto account = std::make_shared<const pass::Account>(std::move(kept));
   std::lock_guard lock(mutex_);
   auto id = next_id_++;
-  clients_.emplace(id, Client{std::move(peer), std::move(account), {}, 0});
+  clients_.emplace(id, Client{std::move(peer), std::move(account), 0});
   return id;
 }
 
@@ -195,19 +196,9 @@ void Hub::handle(std::uint64_t id, const json& msg) {
   // Adds the watch; true when the family presence of the resident changed.
   auto watch = [&]() {
     std::lock_guard lock(mutex_);
-    auto it = clients_.find(id);
-    if (it == clients_.end()) return false;
-    auto& w = it->second.watching;
-    auto found = std::find_if(w.begin(), w.end(),
-                              [&](const Watch& x) { return x.resident_id == resident_id; });
-    if (found != w.end()) {
-      found->access = access;
-      return false;
-    }
-    const bool was_present = access.role == Role::family && present_locked(resident_id, who.id);
-    w.push_back({resident_id, access});
-    watchers_[resident_id].push_back(id);
-    return access.role == Role::family && !was_present;
+    if (!clients_.count(id)) return false;
+    return presence_.watch(id, resident_id, {who.id, who.display_name(), access.kind},
+                           access.role == Role::staff);
   };
   // The resident this connection is in a call of (0: none).
   auto in_call = [&]() -> std::int64_t {
@@ -255,19 +246,8 @@ void Hub::handle(std::uint64_t id, const json& msg) {
     bool changed = false;
     {
       std::lock_guard lock(mutex_);
-      auto it = clients_.find(id);
-      if (it == clients_.end()) return;
-      auto& w = it->second.watching;
-      auto found = std::find_if(w.begin(), w.end(),
-                                [&](const Watch& x) { return x.resident_id == resident_id; });
-      if (found != w.end()) {
-        const bool family = found->access.role == Role::family;
-        w.erase(found);
-        auto& list = watchers_[resident_id];
-        std::erase(list, id);
-        if (list.empty()) watchers_.erase(resident_id);
-        changed = family && !present_locked(resident_id, who.id);
-      }
+      if (!clients_.count(id)) return;
+      changed = presence_.unwatch(id, resident_id);
     }
     if (changed) presence_changed({resident_id});
   } else if (type == "start") {
@@ -456,15 +436,7 @@ void Hub::close(std::uint64_t id) {
     if (it == clients_.end()) return;
     gone = std::move(it->second);
     clients_.erase(it);
-    for (const auto& w : gone.watching) {
-      auto list = watchers_.find(w.resident_id);
-      if (list != watchers_.end()) {
-        std::erase(list->second, id);
-        if (list->second.empty()) watchers_.erase(list);
-      }
-      if (w.access.role == Role::family && !present_locked(w.resident_id, gone.account->id))
-        changed.push_back(w.resident_id);
-    }
+    changed = presence_.close(id);
   }
   if (gone.in_call) {
     try {
@@ -533,14 +505,7 @@ void Hub::tick() {
       snapshot = true;
       last_snapshot_ = now;
     }
-    for (auto it = remote_.begin(); it != remote_.end();) {
-      if (it->second.seen < now - kPresenceExpirySeconds) {
-        for (const auto& [rid, people] : it->second.people) forgotten.push_back(rid);
-        it = remote_.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    forgotten = presence_.expire();
   }
   std::vector<call_repo::Seat> over, on_gone;
   db_.with([&](store::Connection& c) {
@@ -601,27 +566,19 @@ void Hub::on_bus(const json& msg) {
         return out;
       };
       std::vector<std::int64_t> residents;
-      {
+      if (t == "presence") {
+        const auto rid = msg.at("resident_id").get<std::int64_t>();
+        auto people = parse(msg.at("people"));
         std::lock_guard lock(mutex_);
-        auto& n = remote_[node];
-        n.seen = clock_.now();
-        if (t == "presence") {
-          const auto rid = msg.at("resident_id").get<std::int64_t>();
-          auto people = parse(msg.at("people"));
-          if (people.empty())
-            n.people.erase(rid);
-          else
-            n.people[rid] = std::move(people);
-          residents.push_back(rid);
-        } else {
-          for (const auto& [rid, people] : n.people) residents.push_back(rid);
-          n.people.clear();
-          for (const auto& entry : msg.at("presence")) {
-            const auto rid = entry.at("resident_id").get<std::int64_t>();
-            n.people[rid] = parse(entry.at("people"));
-            residents.push_back(rid);
-          }
-        }
+        presence_.update(node, rid, std::move(people));
+        residents.push_back(rid);
+      } else {
+        PresenceSnapshot snapshot;
+        for (const auto& entry : msg.at("presence"))
+          snapshot.emplace_back(entry.at("resident_id").get<std::int64_t>(),
+                                parse(entry.at("people")));
+        std::lock_guard lock(mutex_);
+        residents = presence_.replace(node, std::move(snapshot));
       }
       push_presence(residents);
     } else if (t == "hello") {
@@ -631,10 +588,7 @@ void Hub::on_bus(const json& msg) {
       std::vector<std::int64_t> residents;
       {
         std::lock_guard lock(mutex_);
-        if (auto it = remote_.find(node); it != remote_.end()) {
-          for (const auto& [rid, people] : it->second.people) residents.push_back(rid);
-          remote_.erase(it);
-        }
+        residents = presence_.forget(node);
       }
       push_presence(residents);
     }
@@ -655,7 +609,7 @@ void Hub::resync() {
   std::vector<std::int64_t> residents;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [rid, conns] : watchers_) residents.push_back(rid);
+    residents = presence_.residents();
   }
   for (auto rid : residents) {
     try {
@@ -682,29 +636,6 @@ void Hub::resync() {
 
 // ---- presence and messages
 
-bool Hub::present_locked(std::int64_t resident_id, std::int64_t account_id) const {
-  for (const auto& p : local_people_locked(resident_id))
-    if (p.account_id == account_id) return true;
-  return false;
-}
-
-std::vector<Hub::Person> Hub::local_people_locked(std::int64_t resident_id) const {
-  std::vector<Person> people;
-  auto list = watchers_.find(resident_id);
-  if (list == watchers_.end()) return people;
-  std::set<std::int64_t> seen;
-  for (auto conn : list->second) {
-    auto it = clients_.find(conn);
-    if (it == clients_.end()) continue;
-    for (const auto& w : it->second.watching) {
-      if (w.resident_id != resident_id || w.access.role != Role::family) continue;
-      if (!seen.insert(it->second.account->id).second) continue;
-      people.push_back({it->second.account->id, it->second.account->display_name(), w.access.kind});
-    }
-  }
-  return people;
-}
-
 json Hub::presence_json_locked(std::int64_t resident_id) const {
   json people = json::array();
   std::set<std::int64_t> seen;
@@ -712,32 +643,16 @@ json Hub::presence_json_locked(std::int64_t resident_id) const {
     if (!seen.insert(p.account_id).second) return;
     people.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
   };
-  for (const auto& p : local_people_locked(resident_id)) add(p);
-  for (const auto& [node, remote] : remote_) {
-    auto it = remote.people.find(resident_id);
-    if (it == remote.people.end()) continue;
-    for (const auto& p : it->second) add(p);
-  }
+  for (const auto& p : presence_.people(resident_id)) add(p);
   return {{"type", "presence"}, {"resident_id", resident_id}, {"people", people}};
 }
 
 Hub::Peers Hub::watchers_locked(std::int64_t resident_id, bool staff_only,
                                 std::uint64_t except) const {
   Peers peers;
-  auto list = watchers_.find(resident_id);
-  if (list == watchers_.end()) return peers;
-  for (auto conn : list->second) {
-    if (conn == except) continue;
+  for (auto conn : presence_.watchers(resident_id, staff_only, except)) {
     auto it = clients_.find(conn);
-    if (it == clients_.end()) continue;
-    if (staff_only) {
-      const auto& w = it->second.watching;
-      bool staff = std::any_of(w.begin(), w.end(), [&](const Watch& x) {
-        return x.resident_id == resident_id && x.access.role == Role::staff;
-      });
-      if (!staff) continue;
-    }
-    peers.push_back(it->second.peer);
+    if (it != clients_.end()) peers.push_back(it->second.peer);
   }
   return peers;
 }
@@ -747,7 +662,7 @@ void Hub::presence_changed(const std::vector<std::int64_t>& residents) {
     json people = json::array();
     {
       std::lock_guard lock(mutex_);
-      for (const auto& p : local_people_locked(rid))
+      for (const auto& p : presence_.local(rid))
         people.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
     }
     bus_->broadcast(
@@ -775,11 +690,11 @@ void Hub::push_presence(const std::vector<std::int64_t>& residents) {
 json Hub::snapshot_json() {
   json presence = json::array();
   std::lock_guard lock(mutex_);
-  for (const auto& [rid, conns] : watchers_) {
+  for (const auto& [rid, local] : presence_.snapshot()) {
     json people = json::array();
-    for (const auto& p : local_people_locked(rid))
+    for (const auto& p : local)
       people.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
-    if (!people.empty()) presence.push_back({{"resident_id", rid}, {"people", people}});
+    presence.push_back({{"resident_id", rid}, {"people", people}});
   }
   return {{"t", "snapshot"}, {"node", bus_->node()}, {"presence", presence}};
 }

@@ -17,6 +17,7 @@
 
 #include "calls/bus.hpp"
 #include "calls/machine.hpp"
+#include "calls/presence.hpp"
 #include "core/clock.hpp"
 #include "http/websocket.hpp"
 #include "live/family.hpp"
@@ -78,7 +79,7 @@ class Hub final : public http::WsEndpoint {
   static constexpr std::int64_t kHeartbeatSeconds = 10;
   static constexpr std::int64_t kNodeStaleSeconds = 45;  // no heartbeat: the node is gone
   static constexpr std::int64_t kSnapshotSeconds = 15;
-  static constexpr std::int64_t kPresenceExpirySeconds = 45;
+  static constexpr std::int64_t kPresenceExpirySeconds = Presence::kExpirySeconds;
 
  private:
   enum class Role : std::uint8_t { family, staff };
@@ -87,24 +88,11 @@ class Hub final : public http::WsEndpoint {
     std::int64_t facility_id = 0;
     std::string kind;  // staff | family | care_worker
   };
-  struct Watch {
-    std::int64_t resident_id = 0;
-    Access access;
-  };
   // Per connection; kept small (20,000 idle connections per process).
   struct Client {
     std::shared_ptr<http::WsPeer> peer;
     std::shared_ptr<const pass::Account> account;
-    std::vector<Watch> watching;  // usually one resident
-    std::int64_t in_call = 0;     // resident whose call this connection speaks for; 0: none
-  };
-  struct Person {
-    std::int64_t account_id = 0;
-    std::string name, kind;
-  };
-  struct RemoteNode {
-    core::UnixSeconds seen = 0;
-    std::map<std::int64_t, std::vector<Person>> people;  // resident → its watchers there
+    std::int64_t in_call = 0;  // resident whose call this connection speaks for; 0: none
   };
   using Peers = std::vector<std::shared_ptr<http::WsPeer>>;
 
@@ -133,9 +121,6 @@ class Hub final : public http::WsEndpoint {
   void expire(std::int64_t resident_id, std::int64_t account_id);
   void mark_gone(std::int64_t resident_id, std::int64_t account_id, const std::string& node);
 
-  // Presence: the local people of a resident; merged with the other nodes' for staff.
-  std::vector<Person> local_people_locked(std::int64_t resident_id) const;
-  bool present_locked(std::int64_t resident_id, std::int64_t account_id) const;
   nlohmann::json presence_json_locked(std::int64_t resident_id) const;
   void presence_changed(const std::vector<std::int64_t>& residents);  // announce + push
   void push_presence(const std::vector<std::int64_t>& residents);     // push only
@@ -161,9 +146,8 @@ class Hub final : public http::WsEndpoint {
   mutable std::mutex mutex_;  // everything below
   std::uint64_t next_id_ = 1;
   std::unordered_map<std::uint64_t, Client> clients_;
-  std::unordered_map<std::int64_t, std::vector<std::uint64_t>> watchers_;  // resident → conns
   std::unordered_map<std::int64_t, Call> views_;  // resident → newest call state known
-  std::map<std::string, RemoteNode> remote_;      // other nodes' presence
+  Presence presence_;
   core::UnixSeconds last_heartbeat_ = 0, last_snapshot_ = 0, last_gone_check_ = 0;
   bool stopped_ = false;
 };
