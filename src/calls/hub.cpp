@@ -25,60 +25,9 @@ std::int64_t int_field(const json& msg, const char* name) {
   return v;
 }
 
-CallState state_from(const std::string& s) {
-  if (s == "ringing") return CallState::ringing;
-  if (s == "active") return CallState::active;
-  if (s == "ended") return CallState::ended;
-  return CallState::idle;
-}
-
 bool newer(const Call& a, const Call& b) { return a.id > b.id || (a.id == b.id && a.seq > b.seq); }
 
 bool open_state(CallState s) { return s == CallState::ringing || s == CallState::active; }
-
-// A call as it travels between nodes: everything, including where each participant is.
-json to_bus(const Call& c) {
-  json ps = json::array();
-  for (const auto& p : c.participants)
-    ps.push_back({{"account_id", p.account_id},
-                  {"joined_at", p.joined_at},
-                  {"node", p.node},
-                  {"conn", p.conn},
-                  {"grace_until", p.grace_until ? json(*p.grace_until) : json(nullptr)},
-                  {"name", p.name}});
-  return {{"id", c.id},
-          {"seq", c.seq},
-          {"facility_id", c.facility_id},
-          {"resident_id", c.resident_id},
-          {"started_by", c.started_by},
-          {"started_at", c.started_at},
-          {"ended_at", c.ended_at ? json(*c.ended_at) : json(nullptr)},
-          {"state", state_name(c.state)},
-          {"participants", ps}};
-}
-
-Call from_bus(const json& j) {
-  Call c;
-  c.id = j.at("id").get<std::int64_t>();
-  c.seq = j.at("seq").get<std::int64_t>();
-  c.facility_id = j.at("facility_id").get<std::int64_t>();
-  c.resident_id = j.at("resident_id").get<std::int64_t>();
-  c.started_by = j.at("started_by").get<std::int64_t>();
-  c.started_at = j.at("started_at").get<std::int64_t>();
-  if (!j.at("ended_at").is_null()) c.ended_at = j["ended_at"].get<std::int64_t>();
-  c.state = state_from(j.at("state").get<std::string>());
-  for (const auto& p : j.at("participants")) {
-    Participant q;
-    q.account_id = p.at("account_id").get<std::int64_t>();
-    q.joined_at = p.at("joined_at").get<std::int64_t>();
-    q.node = p.at("node").get<std::string>();
-    q.conn = p.at("conn").get<std::uint64_t>();
-    if (!p.at("grace_until").is_null()) q.grace_until = p["grace_until"].get<std::int64_t>();
-    q.name = p.at("name").get<std::string>();
-    c.participants.push_back(std::move(q));
-  }
-  return c;
-}
 
 }  // namespace
 
@@ -88,9 +37,10 @@ Hub::Hub(store::Database& db, const core::Clock& clock, live::FamilyService& fam
       clock_(clock),
       family_(family),
       options_(options),
-      bus_(bus ? std::move(bus) : std::make_shared<LocalBus>()),
+      link_(std::move(bus)),
       presence_(clock) {
-  bus_->start([this](const json& msg) { on_bus(msg); }, [this] { on_bus_connected(); });
+  link_.start([this](const std::string& node, const cluster::Event& e) { receive(node, e); },
+              [this] { on_link_connected(); });
 }
 
 Hub::~Hub() { shutdown(); }
@@ -101,12 +51,12 @@ void Hub::shutdown() {
     if (stopped_) return;
     stopped_ = true;
   }
-  bus_->broadcast({{"t", "bye"}, {"node", bus_->node()}});
-  bus_->stop();
+  link_.broadcast(cluster::Bye{});
+  link_.stop();
   // Without our heartbeat the other nodes (or this one restarted) end the graces of the
   // connections we closed on time, instead of waiting for the heartbeat to go stale.
   try {
-    db_.with([&](store::Connection& c) { call_repo::forget_heartbeat(c, bus_->node()); });
+    db_.with([&](store::Connection& c) { call_repo::forget_heartbeat(c, link_.node()); });
   } catch (const std::exception& e) {
     spdlog::warn("call node shutdown: {}", e.what());
   }
@@ -191,7 +141,7 @@ void Hub::handle(std::uint64_t id, const json& msg) {
   const auto resident_id = int_field(msg, "resident_id");
   // Checked against the store for every message: a link removed meanwhile stops working.
   const Access access = authorize(who, resident_id);
-  const std::string& me = bus_->node();
+  const std::string& me = link_.node();
 
   // Adds the watch; true when the family presence of the resident changed.
   auto watch = [&]() {
@@ -325,7 +275,7 @@ void Hub::handle(std::uint64_t id, const json& msg) {
 void Hub::signal(std::uint64_t id, const pass::Account& who, const json& msg) {
   const auto to = int_field(msg, "to");
   if (!msg.contains("data")) throw Error("bad_message");
-  const std::string& me = bus_->node();
+  const std::string& me = link_.node();
   std::shared_ptr<http::WsPeer> local;
   std::string remote_node;
   std::uint64_t remote_conn = 0;
@@ -357,13 +307,7 @@ void Hub::signal(std::uint64_t id, const pass::Account& who, const json& msg) {
   if (local) {
     local->send(json{{"type", "signal"}, {"from", who.id}, {"data", msg["data"]}}.dump());
   } else {
-    bus_->direct(remote_node, {{"t", "signal"},
-                               {"node", me},
-                               {"conn", remote_conn},
-                               {"to", to},
-                               {"resident_id", resident_id},
-                               {"from", who.id},
-                               {"data", msg["data"]}});
+    link_.direct(remote_node, cluster::Signal{remote_conn, to, resident_id, who.id, msg["data"]});
   }
 }
 
@@ -381,7 +325,7 @@ Call Hub::change(std::int64_t resident_id, const Change& fn,
   if (!changed) return after;
   if (before_push) before_push(after);
   apply(after);
-  bus_->broadcast({{"t", "call"}, {"node", bus_->node()}, {"call", to_bus(after)}});
+  link_.broadcast(cluster::CallChanged{after});
   return after;
 }
 
@@ -389,7 +333,7 @@ Participant Hub::here(std::int64_t account_id, std::uint64_t conn) const {
   Participant p;
   p.account_id = account_id;
   p.joined_at = clock_.now();
-  p.node = bus_->node();
+  p.node = link_.node();
   p.conn = conn;
   return p;
 }
@@ -407,7 +351,7 @@ void Hub::apply(const Call& call, std::uint64_t except) {
     if (!newer(call, view)) return;
     // Which local connection speaks for each participant follows the call state: one that
     // was taken over (resume elsewhere) or left is no longer in the call.
-    const std::string& me = bus_->node();
+    const std::string& me = link_.node();
     for (const auto& p : view.participants) {
       if (p.node != me) continue;
       auto it = clients_.find(p.conn);
@@ -449,7 +393,7 @@ void Hub::close(std::uint64_t id) {
 }
 
 void Hub::leave_on_close(std::uint64_t id, const pass::Account& who, std::int64_t resident_id) {
-  const std::string& me = bus_->node();
+  const std::string& me = link_.node();
   change(resident_id, [&](store::Connection& c, Call& call) {
     Participant* p = call.find(who.id);
     // Already taken over by a newer connection (resume), or gone: nothing to do.
@@ -491,115 +435,87 @@ void Hub::mark_gone(std::int64_t resident_id, std::int64_t account_id, const std
 
 void Hub::tick() {
   const auto now = clock_.now();
-  const std::string& me = bus_->node();
-  bool heartbeat = false, snapshot = false;
+  cluster::Heartbeat::Due due;
   std::vector<std::int64_t> forgotten;
   {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
-    if (now - last_heartbeat_ >= kHeartbeatSeconds) {
-      heartbeat = true;
-      last_heartbeat_ = now;
-    }
-    if (bus_->clustered() && now - last_snapshot_ >= kSnapshotSeconds) {
-      snapshot = true;
-      last_snapshot_ = now;
-    }
+    due = heartbeat_.due(now, link_.clustered());
     forgotten = presence_.expire();
   }
-  std::vector<call_repo::Seat> over, on_gone;
-  db_.with([&](store::Connection& c) {
-    if (heartbeat) {
-      call_repo::write_heartbeat(c, me, now);
-      call_repo::forget_heartbeats(c, now - core::kDay);
-    }
-    over = call_repo::graces_over(c, me, now, now - kNodeStaleSeconds);
-    if (heartbeat) on_gone = call_repo::seats_of_silent_nodes(c, me, now - kNodeStaleSeconds);
-  });
-  for (const auto& [rid, account, node] : over) {
+  auto found = db_.with(
+      [&](store::Connection& c) { return cluster::sweep(c, link_.node(), now, due.beat); });
+  for (const auto& seat : found.graces_over) {
     try {
-      expire(rid, account);
+      expire(seat.resident_id, seat.account_id);
     } catch (const std::exception& e) {
       spdlog::warn("call grace expiry: {}", e.what());
     }
   }
-  for (const auto& [rid, account, node] : on_gone) {
+  for (const auto& seat : found.orphaned) {
     try {
-      spdlog::info("call: node {} stopped; its participant {} waits for a resume", node, account);
-      mark_gone(rid, account, node);
+      spdlog::info("call: node {} stopped; its participant {} waits for a resume", seat.node,
+                   seat.account_id);
+      mark_gone(seat.resident_id, seat.account_id, seat.node);
     } catch (const std::exception& e) {
       spdlog::warn("call participant of a stopped node: {}", e.what());
     }
   }
-  if (snapshot) bus_->broadcast(snapshot_json());
+  if (due.snapshot) link_.broadcast(snapshot());
   push_presence(forgotten);
 }
 
 // ---- other nodes
 
-void Hub::on_bus(const json& msg) {
-  const auto t = msg.value("t", "");
-  const auto node = msg.value("node", "");
-  if (node.empty() || node == bus_->node()) return;
-  try {
-    if (t == "call") {
-      apply(from_bus(msg.at("call")));
-    } else if (t == "signal") {
-      const auto conn = msg.at("conn").get<std::uint64_t>();
-      std::shared_ptr<http::WsPeer> peer;
-      {
-        std::lock_guard lock(mutex_);
-        auto it = clients_.find(conn);
-        if (it == clients_.end() || it->second.account->id != msg.at("to").get<std::int64_t>() ||
-            it->second.in_call != msg.at("resident_id").get<std::int64_t>())
-          return;
-        peer = it->second.peer;
-      }
-      peer->send(
-          json{{"type", "signal"}, {"from", msg.at("from")}, {"data", msg.at("data")}}.dump());
-    } else if (t == "presence" || t == "snapshot") {
-      auto parse = [](const json& people) {
-        std::vector<Person> out;
-        for (const auto& p : people)
-          out.push_back({p.at("account_id").get<std::int64_t>(), p.at("name").get<std::string>(),
-                         p.at("kind").get<std::string>()});
-        return out;
-      };
-      std::vector<std::int64_t> residents;
-      if (t == "presence") {
-        const auto rid = msg.at("resident_id").get<std::int64_t>();
-        auto people = parse(msg.at("people"));
-        std::lock_guard lock(mutex_);
-        presence_.update(node, rid, std::move(people));
-        residents.push_back(rid);
-      } else {
-        PresenceSnapshot snapshot;
-        for (const auto& entry : msg.at("presence"))
-          snapshot.emplace_back(entry.at("resident_id").get<std::int64_t>(),
-                                parse(entry.at("people")));
-        std::lock_guard lock(mutex_);
-        residents = presence_.replace(node, std::move(snapshot));
-      }
-      push_presence(residents);
-    } else if (t == "hello") {
-      // A node (re)started or reconnected: it knows nobody's presence.
-      bus_->broadcast(snapshot_json());
-    } else if (t == "bye") {
-      std::vector<std::int64_t> residents;
-      {
-        std::lock_guard lock(mutex_);
-        residents = presence_.forget(node);
-      }
-      push_presence(residents);
+void Hub::receive(const std::string& node, const cluster::Event& event) {
+  if (const auto* e = std::get_if<cluster::CallChanged>(&event)) {
+    apply(e->call);
+  } else if (const auto* e = std::get_if<cluster::Signal>(&event)) {
+    deliver(*e);
+  } else if (const auto* e = std::get_if<cluster::PresenceChanged>(&event)) {
+    {
+      std::lock_guard lock(mutex_);
+      presence_.update(node, e->resident_id, e->people);
     }
-  } catch (const json::exception& e) {
-    spdlog::warn("call bus: bad {} message from node {}: {}", t, node, e.what());
+    push_presence({e->resident_id});
+  } else if (const auto* e = std::get_if<cluster::Snapshot>(&event)) {
+    std::vector<std::int64_t> residents;
+    {
+      std::lock_guard lock(mutex_);
+      residents = presence_.replace(node, e->presence);
+    }
+    push_presence(residents);
+  } else if (std::holds_alternative<cluster::Hello>(event)) {
+    // A node (re)started or reconnected: it knows nobody's presence.
+    link_.broadcast(snapshot());
+  } else if (std::holds_alternative<cluster::Bye>(event)) {
+    std::vector<std::int64_t> residents;
+    {
+      std::lock_guard lock(mutex_);
+      residents = presence_.forget(node);
+    }
+    push_presence(residents);
   }
 }
 
-void Hub::on_bus_connected() {
-  bus_->broadcast({{"t", "hello"}, {"node", bus_->node()}});
-  bus_->broadcast(snapshot_json());
+// A signal from another node for a connection here, if it still speaks for the target in
+// that call.
+void Hub::deliver(const cluster::Signal& signal) {
+  std::shared_ptr<http::WsPeer> peer;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = clients_.find(signal.conn);
+    if (it == clients_.end() || it->second.account->id != signal.to ||
+        it->second.in_call != signal.resident_id)
+      return;
+    peer = it->second.peer;
+  }
+  peer->send(json{{"type", "signal"}, {"from", signal.from}, {"data", signal.data}}.dump());
+}
+
+void Hub::on_link_connected() {
+  link_.broadcast(cluster::Hello{});
+  link_.broadcast(snapshot());
   resync();
 }
 
@@ -659,14 +575,12 @@ Hub::Peers Hub::watchers_locked(std::int64_t resident_id, bool staff_only,
 
 void Hub::presence_changed(const std::vector<std::int64_t>& residents) {
   for (auto rid : residents) {
-    json people = json::array();
+    std::vector<Person> people;
     {
       std::lock_guard lock(mutex_);
-      for (const auto& p : presence_.local(rid))
-        people.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
+      people = presence_.local(rid);
     }
-    bus_->broadcast(
-        {{"t", "presence"}, {"node", bus_->node()}, {"resident_id", rid}, {"people", people}});
+    link_.broadcast(cluster::PresenceChanged{rid, std::move(people)});
   }
   push_presence(residents);
 }
@@ -687,16 +601,9 @@ void Hub::push_presence(const std::vector<std::int64_t>& residents) {
   }
 }
 
-json Hub::snapshot_json() {
-  json presence = json::array();
+cluster::Snapshot Hub::snapshot() {
   std::lock_guard lock(mutex_);
-  for (const auto& [rid, local] : presence_.snapshot()) {
-    json people = json::array();
-    for (const auto& p : local)
-      people.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
-    presence.push_back({{"resident_id", rid}, {"people", people}});
-  }
-  return {{"t", "snapshot"}, {"node", bus_->node()}, {"presence", presence}};
+  return {presence_.snapshot()};
 }
 
 json Hub::call_json(const Call& call) const {

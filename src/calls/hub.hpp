@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "calls/bus.hpp"
+#include "calls/cluster.hpp"
 #include "calls/machine.hpp"
 #include "calls/presence.hpp"
 #include "core/clock.hpp"
@@ -74,11 +75,11 @@ class Hub final : public http::WsEndpoint {
   void tick();
   // Tells the other nodes this one is gone and stops the bus (before the destructor).
   void shutdown();
-  const std::string& node() const { return bus_->node(); }
+  const std::string& node() const { return link_.node(); }
 
-  static constexpr std::int64_t kHeartbeatSeconds = 10;
-  static constexpr std::int64_t kNodeStaleSeconds = 45;  // no heartbeat: the node is gone
-  static constexpr std::int64_t kSnapshotSeconds = 15;
+  static constexpr std::int64_t kHeartbeatSeconds = cluster::kHeartbeatSeconds;
+  static constexpr std::int64_t kNodeStaleSeconds = cluster::kNodeStaleSeconds;
+  static constexpr std::int64_t kSnapshotSeconds = cluster::kSnapshotSeconds;
   static constexpr std::int64_t kPresenceExpirySeconds = Presence::kExpirySeconds;
 
  private:
@@ -114,8 +115,9 @@ class Hub final : public http::WsEndpoint {
   // which local connections are in it and pushes `call` to local watchers.
   // `except`: a connection not to push to (it is answered directly).
   void apply(const Call& call, std::uint64_t except = 0);
-  void on_bus(const nlohmann::json& msg);
-  void on_bus_connected();
+  void receive(const std::string& node, const cluster::Event& event);
+  void deliver(const cluster::Signal& signal);
+  void on_link_connected();
   void resync();
   void leave_on_close(std::uint64_t id, const pass::Account& who, std::int64_t resident_id);
   void expire(std::int64_t resident_id, std::int64_t account_id);
@@ -124,7 +126,7 @@ class Hub final : public http::WsEndpoint {
   nlohmann::json presence_json_locked(std::int64_t resident_id) const;
   void presence_changed(const std::vector<std::int64_t>& residents);  // announce + push
   void push_presence(const std::vector<std::int64_t>& residents);     // push only
-  nlohmann::json snapshot_json();
+  cluster::Snapshot snapshot();
   nlohmann::json call_json(const Call& call) const;
   Peers watchers_locked(std::int64_t resident_id, bool staff_only, std::uint64_t except = 0) const;
   static void send_all(const Peers& peers, const std::string& text);
@@ -138,7 +140,7 @@ class Hub final : public http::WsEndpoint {
   const core::Clock& clock_;
   live::FamilyService& family_;
   HubOptions options_;
-  std::shared_ptr<Bus> bus_;
+  cluster::Link link_;
 
   static constexpr std::size_t kShards = 64;
   std::array<std::mutex, kShards> shards_;
@@ -148,7 +150,7 @@ class Hub final : public http::WsEndpoint {
   std::unordered_map<std::uint64_t, Client> clients_;
   std::unordered_map<std::int64_t, Call> views_;  // resident → newest call state known
   Presence presence_;
-  core::UnixSeconds last_heartbeat_ = 0, last_snapshot_ = 0, last_gone_check_ = 0;
+  cluster::Heartbeat heartbeat_;
   bool stopped_ = false;
 };
 
