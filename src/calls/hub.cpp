@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <set>
 
 #include "calls/call_repo.hpp"
@@ -14,16 +13,9 @@ namespace carelive::calls {
 
 using core::Error;
 using nlohmann::json;
+using protocol::fail;
 
 namespace {
-
-std::int64_t int_field(const json& msg, const char* name) {
-  auto it = msg.find(name);
-  if (it == msg.end() || !it->is_number_integer()) throw Error("bad_message");
-  auto v = it->get<std::int64_t>();
-  if (v <= 0) throw Error("bad_message");
-  return v;
-}
 
 bool newer(const Call& a, const Call& b) { return a.id > b.id || (a.id == b.id && a.seq > b.seq); }
 
@@ -77,10 +69,56 @@ std::uint64_t Hub::open(std::shared_ptr<http::WsPeer> peer, const pass::Principa
   return id;
 }
 
-Hub::Access Hub::authorize(const pass::Account& who, std::int64_t resident_id) {
+// ---- decode, authorize, dispatch
+
+void Hub::message(std::uint64_t id, const std::string& text) {
+  json msg = json::parse(text, nullptr, false);
+  const std::string type = protocol::type_name(msg);
+  try {
+    if (type.empty()) fail(protocol::kBadMessage);
+    dispatch(id, std::move(msg));
+  } catch (const Error& e) {
+    send(id, protocol::error_message(e.code(), type));
+  } catch (const std::exception& e) {
+    spdlog::error("call signaling: {}", e.what());
+    send(id, protocol::error_message(protocol::kInternal, type));
+  }
+}
+
+// Decode, authorize, handle: no handler runs for a message that authorize() refused.
+void Hub::dispatch(std::uint64_t conn, json msg) {
+  std::shared_ptr<const pass::Account> account;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = clients_.find(conn);
+    if (it == clients_.end()) return;
+    account = it->second.account;
+  }
+  const protocol::Request req = protocol::decode(std::move(msg));
+  const Access access = authorize(conn, *account, req);
+  const Handler handler = handler_for(req.type);
+  if (!handler) fail(protocol::kBadMessage);
+  (this->*handler)({conn, *account, req, access});
+}
+
+Hub::Access Hub::authorize(std::uint64_t conn, const pass::Account& who,
+                           const protocol::Request& req) {
+  using protocol::Type;
+  // A signal stays inside the sender's call, which start, join or resume let them into.
+  if (req.type == Type::signal) return signal_access(conn, who, req.to);
+  // Checked against the store for every message: a link removed meanwhile stops working.
+  Access access = resident_access(who, req.resident_id);
+  if ((req.type == Type::start || req.type == Type::end) && access.role != Role::staff)
+    fail(protocol::kForbidden);
+  return access;
+}
+
+// Staff of the resident's facility, else family or care worker linked to the resident with
+// the newest terms agreed (FamilyService::home throws forbidden or terms_required).
+Hub::Access Hub::resident_access(const pass::Account& who, std::int64_t resident_id) {
   auto staff = db_.with([&](store::Connection& c) -> std::optional<std::int64_t> {
     auto resident = live::repo::find_resident(c, resident_id);
-    if (!resident || resident->discharged_at) throw Error("forbidden");
+    if (!resident || resident->discharged_at) fail(protocol::kForbidden);
     try {
       live::require_facility(c, who, resident->facility_id, live::Need::staff);
       return resident->facility_id;
@@ -88,228 +126,29 @@ Hub::Access Hub::authorize(const pass::Account& who, std::int64_t resident_id) {
       return std::nullopt;
     }
   });
-  if (staff) return {Role::staff, *staff, "staff"};
-  // forbidden unless linked; terms_required unless the newest terms were agreed.
+  if (staff) return {resident_id, Role::staff, *staff, "staff"};
   auto home = family_.home(who.id, resident_id);
-  return {Role::family, home.current.facility.id, home.current.link.kind};
+  return {resident_id, Role::family, home.current.facility.id, home.current.link.kind};
 }
 
-void Hub::send(std::uint64_t id, const json& msg) {
-  std::shared_ptr<http::WsPeer> peer;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = clients_.find(id);
-    if (it == clients_.end()) return;
-    peer = it->second.peer;
-  }
-  peer->send(msg.dump());
+// The sender's connection speaks for them in a call known here, and `to` is someone else in it.
+Hub::Access Hub::signal_access(std::uint64_t conn, const pass::Account& who, std::int64_t to) {
+  std::lock_guard lock(mutex_);
+  auto it = clients_.find(conn);
+  const std::int64_t resident_id = it == clients_.end() ? 0 : it->second.in_call;
+  auto v = views_.find(resident_id);
+  if (!resident_id || v == views_.end()) fail(protocol::kNotInCall);
+  const Participant* self = v->second.find(who.id);
+  if (!self || self->node != link_.node() || self->conn != conn || !v->second.find(to) ||
+      to == who.id)
+    fail(protocol::kNotInCall);
+  Access access;
+  access.resident_id = resident_id;
+  access.facility_id = v->second.facility_id;
+  return access;
 }
 
-void Hub::send_all(const Peers& peers, const std::string& text) {
-  for (const auto& p : peers) p->send(text);
-}
-
-void Hub::message(std::uint64_t id, const std::string& text) {
-  json msg = json::parse(text, nullptr, false);
-  std::string type;
-  if (msg.is_object() && msg.contains("type") && msg["type"].is_string())
-    type = msg["type"].get<std::string>();
-  try {
-    if (type.empty()) throw Error("bad_message");
-    handle(id, msg);
-  } catch (const Error& e) {
-    send(id, {{"type", "error"}, {"code", e.code()}, {"ref", type}});
-  } catch (const std::exception& e) {
-    spdlog::error("call signaling: {}", e.what());
-    send(id, {{"type", "error"}, {"code", "internal"}, {"ref", type}});
-  }
-}
-
-void Hub::handle(std::uint64_t id, const json& msg) {
-  const auto type = msg["type"].get<std::string>();
-  std::shared_ptr<const pass::Account> account;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = clients_.find(id);
-    if (it == clients_.end()) return;
-    account = it->second.account;
-  }
-  const pass::Account& who = *account;
-
-  if (type == "signal") return signal(id, who, msg);
-
-  const auto resident_id = int_field(msg, "resident_id");
-  // Checked against the store for every message: a link removed meanwhile stops working.
-  const Access access = authorize(who, resident_id);
-  const std::string& me = link_.node();
-
-  // Adds the watch; true when the family presence of the resident changed.
-  auto watch = [&]() {
-    std::lock_guard lock(mutex_);
-    if (!clients_.count(id)) return false;
-    return presence_.watch(id, resident_id, {who.id, who.display_name(), access.kind},
-                           access.role == Role::staff);
-  };
-  // The resident this connection is in a call of (0: none).
-  auto in_call = [&]() -> std::int64_t {
-    std::lock_guard lock(mutex_);
-    auto it = clients_.find(id);
-    return it == clients_.end() ? 0 : it->second.in_call;
-  };
-  auto joined = [&](const Call& call, const std::vector<std::int64_t>& peers, bool resumed) {
-    json m = {{"type", "joined"},
-              {"resident_id", resident_id},
-              {"call_id", call.id},
-              {"self", who.id},
-              {"peers", peers}};
-    if (resumed) m["resumed"] = true;
-    send(id, m);
-  };
-
-  if (type == "watch") {
-    const bool changed = watch();
-    if (access.role == Role::staff) {
-      json presence;
-      {
-        std::lock_guard lock(mutex_);
-        presence = presence_json_locked(resident_id);
-      }
-      send(id, presence);
-    }
-    if (changed) presence_changed({resident_id});
-    // The store is the authority: a node that never saw this call learns it here.
-    Call loaded =
-        db_.with([&](store::Connection& c) { return call_repo::load_open(c, resident_id, false); });
-    apply(loaded, id);
-    Call answer = loaded;
-    {
-      std::lock_guard lock(mutex_);
-      auto v = views_.find(resident_id);
-      if (v != views_.end() && newer(v->second, loaded)) answer = v->second;
-    }
-    if (!open_state(answer.state)) {
-      answer = Call{};
-      answer.resident_id = resident_id;
-    }
-    send(id, call_json(answer));
-  } else if (type == "unwatch") {
-    bool changed = false;
-    {
-      std::lock_guard lock(mutex_);
-      if (!clients_.count(id)) return;
-      changed = presence_.unwatch(id, resident_id);
-    }
-    if (changed) presence_changed({resident_id});
-  } else if (type == "start") {
-    if (access.role != Role::staff) throw Error("forbidden");
-    if (in_call()) throw Error("already_in_call");
-    watch();
-    change(
-        resident_id,
-        [&](store::Connection& c, Call& call) {
-          CallMachine m(clock_);
-          if (call.id) m.restore(call);
-          auto t = m.start(access.facility_id, resident_id, who.id);  // call_in_progress
-          // Another process started one at the same moment: the unique index decided.
-          auto call_id = call_repo::insert_call(c, t.call);
-          if (!call_id) throw Error("call_in_progress");
-          call.id = *call_id;
-          call_repo::insert_participant(c, call.id, here(who.id, id));
-          return true;
-        },
-        [&](const Call& after) { joined(after, {}, false); });
-  } else if (type == "join" || type == "resume") {
-    const bool resume = type == "resume";
-    const std::int64_t call_id = resume ? int_field(msg, "call_id") : 0;
-    if (auto r = in_call(); r && r != resident_id) throw Error("already_in_call");
-    std::vector<std::int64_t> peers;
-    change(
-        resident_id,
-        [&](store::Connection& c, Call& call) {
-          Participant* p = call.find(who.id);
-          if (resume && (call.id == 0 || call.id != call_id || !p)) throw Error("no_call");
-          CallMachine m(clock_);
-          if (call.id) m.restore(call);
-          if (p) {
-            // Resume, or join by an account already inside (a reloaded page): this
-            // connection takes the account's place; the open participant row stays.
-            peers = m.rejoin(resident_id, who.id).peers;
-            p->node = me;
-            p->conn = id;
-            p->grace_until.reset();
-            call_repo::place_participant(c, call.id, *p);
-          } else {
-            peers = m.join(resident_id, who.id).peers;  // no_call
-            call_repo::insert_participant(c, call.id, here(who.id, id));
-          }
-          return true;
-        },
-        [&](const Call& after) {
-          watch();
-          joined(after, peers, resume);
-        });
-  } else if (type == "leave") {
-    if (in_call() != resident_id) throw Error("not_in_call");
-    change(resident_id, [&](store::Connection& c, Call& call) {
-      const Participant* p = call.find(who.id);
-      if (call.id == 0 || !p || p->node != me || p->conn != id) throw Error("not_in_call");
-      CallMachine m(clock_);
-      m.restore(call);
-      call_repo::record_leave(c, m.leave(resident_id, who.id), clock_.now());
-      return true;
-    });
-  } else if (type == "end") {
-    if (access.role != Role::staff) throw Error("forbidden");
-    change(resident_id, [&](store::Connection& c, Call& call) {
-      if (call.id == 0) throw Error("no_call");
-      CallMachine m(clock_);
-      m.restore(call);
-      call_repo::record_leave(c, m.end(resident_id), clock_.now());
-      return true;
-    });
-  } else {
-    throw Error("bad_message");
-  }
-}
-
-void Hub::signal(std::uint64_t id, const pass::Account& who, const json& msg) {
-  const auto to = int_field(msg, "to");
-  if (!msg.contains("data")) throw Error("bad_message");
-  const std::string& me = link_.node();
-  std::shared_ptr<http::WsPeer> local;
-  std::string remote_node;
-  std::uint64_t remote_conn = 0;
-  std::int64_t resident_id = 0;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = clients_.find(id);
-    if (it == clients_.end()) return;
-    resident_id = it->second.in_call;
-    if (!resident_id) throw Error("not_in_call");
-    auto v = views_.find(resident_id);
-    if (v == views_.end()) throw Error("not_in_call");
-    const Participant* self = v->second.find(who.id);
-    const Participant* target = v->second.find(to);
-    if (!self || self->node != me || self->conn != id || !target || to == who.id)
-      throw Error("not_in_call");
-    // In grace the target has no connection: nothing to relay to. Its client restarts ICE
-    // after `resume`, which brings new offers.
-    if (!target->connected()) return;
-    if (target->node == me) {
-      auto t = clients_.find(target->conn);
-      if (t == clients_.end() || t->second.in_call != resident_id) return;
-      local = t->second.peer;
-    } else {
-      remote_node = target->node;
-      remote_conn = target->conn;
-    }
-  }
-  if (local) {
-    local->send(json{{"type", "signal"}, {"from", who.id}, {"data", msg["data"]}}.dump());
-  } else {
-    link_.direct(remote_node, cluster::Signal{remote_conn, to, resident_id, who.id, msg["data"]});
-  }
-}
+// ---- the call state
 
 Call Hub::change(std::int64_t resident_id, const Change& fn,
                  const std::function<void(const Call&)>& before_push) {
@@ -336,6 +175,25 @@ Participant Hub::here(std::int64_t account_id, std::uint64_t conn) const {
   p.node = link_.node();
   p.conn = conn;
   return p;
+}
+
+// The store is the authority: a node that never saw this call learns it here. `conn` is
+// answered by the caller rather than pushed to.
+Call Hub::screen_call(std::int64_t resident_id, std::uint64_t conn) {
+  Call loaded =
+      db_.with([&](store::Connection& c) { return call_repo::load_open(c, resident_id, false); });
+  apply(loaded, conn);
+  Call answer = loaded;
+  {
+    std::lock_guard lock(mutex_);
+    auto v = views_.find(resident_id);
+    if (v != views_.end() && newer(v->second, loaded)) answer = v->second;
+  }
+  if (!open_state(answer.state)) {
+    answer = Call{};
+    answer.resident_id = resident_id;
+  }
+  return answer;
 }
 
 void Hub::apply(const Call& call, std::uint64_t except) {
@@ -368,7 +226,7 @@ void Hub::apply(const Call& call, std::uint64_t except) {
     view = call;
     peers = watchers_locked(call.resident_id, false, except);
   }
-  send_all(peers, call_json(call).dump());
+  send_all(peers, protocol::call_message(call).dump());
 }
 
 void Hub::close(std::uint64_t id) {
@@ -510,7 +368,7 @@ void Hub::deliver(const cluster::Signal& signal) {
       return;
     peer = it->second.peer;
   }
-  peer->send(json{{"type", "signal"}, {"from", signal.from}, {"data", signal.data}}.dump());
+  peer->send(protocol::signal_message(signal.from, signal.data).dump());
 }
 
 void Hub::on_link_connected() {
@@ -550,17 +408,21 @@ void Hub::resync() {
   }
 }
 
-// ---- presence and messages
+// ---- presence and sends
 
-json Hub::presence_json_locked(std::int64_t resident_id) const {
-  json people = json::array();
-  std::set<std::int64_t> seen;
-  auto add = [&](const Person& p) {
-    if (!seen.insert(p.account_id).second) return;
-    people.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
-  };
-  for (const auto& p : presence_.people(resident_id)) add(p);
-  return {{"type", "presence"}, {"resident_id", resident_id}, {"people", people}};
+void Hub::send(std::uint64_t id, const json& msg) {
+  std::shared_ptr<http::WsPeer> peer;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = clients_.find(id);
+    if (it == clients_.end()) return;
+    peer = it->second.peer;
+  }
+  peer->send(msg.dump());
+}
+
+void Hub::send_all(const Peers& peers, const std::string& text) {
+  for (const auto& p : peers) p->send(text);
 }
 
 Hub::Peers Hub::watchers_locked(std::int64_t resident_id, bool staff_only,
@@ -595,7 +457,7 @@ void Hub::push_presence(const std::vector<std::int64_t>& residents) {
       std::lock_guard lock(mutex_);
       peers = watchers_locked(rid, true);
       if (peers.empty()) continue;
-      text = presence_json_locked(rid).dump();
+      text = protocol::presence_message(rid, presence_.people(rid)).dump();
     }
     send_all(peers, text);
   }
@@ -604,19 +466,6 @@ void Hub::push_presence(const std::vector<std::int64_t>& residents) {
 cluster::Snapshot Hub::snapshot() {
   std::lock_guard lock(mutex_);
   return {presence_.snapshot()};
-}
-
-json Hub::call_json(const Call& call) const {
-  json participants = json::array();
-  for (const auto& p : call.participants)
-    participants.push_back(
-        {{"account_id", p.account_id}, {"name", p.name}, {"connected", p.connected()}});
-  return {{"type", "call"},
-          {"resident_id", call.resident_id},
-          {"state", state_name(call.state)},
-          {"call_id", call.id == 0 ? json(nullptr) : json(call.id)},
-          {"started_at", call.state == CallState::idle ? json(nullptr) : json(call.started_at)},
-          {"participants", participants}};
 }
 
 }  // namespace carelive::calls
