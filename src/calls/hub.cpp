@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <set>
 
+#include "calls/call_repo.hpp"
 #include "core/error.hpp"
 #include "live/repo.hpp"
 #include "live/staff.hpp"
@@ -13,117 +13,13 @@ namespace carelive::calls {
 
 using core::Error;
 using nlohmann::json;
-
-namespace sql {
-constexpr const char* kInsertCall =
-    "INSERT INTO calls (facility_id, resident_id, started_by, started_at) VALUES (?, ?, ?, ?) "
-    "RETURNING id";
-constexpr const char* kInsertParticipant =
-    "INSERT INTO call_participants (call_id, account_id, joined_at, node, conn) "
-    "VALUES (?, ?, ?, ?, ?)";
-constexpr const char* kLeaveParticipant =
-    "UPDATE call_participants SET left_at = ? "
-    "WHERE call_id = ? AND account_id = ? AND left_at IS NULL";
-constexpr const char* kPlaceParticipant =
-    "UPDATE call_participants SET node = ?, conn = ?, grace_until = ? "
-    "WHERE call_id = ? AND account_id = ? AND left_at IS NULL";
-constexpr const char* kEndCall = "UPDATE calls SET ended_at = ? WHERE id = ?";
-constexpr const char* kBumpCall = "UPDATE calls SET seq = seq + 1 WHERE id = ?";
-constexpr const char* kOpenCall =
-    "SELECT id, facility_id, started_by, started_at, seq, ended_at, resident_id FROM calls "
-    "WHERE resident_id = ? AND ended_at IS NULL";
-constexpr const char* kCallById =
-    "SELECT id, facility_id, started_by, started_at, seq, ended_at, resident_id FROM calls "
-    "WHERE id = ?";
-constexpr const char* kParticipants =
-    "SELECT p.account_id, p.joined_at, p.node, p.conn, p.grace_until, a.family_name, "
-    "a.given_name FROM call_participants p JOIN accounts a ON a.id = p.account_id "
-    "WHERE p.call_id = ? AND p.left_at IS NULL ORDER BY p.joined_at, p.id";
-constexpr const char* kHeartbeat =
-    "INSERT INTO call_nodes (node, seen_at) VALUES (?, ?) "
-    "ON CONFLICT (node) DO UPDATE SET seen_at = excluded.seen_at";
-constexpr const char* kForgetNodes = "DELETE FROM call_nodes WHERE seen_at < ?";
-constexpr const char* kForgetNode = "DELETE FROM call_nodes WHERE node = ?";
-// Graces that ran out: ours, and those of nodes that stopped beating.
-constexpr const char* kGraceOver =
-    "SELECT c.resident_id, p.account_id FROM call_participants p "
-    "JOIN calls c ON c.id = p.call_id "
-    "WHERE p.left_at IS NULL AND c.ended_at IS NULL AND p.grace_until IS NOT NULL "
-    "AND p.grace_until <= ? AND (p.node = ? OR NOT EXISTS "
-    "(SELECT 1 FROM call_nodes n WHERE n.node = p.node AND n.seen_at >= ?))";
-// Connected participants held by a node that stopped beating (crashed, killed).
-constexpr const char* kOnGoneNodes =
-    "SELECT c.resident_id, p.account_id, p.node FROM call_participants p "
-    "JOIN calls c ON c.id = p.call_id "
-    "WHERE p.left_at IS NULL AND c.ended_at IS NULL AND p.grace_until IS NULL "
-    "AND p.node <> ? AND NOT EXISTS "
-    "(SELECT 1 FROM call_nodes n WHERE n.node = p.node AND n.seen_at >= ?)";
-}  // namespace sql
+using protocol::fail;
 
 namespace {
-
-std::int64_t int_field(const json& msg, const char* name) {
-  auto it = msg.find(name);
-  if (it == msg.end() || !it->is_number_integer()) throw Error("bad_message");
-  auto v = it->get<std::int64_t>();
-  if (v <= 0) throw Error("bad_message");
-  return v;
-}
-
-CallState state_from(const std::string& s) {
-  if (s == "ringing") return CallState::ringing;
-  if (s == "active") return CallState::active;
-  if (s == "ended") return CallState::ended;
-  return CallState::idle;
-}
 
 bool newer(const Call& a, const Call& b) { return a.id > b.id || (a.id == b.id && a.seq > b.seq); }
 
 bool open_state(CallState s) { return s == CallState::ringing || s == CallState::active; }
-
-// A call as it travels between nodes: everything, including where each participant is.
-json to_bus(const Call& c) {
-  json ps = json::array();
-  for (const auto& p : c.participants)
-    ps.push_back({{"account_id", p.account_id},
-                  {"joined_at", p.joined_at},
-                  {"node", p.node},
-                  {"conn", p.conn},
-                  {"grace_until", p.grace_until ? json(*p.grace_until) : json(nullptr)},
-                  {"name", p.name}});
-  return {{"id", c.id},
-          {"seq", c.seq},
-          {"facility_id", c.facility_id},
-          {"resident_id", c.resident_id},
-          {"started_by", c.started_by},
-          {"started_at", c.started_at},
-          {"ended_at", c.ended_at ? json(*c.ended_at) : json(nullptr)},
-          {"state", state_name(c.state)},
-          {"participants", ps}};
-}
-
-Call from_bus(const json& j) {
-  Call c;
-  c.id = j.at("id").get<std::int64_t>();
-  c.seq = j.at("seq").get<std::int64_t>();
-  c.facility_id = j.at("facility_id").get<std::int64_t>();
-  c.resident_id = j.at("resident_id").get<std::int64_t>();
-  c.started_by = j.at("started_by").get<std::int64_t>();
-  c.started_at = j.at("started_at").get<std::int64_t>();
-  if (!j.at("ended_at").is_null()) c.ended_at = j["ended_at"].get<std::int64_t>();
-  c.state = state_from(j.at("state").get<std::string>());
-  for (const auto& p : j.at("participants")) {
-    Participant q;
-    q.account_id = p.at("account_id").get<std::int64_t>();
-    q.joined_at = p.at("joined_at").get<std::int64_t>();
-    q.node = p.at("node").get<std::string>();
-    q.conn = p.at("conn").get<std::uint64_t>();
-    if (!p.at("grace_until").is_null()) q.grace_until = p["grace_until"].get<std::int64_t>();
-    q.name = p.at("name").get<std::string>();
-    c.participants.push_back(std::move(q));
-  }
-  return c;
-}
 
 }  // namespace
 
@@ -133,8 +29,10 @@ Hub::Hub(store::Database& db, const core::Clock& clock, live::FamilyService& fam
       clock_(clock),
       family_(family),
       options_(options),
-      bus_(bus ? std::move(bus) : std::make_shared<LocalBus>()) {
-  bus_->start([this](const json& msg) { on_bus(msg); }, [this] { on_bus_connected(); });
+      link_(std::move(bus)),
+      presence_(clock) {
+  link_.start([this](const std::string& node, const cluster::Event& e) { receive(node, e); },
+              [this] { on_link_connected(); });
 }
 
 Hub::~Hub() { shutdown(); }
@@ -145,12 +43,12 @@ void Hub::shutdown() {
     if (stopped_) return;
     stopped_ = true;
   }
-  bus_->broadcast({{"t", "bye"}, {"node", bus_->node()}});
-  bus_->stop();
+  link_.broadcast(cluster::Bye{});
+  link_.stop();
   // Without our heartbeat the other nodes (or this one restarted) end the graces of the
   // connections we closed on time, instead of waiting for the heartbeat to go stale.
   try {
-    db_.with([&](store::Connection& c) { c.exec(sql::kForgetNode, {bus_->node()}); });
+    db_.with([&](store::Connection& c) { call_repo::forget_heartbeat(c, link_.node()); });
   } catch (const std::exception& e) {
     spdlog::warn("call node shutdown: {}", e.what());
   }
@@ -167,14 +65,60 @@ std::uint64_t Hub::open(std::shared_ptr<http::WsPeer> peer, const pass::Principa
   auto account = std::make_shared<const pass::Account>(std::move(kept));
   std::lock_guard lock(mutex_);
   auto id = next_id_++;
-  clients_.emplace(id, Client{std::move(peer), std::move(account), {}, 0});
+  clients_.emplace(id, Client{std::move(peer), std::move(account), 0});
   return id;
 }
 
-Hub::Access Hub::authorize(const pass::Account& who, std::int64_t resident_id) {
+// ---- decode, authorize, dispatch
+
+void Hub::message(std::uint64_t id, const std::string& text) {
+  json msg = json::parse(text, nullptr, false);
+  const std::string type = protocol::type_name(msg);
+  try {
+    if (type.empty()) fail(protocol::kBadMessage);
+    dispatch(id, std::move(msg));
+  } catch (const Error& e) {
+    send(id, protocol::error_message(e.code(), type));
+  } catch (const std::exception& e) {
+    spdlog::error("call signaling: {}", e.what());
+    send(id, protocol::error_message(protocol::kInternal, type));
+  }
+}
+
+// Decode, authorize, handle: no handler runs for a message that authorize() refused.
+void Hub::dispatch(std::uint64_t conn, json msg) {
+  std::shared_ptr<const pass::Account> account;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = clients_.find(conn);
+    if (it == clients_.end()) return;
+    account = it->second.account;
+  }
+  const protocol::Request req = protocol::decode(std::move(msg));
+  const Access access = authorize(conn, *account, req);
+  const Handler handler = handler_for(req.type);
+  if (!handler) fail(protocol::kBadMessage);
+  (this->*handler)({conn, *account, req, access});
+}
+
+Hub::Access Hub::authorize(std::uint64_t conn, const pass::Account& who,
+                           const protocol::Request& req) {
+  using protocol::Type;
+  // A signal stays inside the sender's call, which start, join or resume let them into.
+  if (req.type == Type::signal) return signal_access(conn, who, req.to);
+  // Checked against the store for every message: a link removed meanwhile stops working.
+  Access access = resident_access(who, req.resident_id);
+  if ((req.type == Type::start || req.type == Type::end) && access.role != Role::staff)
+    fail(protocol::kForbidden);
+  return access;
+}
+
+// Staff of the resident's facility, else family or care worker linked to the resident with
+// the newest terms agreed (FamilyService::home throws forbidden or terms_required).
+Hub::Access Hub::resident_access(const pass::Account& who, std::int64_t resident_id) {
   auto staff = db_.with([&](store::Connection& c) -> std::optional<std::int64_t> {
     auto resident = live::repo::find_resident(c, resident_id);
-    if (!resident || resident->discharged_at) throw Error("forbidden");
+    if (!resident || resident->discharged_at) fail(protocol::kForbidden);
     try {
       live::require_facility(c, who, resident->facility_id, live::Need::staff);
       return resident->facility_id;
@@ -182,337 +126,74 @@ Hub::Access Hub::authorize(const pass::Account& who, std::int64_t resident_id) {
       return std::nullopt;
     }
   });
-  if (staff) return {Role::staff, *staff, "staff"};
-  // forbidden unless linked; terms_required unless the newest terms were agreed.
+  if (staff) return {resident_id, Role::staff, *staff, "staff"};
   auto home = family_.home(who.id, resident_id);
-  return {Role::family, home.current.facility.id, home.current.link.kind};
+  return {resident_id, Role::family, home.current.facility.id, home.current.link.kind};
 }
 
-void Hub::send(std::uint64_t id, const json& msg) {
-  std::shared_ptr<http::WsPeer> peer;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = clients_.find(id);
-    if (it == clients_.end()) return;
-    peer = it->second.peer;
-  }
-  peer->send(msg.dump());
+// The sender's connection speaks for them in a call known here, and `to` is someone else in it.
+Hub::Access Hub::signal_access(std::uint64_t conn, const pass::Account& who, std::int64_t to) {
+  std::lock_guard lock(mutex_);
+  auto it = clients_.find(conn);
+  const std::int64_t resident_id = it == clients_.end() ? 0 : it->second.in_call;
+  auto v = views_.find(resident_id);
+  if (!resident_id || v == views_.end()) fail(protocol::kNotInCall);
+  const Participant* self = v->second.find(who.id);
+  if (!self || self->node != link_.node() || self->conn != conn || !v->second.find(to) ||
+      to == who.id)
+    fail(protocol::kNotInCall);
+  Access access;
+  access.resident_id = resident_id;
+  access.facility_id = v->second.facility_id;
+  return access;
 }
 
-void Hub::send_all(const Peers& peers, const std::string& text) {
-  for (const auto& p : peers) p->send(text);
-}
-
-void Hub::message(std::uint64_t id, const std::string& text) {
-  json msg = json::parse(text, nullptr, false);
-  std::string type;
-  if (msg.is_object() && msg.contains("type") && msg["type"].is_string())
-    type = msg["type"].get<std::string>();
-  try {
-    if (type.empty()) throw Error("bad_message");
-    handle(id, msg);
-  } catch (const Error& e) {
-    send(id, {{"type", "error"}, {"code", e.code()}, {"ref", type}});
-  } catch (const std::exception& e) {
-    spdlog::error("call signaling: {}", e.what());
-    send(id, {{"type", "error"}, {"code", "internal"}, {"ref", type}});
-  }
-}
-
-void Hub::handle(std::uint64_t id, const json& msg) {
-  const auto type = msg["type"].get<std::string>();
-  std::shared_ptr<const pass::Account> account;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = clients_.find(id);
-    if (it == clients_.end()) return;
-    account = it->second.account;
-  }
-  const pass::Account& who = *account;
-
-  if (type == "signal") return signal(id, who, msg);
-
-  const auto resident_id = int_field(msg, "resident_id");
-  // Checked against the store for every message: a link removed meanwhile stops working.
-  const Access access = authorize(who, resident_id);
-  const std::string& me = bus_->node();
-
-  // Adds the watch; true when the family presence of the resident changed.
-  auto watch = [&]() {
-    std::lock_guard lock(mutex_);
-    auto it = clients_.find(id);
-    if (it == clients_.end()) return false;
-    auto& w = it->second.watching;
-    auto found = std::find_if(w.begin(), w.end(),
-                              [&](const Watch& x) { return x.resident_id == resident_id; });
-    if (found != w.end()) {
-      found->access = access;
-      return false;
-    }
-    const bool was_present = access.role == Role::family && present_locked(resident_id, who.id);
-    w.push_back({resident_id, access});
-    watchers_[resident_id].push_back(id);
-    return access.role == Role::family && !was_present;
-  };
-  // The resident this connection is in a call of (0: none).
-  auto in_call = [&]() -> std::int64_t {
-    std::lock_guard lock(mutex_);
-    auto it = clients_.find(id);
-    return it == clients_.end() ? 0 : it->second.in_call;
-  };
-  auto joined = [&](const Call& call, const std::vector<std::int64_t>& peers, bool resumed) {
-    json m = {{"type", "joined"},
-              {"resident_id", resident_id},
-              {"call_id", call.id},
-              {"self", who.id},
-              {"peers", peers}};
-    if (resumed) m["resumed"] = true;
-    send(id, m);
-  };
-
-  if (type == "watch") {
-    const bool changed = watch();
-    if (access.role == Role::staff) {
-      json presence;
-      {
-        std::lock_guard lock(mutex_);
-        presence = presence_json_locked(resident_id);
-      }
-      send(id, presence);
-    }
-    if (changed) presence_changed({resident_id});
-    // The store is the authority: a node that never saw this call learns it here.
-    Call loaded = db_.with([&](store::Connection& c) { return load_open(c, resident_id, false); });
-    apply(loaded, id);
-    Call answer = loaded;
-    {
-      std::lock_guard lock(mutex_);
-      auto v = views_.find(resident_id);
-      if (v != views_.end() && newer(v->second, loaded)) answer = v->second;
-    }
-    if (!open_state(answer.state)) {
-      answer = Call{};
-      answer.resident_id = resident_id;
-    }
-    send(id, call_json(answer));
-  } else if (type == "unwatch") {
-    bool changed = false;
-    {
-      std::lock_guard lock(mutex_);
-      auto it = clients_.find(id);
-      if (it == clients_.end()) return;
-      auto& w = it->second.watching;
-      auto found = std::find_if(w.begin(), w.end(),
-                                [&](const Watch& x) { return x.resident_id == resident_id; });
-      if (found != w.end()) {
-        const bool family = found->access.role == Role::family;
-        w.erase(found);
-        auto& list = watchers_[resident_id];
-        std::erase(list, id);
-        if (list.empty()) watchers_.erase(resident_id);
-        changed = family && !present_locked(resident_id, who.id);
-      }
-    }
-    if (changed) presence_changed({resident_id});
-  } else if (type == "start") {
-    if (access.role != Role::staff) throw Error("forbidden");
-    if (in_call()) throw Error("already_in_call");
-    watch();
-    change(
-        resident_id,
-        [&](store::Connection& c, Call& call) {
-          CallMachine m(clock_);
-          if (call.id) m.restore(call);
-          auto t = m.start(access.facility_id, resident_id, who.id);  // call_in_progress
-          try {
-            call.id = c.exec(sql::kInsertCall, {t.call.facility_id, t.call.resident_id,
-                                                t.call.started_by, t.call.started_at})
-                          .rows.at(0)
-                          .integer(0);
-          } catch (const store::DbError& e) {
-            // Another process started one at the same moment: the unique index decided.
-            if (e.kind() == store::DbError::Kind::unique_violation) throw Error("call_in_progress");
-            throw;
-          }
-          c.exec(sql::kInsertParticipant,
-                 {call.id, who.id, clock_.now(), me, static_cast<std::int64_t>(id)});
-          return true;
-        },
-        [&](const Call& after) { joined(after, {}, false); });
-  } else if (type == "join" || type == "resume") {
-    const bool resume = type == "resume";
-    const std::int64_t call_id = resume ? int_field(msg, "call_id") : 0;
-    if (auto r = in_call(); r && r != resident_id) throw Error("already_in_call");
-    std::vector<std::int64_t> peers;
-    change(
-        resident_id,
-        [&](store::Connection& c, Call& call) {
-          Participant* p = call.find(who.id);
-          if (resume && (call.id == 0 || call.id != call_id || !p)) throw Error("no_call");
-          CallMachine m(clock_);
-          if (call.id) m.restore(call);
-          if (p) {
-            // Resume, or join by an account already inside (a reloaded page): this
-            // connection takes the account's place; the open participant row stays.
-            peers = m.rejoin(resident_id, who.id).peers;
-            p->node = me;
-            p->conn = id;
-            p->grace_until.reset();
-            place_row(c, call.id, *p);
-          } else {
-            peers = m.join(resident_id, who.id).peers;  // no_call
-            c.exec(sql::kInsertParticipant,
-                   {call.id, who.id, clock_.now(), me, static_cast<std::int64_t>(id)});
-          }
-          return true;
-        },
-        [&](const Call& after) {
-          watch();
-          joined(after, peers, resume);
-        });
-  } else if (type == "leave") {
-    if (in_call() != resident_id) throw Error("not_in_call");
-    change(resident_id, [&](store::Connection& c, Call& call) {
-      const Participant* p = call.find(who.id);
-      if (call.id == 0 || !p || p->node != me || p->conn != id) throw Error("not_in_call");
-      CallMachine m(clock_);
-      m.restore(call);
-      leave_rows(c, m.leave(resident_id, who.id));
-      return true;
-    });
-  } else if (type == "end") {
-    if (access.role != Role::staff) throw Error("forbidden");
-    change(resident_id, [&](store::Connection& c, Call& call) {
-      if (call.id == 0) throw Error("no_call");
-      CallMachine m(clock_);
-      m.restore(call);
-      leave_rows(c, m.end(resident_id));
-      return true;
-    });
-  } else {
-    throw Error("bad_message");
-  }
-}
-
-void Hub::signal(std::uint64_t id, const pass::Account& who, const json& msg) {
-  const auto to = int_field(msg, "to");
-  if (!msg.contains("data")) throw Error("bad_message");
-  const std::string& me = bus_->node();
-  std::shared_ptr<http::WsPeer> local;
-  std::string remote_node;
-  std::uint64_t remote_conn = 0;
-  std::int64_t resident_id = 0;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = clients_.find(id);
-    if (it == clients_.end()) return;
-    resident_id = it->second.in_call;
-    if (!resident_id) throw Error("not_in_call");
-    auto v = views_.find(resident_id);
-    if (v == views_.end()) throw Error("not_in_call");
-    const Participant* self = v->second.find(who.id);
-    const Participant* target = v->second.find(to);
-    if (!self || self->node != me || self->conn != id || !target || to == who.id)
-      throw Error("not_in_call");
-    // In grace the target has no connection: nothing to relay to. Its client restarts ICE
-    // after `resume`, which brings new offers.
-    if (!target->connected()) return;
-    if (target->node == me) {
-      auto t = clients_.find(target->conn);
-      if (t == clients_.end() || t->second.in_call != resident_id) return;
-      local = t->second.peer;
-    } else {
-      remote_node = target->node;
-      remote_conn = target->conn;
-    }
-  }
-  if (local) {
-    local->send(json{{"type", "signal"}, {"from", who.id}, {"data", msg["data"]}}.dump());
-  } else {
-    bus_->direct(remote_node, {{"t", "signal"},
-                               {"node", me},
-                               {"conn", remote_conn},
-                               {"to", to},
-                               {"resident_id", resident_id},
-                               {"from", who.id},
-                               {"data", msg["data"]}});
-  }
-}
+// ---- the call state
 
 Call Hub::change(std::int64_t resident_id, const Change& fn,
                  const std::function<void(const Call&)>& before_push) {
   std::lock_guard serial(shard(resident_id));
   bool changed = false;
   Call after = db_.transaction([&](store::Connection& c) {
-    Call call = load_open(c, resident_id, true);
+    Call call = call_repo::load_open(c, resident_id, true);
     changed = fn(c, call);
     if (!changed) return call;
-    c.exec(sql::kBumpCall, {call.id});
-    return load_by_id(c, call.id);
+    call_repo::bump_seq(c, call.id);
+    return call_repo::load_call(c, call.id);
   });
   if (!changed) return after;
   if (before_push) before_push(after);
   apply(after);
-  bus_->broadcast({{"t", "call"}, {"node", bus_->node()}, {"call", to_bus(after)}});
+  link_.broadcast(cluster::CallChanged{after});
   return after;
 }
 
-Call Hub::load_open(store::Connection& c, std::int64_t resident_id, bool lock) {
-  std::string q = sql::kOpenCall;
-  // PostgreSQL: concurrent changes of this call (from any process) wait here. SQLite's
-  // BEGIN IMMEDIATE already holds the one write lock.
-  if (lock && c.dialect() == store::Dialect::postgres) q += " FOR UPDATE";
-  auto r = c.exec(q, {resident_id});
-  if (r.empty()) {
-    Call idle;
-    idle.resident_id = resident_id;
-    return idle;
+Participant Hub::here(std::int64_t account_id, std::uint64_t conn) const {
+  Participant p;
+  p.account_id = account_id;
+  p.joined_at = clock_.now();
+  p.node = link_.node();
+  p.conn = conn;
+  return p;
+}
+
+// The store is the authority: a node that never saw this call learns it here. `conn` is
+// answered by the caller rather than pushed to.
+Call Hub::screen_call(std::int64_t resident_id, std::uint64_t conn) {
+  Call loaded =
+      db_.with([&](store::Connection& c) { return call_repo::load_open(c, resident_id, false); });
+  apply(loaded, conn);
+  Call answer = loaded;
+  {
+    std::lock_guard lock(mutex_);
+    auto v = views_.find(resident_id);
+    if (v != views_.end() && newer(v->second, loaded)) answer = v->second;
   }
-  return load_by_id(c, r.first().integer(0));
-}
-
-Call Hub::load_by_id(store::Connection& c, std::int64_t call_id) {
-  auto r = c.exec(sql::kCallById, {call_id});
-  const auto& row = r.first();
-  Call call;
-  call.id = row.integer(0);
-  call.facility_id = row.integer(1);
-  call.started_by = row.integer(2);
-  call.started_at = row.integer(3);
-  call.seq = row.integer(4);
-  call.ended_at = row.opt_integer(5);
-  call.resident_id = row.integer(6);
-  if (call.ended_at) {
-    call.state = CallState::ended;
-    return call;
+  if (!open_state(answer.state)) {
+    answer = Call{};
+    answer.resident_id = resident_id;
   }
-  load_participants(c, call);
-  call.state = call.participants.size() >= 2 ? CallState::active : CallState::ringing;
-  return call;
-}
-
-void Hub::load_participants(store::Connection& c, Call& call) {
-  for (const auto& row : c.exec(sql::kParticipants, {call.id}).rows) {
-    Participant p;
-    p.account_id = row.integer(0);
-    p.joined_at = row.integer(1);
-    p.node = row.opt_text(2).value_or("");
-    p.conn = static_cast<std::uint64_t>(row.opt_integer(3).value_or(0));
-    p.grace_until = row.opt_integer(4);
-    p.name = row.text(5) + " " + row.text(6);
-    call.participants.push_back(std::move(p));
-  }
-}
-
-void Hub::leave_rows(store::Connection& c, const Transition& t) {
-  const auto now = clock_.now();
-  for (auto account : t.left) c.exec(sql::kLeaveParticipant, {now, t.call.id, account});
-  if (t.ended) c.exec(sql::kEndCall, {*t.call.ended_at, t.call.id});
-}
-
-void Hub::place_row(store::Connection& c, std::int64_t call_id, const Participant& p) {
-  c.exec(sql::kPlaceParticipant, {p.node, static_cast<std::int64_t>(p.conn),
-                                  store::nullable(p.grace_until), call_id, p.account_id});
+  return answer;
 }
 
 void Hub::apply(const Call& call, std::uint64_t except) {
@@ -528,7 +209,7 @@ void Hub::apply(const Call& call, std::uint64_t except) {
     if (!newer(call, view)) return;
     // Which local connection speaks for each participant follows the call state: one that
     // was taken over (resume elsewhere) or left is no longer in the call.
-    const std::string& me = bus_->node();
+    const std::string& me = link_.node();
     for (const auto& p : view.participants) {
       if (p.node != me) continue;
       auto it = clients_.find(p.conn);
@@ -545,7 +226,7 @@ void Hub::apply(const Call& call, std::uint64_t except) {
     view = call;
     peers = watchers_locked(call.resident_id, false, except);
   }
-  send_all(peers, call_json(call).dump());
+  send_all(peers, protocol::call_message(call).dump());
 }
 
 void Hub::close(std::uint64_t id) {
@@ -557,15 +238,7 @@ void Hub::close(std::uint64_t id) {
     if (it == clients_.end()) return;
     gone = std::move(it->second);
     clients_.erase(it);
-    for (const auto& w : gone.watching) {
-      auto list = watchers_.find(w.resident_id);
-      if (list != watchers_.end()) {
-        std::erase(list->second, id);
-        if (list->second.empty()) watchers_.erase(list);
-      }
-      if (w.access.role == Role::family && !present_locked(w.resident_id, gone.account->id))
-        changed.push_back(w.resident_id);
-    }
+    changed = presence_.close(id);
   }
   if (gone.in_call) {
     try {
@@ -578,7 +251,7 @@ void Hub::close(std::uint64_t id) {
 }
 
 void Hub::leave_on_close(std::uint64_t id, const pass::Account& who, std::int64_t resident_id) {
-  const std::string& me = bus_->node();
+  const std::string& me = link_.node();
   change(resident_id, [&](store::Connection& c, Call& call) {
     Participant* p = call.find(who.id);
     // Already taken over by a newer connection (resume), or gone: nothing to do.
@@ -586,11 +259,11 @@ void Hub::leave_on_close(std::uint64_t id, const pass::Account& who, std::int64_
     if (options_.reconnect_grace_seconds <= 0) {
       CallMachine m(clock_);
       m.restore(call);
-      leave_rows(c, m.leave(resident_id, who.id));
+      call_repo::record_leave(c, m.leave(resident_id, who.id), clock_.now());
       return true;
     }
     p->grace_until = clock_.now() + options_.reconnect_grace_seconds;
-    place_row(c, call.id, *p);
+    call_repo::place_participant(c, call.id, *p);
     return true;
   });
 }
@@ -601,7 +274,8 @@ void Hub::expire(std::int64_t resident_id, std::int64_t account_id) {
     if (call.id == 0 || !p || !p->grace_until || *p->grace_until > clock_.now()) return false;
     CallMachine m(clock_);
     m.restore(call);
-    leave_rows(c, m.leave(resident_id, account_id));  // exactly as `leave`
+    call_repo::record_leave(c, m.leave(resident_id, account_id),
+                            clock_.now());  // exactly as `leave`
     return true;
   });
 }
@@ -612,145 +286,94 @@ void Hub::mark_gone(std::int64_t resident_id, std::int64_t account_id, const std
     if (call.id == 0 || !p || p->node != node || !p->connected()) return false;
     // As if its connection had closed: the person may still resume on a node that runs.
     p->grace_until = clock_.now() + std::max<std::int64_t>(options_.reconnect_grace_seconds, 0);
-    place_row(c, call.id, *p);
+    call_repo::place_participant(c, call.id, *p);
     return true;
   });
 }
 
 void Hub::tick() {
   const auto now = clock_.now();
-  const std::string& me = bus_->node();
-  bool heartbeat = false, snapshot = false;
+  cluster::Heartbeat::Due due;
   std::vector<std::int64_t> forgotten;
   {
     std::lock_guard lock(mutex_);
     if (stopped_) return;
-    if (now - last_heartbeat_ >= kHeartbeatSeconds) {
-      heartbeat = true;
-      last_heartbeat_ = now;
-    }
-    if (bus_->clustered() && now - last_snapshot_ >= kSnapshotSeconds) {
-      snapshot = true;
-      last_snapshot_ = now;
-    }
-    for (auto it = remote_.begin(); it != remote_.end();) {
-      if (it->second.seen < now - kPresenceExpirySeconds) {
-        for (const auto& [rid, people] : it->second.people) forgotten.push_back(rid);
-        it = remote_.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    due = heartbeat_.due(now, link_.clustered());
+    forgotten = presence_.expire();
   }
-  using Pair = std::pair<std::int64_t, std::int64_t>;
-  std::vector<Pair> over;
-  std::vector<std::tuple<std::int64_t, std::int64_t, std::string>> on_gone;
-  db_.with([&](store::Connection& c) {
-    if (heartbeat) {
-      c.exec(sql::kHeartbeat, {me, now});
-      c.exec(sql::kForgetNodes, {now - core::kDay});
-    }
-    for (const auto& row : c.exec(sql::kGraceOver, {now, me, now - kNodeStaleSeconds}).rows)
-      over.emplace_back(row.integer(0), row.integer(1));
-    if (heartbeat)
-      for (const auto& row : c.exec(sql::kOnGoneNodes, {me, now - kNodeStaleSeconds}).rows)
-        on_gone.emplace_back(row.integer(0), row.integer(1), row.text(2));
-  });
-  for (const auto& [rid, account] : over) {
+  auto found = db_.with(
+      [&](store::Connection& c) { return cluster::sweep(c, link_.node(), now, due.beat); });
+  for (const auto& seat : found.graces_over) {
     try {
-      expire(rid, account);
+      expire(seat.resident_id, seat.account_id);
     } catch (const std::exception& e) {
       spdlog::warn("call grace expiry: {}", e.what());
     }
   }
-  for (const auto& [rid, account, node] : on_gone) {
+  for (const auto& seat : found.orphaned) {
     try {
-      spdlog::info("call: node {} stopped; its participant {} waits for a resume", node, account);
-      mark_gone(rid, account, node);
+      spdlog::info("call: node {} stopped; its participant {} waits for a resume", seat.node,
+                   seat.account_id);
+      mark_gone(seat.resident_id, seat.account_id, seat.node);
     } catch (const std::exception& e) {
       spdlog::warn("call participant of a stopped node: {}", e.what());
     }
   }
-  if (snapshot) bus_->broadcast(snapshot_json());
+  if (due.snapshot) link_.broadcast(snapshot());
   push_presence(forgotten);
 }
 
 // ---- other nodes
 
-void Hub::on_bus(const json& msg) {
-  const auto t = msg.value("t", "");
-  const auto node = msg.value("node", "");
-  if (node.empty() || node == bus_->node()) return;
-  try {
-    if (t == "call") {
-      apply(from_bus(msg.at("call")));
-    } else if (t == "signal") {
-      const auto conn = msg.at("conn").get<std::uint64_t>();
-      std::shared_ptr<http::WsPeer> peer;
-      {
-        std::lock_guard lock(mutex_);
-        auto it = clients_.find(conn);
-        if (it == clients_.end() || it->second.account->id != msg.at("to").get<std::int64_t>() ||
-            it->second.in_call != msg.at("resident_id").get<std::int64_t>())
-          return;
-        peer = it->second.peer;
-      }
-      peer->send(
-          json{{"type", "signal"}, {"from", msg.at("from")}, {"data", msg.at("data")}}.dump());
-    } else if (t == "presence" || t == "snapshot") {
-      auto parse = [](const json& people) {
-        std::vector<Person> out;
-        for (const auto& p : people)
-          out.push_back({p.at("account_id").get<std::int64_t>(), p.at("name").get<std::string>(),
-                         p.at("kind").get<std::string>()});
-        return out;
-      };
-      std::vector<std::int64_t> residents;
-      {
-        std::lock_guard lock(mutex_);
-        auto& n = remote_[node];
-        n.seen = clock_.now();
-        if (t == "presence") {
-          const auto rid = msg.at("resident_id").get<std::int64_t>();
-          auto people = parse(msg.at("people"));
-          if (people.empty())
-            n.people.erase(rid);
-          else
-            n.people[rid] = std::move(people);
-          residents.push_back(rid);
-        } else {
-          for (const auto& [rid, people] : n.people) residents.push_back(rid);
-          n.people.clear();
-          for (const auto& entry : msg.at("presence")) {
-            const auto rid = entry.at("resident_id").get<std::int64_t>();
-            n.people[rid] = parse(entry.at("people"));
-            residents.push_back(rid);
-          }
-        }
-      }
-      push_presence(residents);
-    } else if (t == "hello") {
-      // A node (re)started or reconnected: it knows nobody's presence.
-      bus_->broadcast(snapshot_json());
-    } else if (t == "bye") {
-      std::vector<std::int64_t> residents;
-      {
-        std::lock_guard lock(mutex_);
-        if (auto it = remote_.find(node); it != remote_.end()) {
-          for (const auto& [rid, people] : it->second.people) residents.push_back(rid);
-          remote_.erase(it);
-        }
-      }
-      push_presence(residents);
+void Hub::receive(const std::string& node, const cluster::Event& event) {
+  if (const auto* e = std::get_if<cluster::CallChanged>(&event)) {
+    apply(e->call);
+  } else if (const auto* e = std::get_if<cluster::Signal>(&event)) {
+    deliver(*e);
+  } else if (const auto* e = std::get_if<cluster::PresenceChanged>(&event)) {
+    {
+      std::lock_guard lock(mutex_);
+      presence_.update(node, e->resident_id, e->people);
     }
-  } catch (const json::exception& e) {
-    spdlog::warn("call bus: bad {} message from node {}: {}", t, node, e.what());
+    push_presence({e->resident_id});
+  } else if (const auto* e = std::get_if<cluster::Snapshot>(&event)) {
+    std::vector<std::int64_t> residents;
+    {
+      std::lock_guard lock(mutex_);
+      residents = presence_.replace(node, e->presence);
+    }
+    push_presence(residents);
+  } else if (std::holds_alternative<cluster::Hello>(event)) {
+    // A node (re)started or reconnected: it knows nobody's presence.
+    link_.broadcast(snapshot());
+  } else if (std::holds_alternative<cluster::Bye>(event)) {
+    std::vector<std::int64_t> residents;
+    {
+      std::lock_guard lock(mutex_);
+      residents = presence_.forget(node);
+    }
+    push_presence(residents);
   }
 }
 
-void Hub::on_bus_connected() {
-  bus_->broadcast({{"t", "hello"}, {"node", bus_->node()}});
-  bus_->broadcast(snapshot_json());
+// A signal from another node for a connection here, if it still speaks for the target in
+// that call.
+void Hub::deliver(const cluster::Signal& signal) {
+  std::shared_ptr<http::WsPeer> peer;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = clients_.find(signal.conn);
+    if (it == clients_.end() || it->second.account->id != signal.to ||
+        it->second.in_call != signal.resident_id)
+      return;
+    peer = it->second.peer;
+  }
+  peer->send(protocol::signal_message(signal.from, signal.data).dump());
+}
+
+void Hub::on_link_connected() {
+  link_.broadcast(cluster::Hello{});
+  link_.broadcast(snapshot());
   resync();
 }
 
@@ -760,11 +383,12 @@ void Hub::resync() {
   std::vector<std::int64_t> residents;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [rid, conns] : watchers_) residents.push_back(rid);
+    residents = presence_.residents();
   }
   for (auto rid : residents) {
     try {
-      Call loaded = db_.with([&](store::Connection& c) { return load_open(c, rid, false); });
+      Call loaded =
+          db_.with([&](store::Connection& c) { return call_repo::load_open(c, rid, false); });
       Call stale;
       {
         std::lock_guard lock(mutex_);
@@ -784,78 +408,41 @@ void Hub::resync() {
   }
 }
 
-// ---- presence and messages
+// ---- presence and sends
 
-bool Hub::present_locked(std::int64_t resident_id, std::int64_t account_id) const {
-  for (const auto& p : local_people_locked(resident_id))
-    if (p.account_id == account_id) return true;
-  return false;
+void Hub::send(std::uint64_t id, const json& msg) {
+  std::shared_ptr<http::WsPeer> peer;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = clients_.find(id);
+    if (it == clients_.end()) return;
+    peer = it->second.peer;
+  }
+  peer->send(msg.dump());
 }
 
-std::vector<Hub::Person> Hub::local_people_locked(std::int64_t resident_id) const {
-  std::vector<Person> people;
-  auto list = watchers_.find(resident_id);
-  if (list == watchers_.end()) return people;
-  std::set<std::int64_t> seen;
-  for (auto conn : list->second) {
-    auto it = clients_.find(conn);
-    if (it == clients_.end()) continue;
-    for (const auto& w : it->second.watching) {
-      if (w.resident_id != resident_id || w.access.role != Role::family) continue;
-      if (!seen.insert(it->second.account->id).second) continue;
-      people.push_back({it->second.account->id, it->second.account->display_name(), w.access.kind});
-    }
-  }
-  return people;
-}
-
-json Hub::presence_json_locked(std::int64_t resident_id) const {
-  json people = json::array();
-  std::set<std::int64_t> seen;
-  auto add = [&](const Person& p) {
-    if (!seen.insert(p.account_id).second) return;
-    people.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
-  };
-  for (const auto& p : local_people_locked(resident_id)) add(p);
-  for (const auto& [node, remote] : remote_) {
-    auto it = remote.people.find(resident_id);
-    if (it == remote.people.end()) continue;
-    for (const auto& p : it->second) add(p);
-  }
-  return {{"type", "presence"}, {"resident_id", resident_id}, {"people", people}};
+void Hub::send_all(const Peers& peers, const std::string& text) {
+  for (const auto& p : peers) p->send(text);
 }
 
 Hub::Peers Hub::watchers_locked(std::int64_t resident_id, bool staff_only,
                                 std::uint64_t except) const {
   Peers peers;
-  auto list = watchers_.find(resident_id);
-  if (list == watchers_.end()) return peers;
-  for (auto conn : list->second) {
-    if (conn == except) continue;
+  for (auto conn : presence_.watchers(resident_id, staff_only, except)) {
     auto it = clients_.find(conn);
-    if (it == clients_.end()) continue;
-    if (staff_only) {
-      const auto& w = it->second.watching;
-      bool staff = std::any_of(w.begin(), w.end(), [&](const Watch& x) {
-        return x.resident_id == resident_id && x.access.role == Role::staff;
-      });
-      if (!staff) continue;
-    }
-    peers.push_back(it->second.peer);
+    if (it != clients_.end()) peers.push_back(it->second.peer);
   }
   return peers;
 }
 
 void Hub::presence_changed(const std::vector<std::int64_t>& residents) {
   for (auto rid : residents) {
-    json people = json::array();
+    std::vector<Person> people;
     {
       std::lock_guard lock(mutex_);
-      for (const auto& p : local_people_locked(rid))
-        people.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
+      people = presence_.local(rid);
     }
-    bus_->broadcast(
-        {{"t", "presence"}, {"node", bus_->node()}, {"resident_id", rid}, {"people", people}});
+    link_.broadcast(cluster::PresenceChanged{rid, std::move(people)});
   }
   push_presence(residents);
 }
@@ -870,35 +457,15 @@ void Hub::push_presence(const std::vector<std::int64_t>& residents) {
       std::lock_guard lock(mutex_);
       peers = watchers_locked(rid, true);
       if (peers.empty()) continue;
-      text = presence_json_locked(rid).dump();
+      text = protocol::presence_message(rid, presence_.people(rid)).dump();
     }
     send_all(peers, text);
   }
 }
 
-json Hub::snapshot_json() {
-  json presence = json::array();
+cluster::Snapshot Hub::snapshot() {
   std::lock_guard lock(mutex_);
-  for (const auto& [rid, conns] : watchers_) {
-    json people = json::array();
-    for (const auto& p : local_people_locked(rid))
-      people.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
-    if (!people.empty()) presence.push_back({{"resident_id", rid}, {"people", people}});
-  }
-  return {{"t", "snapshot"}, {"node", bus_->node()}, {"presence", presence}};
-}
-
-json Hub::call_json(const Call& call) const {
-  json participants = json::array();
-  for (const auto& p : call.participants)
-    participants.push_back(
-        {{"account_id", p.account_id}, {"name", p.name}, {"connected", p.connected()}});
-  return {{"type", "call"},
-          {"resident_id", call.resident_id},
-          {"state", state_name(call.state)},
-          {"call_id", call.id == 0 ? json(nullptr) : json(call.id)},
-          {"started_at", call.state == CallState::idle ? json(nullptr) : json(call.started_at)},
-          {"participants", participants}};
+  return {presence_.snapshot()};
 }
 
 }  // namespace carelive::calls

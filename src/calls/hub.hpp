@@ -1,14 +1,10 @@
 #pragma once
 
 #include <array>
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,7 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "calls/bus.hpp"
+#include "calls/cluster.hpp"
 #include "calls/machine.hpp"
+#include "calls/presence.hpp"
+#include "calls/protocol.hpp"
 #include "core/clock.hpp"
 #include "http/websocket.hpp"
 #include "live/family.hpp"
@@ -29,33 +28,24 @@ struct HubOptions {
   std::int64_t reconnect_grace_seconds = 30;
 };
 
-// The call signaling hub behind GET /api/v1/ws (SPEC 7). Clients send JSON messages:
-//   {type:"watch", resident_id}          the call screen is open (family: presence)
-//   {type:"start", resident_id}          staff start a call (they are its first participant)
-//   {type:"join"|"leave"|"end", resident_id}
-//   {type:"resume", resident_id, call_id} a new connection takes over its account's place
-//   {type:"signal", to, data}            relayed to participant `to` of the caller's call
-// and receive
-//   {type:"presence", resident_id, people:[{account_id,name,kind}]}   (staff only)
-//   {type:"call", resident_id, state, call_id, participants:[{account_id,name,connected}]}
-//   {type:"joined", resident_id, call_id, self, peers:[account_id], resumed?}
-//   {type:"signal", from, data}
-//   {type:"error", code, ref}
-// Every message is authorized on the server: family and care workers only for residents they
-// are linked to with the newest terms agreed, staff only for residents of their facility.
+// The call signaling hub behind GET /api/v1/ws (SPEC 7); its messages are in protocol.hpp.
+// Each message is decoded, authorized by authorize() — family and care workers only for
+// residents they are linked to with the newest terms agreed, staff only for residents of their
+// facility, only staff start or end a call, a signal only to another participant of the
+// sender's call — and only then handed to the one handler of its type (hub_handlers.cpp).
 //
-// Several server processes ("nodes") behave as one: a call's state lives in the store (one
-// open call per resident, changed in a transaction that locks it and applies CallMachine's
-// rules), and every committed change is applied here at once and sent to the other nodes over
-// the Bus, where each pushes `call` to its own watchers. Presence (who has the screen open)
-// lives in memory: each node announces its own watchers per resident and merges the others'.
-// A closed connection that was in a call keeps its place for the reconnect grace; tick()
-// ends graces that ran out.
+// Several server processes ("nodes") behave as one: a call's state lives in the store
+// (call_repo: one open call per resident, changed in a transaction that locks it and applies
+// CallMachine's rules), and every committed change is applied here at once and sent to the
+// other nodes over the cluster link, where each pushes `call` to its own watchers. Presence
+// (who has the screen open) lives in memory: each node announces its own watchers per resident
+// and merges the others'. A closed connection that was in a call keeps its place for the
+// reconnect grace; tick() ends graces that ran out and beats the node's heartbeat.
 //
-// Locks: a small mutex for the in-memory tables (connections, watchers, call views, remote
-// presence), never held during SQL or while sending; changes of one resident's call are
-// serialised by one of kShards mutexes, so calls of different residents run in parallel.
-// Sends only queue (WsPeer::send). Thread-safe; functions block on the store (worker pool).
+// Locks: a small mutex for the in-memory tables (connections, call views, presence), never
+// held during SQL or while sending; changes of one resident's call are serialised by one of
+// kShards mutexes, so calls of different residents run in parallel. Sends only queue
+// (WsPeer::send). Thread-safe; functions block on the store (worker pool).
 class Hub final : public http::WsEndpoint {
  public:
   // `bus` null: a single process (LocalBus).
@@ -73,45 +63,65 @@ class Hub final : public http::WsEndpoint {
   void tick();
   // Tells the other nodes this one is gone and stops the bus (before the destructor).
   void shutdown();
-  const std::string& node() const { return bus_->node(); }
+  const std::string& node() const { return link_.node(); }
 
-  static constexpr std::int64_t kHeartbeatSeconds = 10;
-  static constexpr std::int64_t kNodeStaleSeconds = 45;  // no heartbeat: the node is gone
-  static constexpr std::int64_t kSnapshotSeconds = 15;
-  static constexpr std::int64_t kPresenceExpirySeconds = 45;
+  static constexpr std::int64_t kHeartbeatSeconds = cluster::kHeartbeatSeconds;
+  static constexpr std::int64_t kNodeStaleSeconds = cluster::kNodeStaleSeconds;
+  static constexpr std::int64_t kSnapshotSeconds = cluster::kSnapshotSeconds;
+  static constexpr std::int64_t kPresenceExpirySeconds = Presence::kExpirySeconds;
 
  private:
   enum class Role : std::uint8_t { family, staff };
+  // What authorize() allowed: the resident the message is about (for a signal: whose call it
+  // goes into) and the caller's standing there (not looked up for a signal).
   struct Access {
+    std::int64_t resident_id = 0;
     Role role = Role::family;
     std::int64_t facility_id = 0;
     std::string kind;  // staff | family | care_worker
-  };
-  struct Watch {
-    std::int64_t resident_id = 0;
-    Access access;
   };
   // Per connection; kept small (20,000 idle connections per process).
   struct Client {
     std::shared_ptr<http::WsPeer> peer;
     std::shared_ptr<const pass::Account> account;
-    std::vector<Watch> watching;  // usually one resident
-    std::int64_t in_call = 0;     // resident whose call this connection speaks for; 0: none
+    std::int64_t in_call = 0;  // resident whose call this connection speaks for; 0: none
   };
-  struct Person {
-    std::int64_t account_id = 0;
-    std::string name, kind;
+  // One authorized message on its way to its handler.
+  struct Context {
+    std::uint64_t conn;
+    const pass::Account& who;
+    const protocol::Request& req;
+    const Access& access;
   };
-  struct RemoteNode {
-    core::UnixSeconds seen = 0;
-    std::map<std::int64_t, std::vector<Person>> people;  // resident → its watchers there
-  };
+  using Handler = void (Hub::*)(const Context&);
   using Peers = std::vector<std::shared_ptr<http::WsPeer>>;
 
-  Access authorize(const pass::Account& who, std::int64_t resident_id);
-  void handle(std::uint64_t id, const nlohmann::json& msg);
-  void signal(std::uint64_t id, const pass::Account& who, const nlohmann::json& msg);
+  // ---- decode, authorize, handle (hub.cpp)
+  void dispatch(std::uint64_t conn, nlohmann::json msg);
+  // The one authorization of every message; throws forbidden, terms_required, not_in_call.
+  Access authorize(std::uint64_t conn, const pass::Account& who, const protocol::Request& req);
+  Access resident_access(const pass::Account& who, std::int64_t resident_id);
+  Access signal_access(std::uint64_t conn, const pass::Account& who, std::int64_t to);
+  static Handler handler_for(protocol::Type type);  // null: no such message
 
+  // ---- one handler per message type (hub_handlers.cpp)
+  void on_watch(const Context& ctx);
+  void on_unwatch(const Context& ctx);
+  void on_start(const Context& ctx);
+  void on_join(const Context& ctx);
+  void on_resume(const Context& ctx);
+  void on_leave(const Context& ctx);
+  void on_end(const Context& ctx);
+  void on_signal(const Context& ctx);
+  // join (resume_call_id 0) or resume: this connection takes the account's place in the call.
+  void take_place(const Context& ctx, std::int64_t resume_call_id);
+  // Adds the watch; true when the family presence of the resident changed.
+  bool watch(const Context& ctx);
+  void joined(const Context& ctx, const Call& call, const std::vector<std::int64_t>& peers,
+              bool resumed);
+  std::int64_t in_call(std::uint64_t conn) const;  // resident; 0: none
+
+  // ---- the call state
   // One change of a resident's call: loads the open call (locked), lets `fn` apply the rules
   // and write its rows, bumps seq, commits, then applies the result here and broadcasts it.
   // `fn` returns false when nothing changed (no seq bump, no event). `before_push` runs after
@@ -119,31 +129,28 @@ class Hub final : public http::WsEndpoint {
   using Change = std::function<bool(store::Connection&, Call&)>;
   Call change(std::int64_t resident_id, const Change& fn,
               const std::function<void(const Call&)>& before_push = nullptr);
-  Call load_open(store::Connection& c, std::int64_t resident_id, bool lock);
-  Call load_by_id(store::Connection& c, std::int64_t call_id);
-  void load_participants(store::Connection& c, Call& call);
-  void leave_rows(store::Connection& c, const Transition& t);
-  void place_row(store::Connection& c, std::int64_t call_id, const Participant& p);
-
+  // A participant that joins now through connection `conn` of this node.
+  Participant here(std::int64_t account_id, std::uint64_t conn) const;
+  // The resident's call as a screen that opens here sees it (idle unless ringing or active).
+  Call screen_call(std::int64_t resident_id, std::uint64_t conn);
   // Takes a call state (from here or another node) if it is newer than the one known: fixes
   // which local connections are in it and pushes `call` to local watchers.
   // `except`: a connection not to push to (it is answered directly).
   void apply(const Call& call, std::uint64_t except = 0);
-  void on_bus(const nlohmann::json& msg);
-  void on_bus_connected();
-  void resync();
   void leave_on_close(std::uint64_t id, const pass::Account& who, std::int64_t resident_id);
   void expire(std::int64_t resident_id, std::int64_t account_id);
   void mark_gone(std::int64_t resident_id, std::int64_t account_id, const std::string& node);
 
-  // Presence: the local people of a resident; merged with the other nodes' for staff.
-  std::vector<Person> local_people_locked(std::int64_t resident_id) const;
-  bool present_locked(std::int64_t resident_id, std::int64_t account_id) const;
-  nlohmann::json presence_json_locked(std::int64_t resident_id) const;
+  // ---- other nodes
+  void receive(const std::string& node, const cluster::Event& event);
+  void deliver(const cluster::Signal& signal);
+  void on_link_connected();
+  void resync();
+
+  // ---- presence and sends
   void presence_changed(const std::vector<std::int64_t>& residents);  // announce + push
   void push_presence(const std::vector<std::int64_t>& residents);     // push only
-  nlohmann::json snapshot_json();
-  nlohmann::json call_json(const Call& call) const;
+  cluster::Snapshot snapshot();
   Peers watchers_locked(std::int64_t resident_id, bool staff_only, std::uint64_t except = 0) const;
   static void send_all(const Peers& peers, const std::string& text);
   void send(std::uint64_t id, const nlohmann::json& msg);
@@ -156,7 +163,7 @@ class Hub final : public http::WsEndpoint {
   const core::Clock& clock_;
   live::FamilyService& family_;
   HubOptions options_;
-  std::shared_ptr<Bus> bus_;
+  cluster::Link link_;
 
   static constexpr std::size_t kShards = 64;
   std::array<std::mutex, kShards> shards_;
@@ -164,10 +171,9 @@ class Hub final : public http::WsEndpoint {
   mutable std::mutex mutex_;  // everything below
   std::uint64_t next_id_ = 1;
   std::unordered_map<std::uint64_t, Client> clients_;
-  std::unordered_map<std::int64_t, std::vector<std::uint64_t>> watchers_;  // resident → conns
   std::unordered_map<std::int64_t, Call> views_;  // resident → newest call state known
-  std::map<std::string, RemoteNode> remote_;      // other nodes' presence
-  core::UnixSeconds last_heartbeat_ = 0, last_snapshot_ = 0, last_gone_check_ = 0;
+  Presence presence_;
+  cluster::Heartbeat heartbeat_;
   bool stopped_ = false;
 };
 

@@ -1,0 +1,110 @@
+#include "calls/protocol.hpp"
+
+#include <array>
+#include <utility>
+
+#include "core/error.hpp"
+
+namespace carelive::calls::protocol {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, Type>, 8> kTypes{{
+    {kWatch, Type::watch},
+    {kUnwatch, Type::unwatch},
+    {kStart, Type::start},
+    {kJoin, Type::join},
+    {kResume, Type::resume},
+    {kLeave, Type::leave},
+    {kEnd, Type::end},
+    {kSignal, Type::signal},
+}};
+
+// The positive integer field `name`, if there is one.
+std::optional<std::int64_t> id_field(const json& msg, const char* name) {
+  auto it = msg.find(name);
+  if (it == msg.end() || !it->is_number_integer()) return std::nullopt;
+  auto v = it->get<std::int64_t>();
+  if (v <= 0) return std::nullopt;
+  return v;
+}
+
+std::int64_t required_id(const json& msg, const char* name) {
+  auto v = id_field(msg, name);
+  if (!v) fail(kBadMessage);
+  return *v;
+}
+
+}  // namespace
+
+void fail(std::string_view code) { throw core::Error(std::string(code)); }
+
+std::string type_name(const json& msg) {
+  if (msg.is_object() && msg.contains("type") && msg["type"].is_string())
+    return msg["type"].get<std::string>();
+  return {};
+}
+
+Type type_of(std::string_view name) {
+  for (const auto& [n, type] : kTypes)
+    if (n == name) return type;
+  return Type::unknown;
+}
+
+Request decode(json msg) {
+  Request r;
+  r.type = type_of(type_name(msg));
+  if (r.type == Type::signal) {
+    r.to = required_id(msg, "to");
+    auto data = msg.find("data");
+    if (data == msg.end()) fail(kBadMessage);
+    r.data = std::move(*data);
+    return r;
+  }
+  r.resident_id = required_id(msg, "resident_id");
+  if (r.type == Type::resume) r.call_id = id_field(msg, "call_id");
+  return r;
+}
+
+json call_message(const Call& call) {
+  json participants = json::array();
+  for (const auto& p : call.participants)
+    participants.push_back(
+        {{"account_id", p.account_id}, {"name", p.name}, {"connected", p.connected()}});
+  return {{"type", kCall},
+          {"resident_id", call.resident_id},
+          {"state", state_name(call.state)},
+          {"call_id", call.id == 0 ? json(nullptr) : json(call.id)},
+          {"started_at", call.state == CallState::idle ? json(nullptr) : json(call.started_at)},
+          {"participants", participants}};
+}
+
+json joined_message(std::int64_t resident_id, std::int64_t call_id, std::int64_t self,
+                    const std::vector<std::int64_t>& peers, bool resumed) {
+  json m = {{"type", kJoined},
+            {"resident_id", resident_id},
+            {"call_id", call_id},
+            {"self", self},
+            {"peers", peers}};
+  if (resumed) m["resumed"] = true;
+  return m;
+}
+
+json presence_message(std::int64_t resident_id, const std::vector<Person>& people) {
+  json list = json::array();
+  for (const auto& p : people)
+    list.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
+  return {{"type", kPresence}, {"resident_id", resident_id}, {"people", list}};
+}
+
+json signal_message(std::int64_t from, const json& data) {
+  return {{"type", kSignal}, {"from", from}, {"data", data}};
+}
+
+json error_message(std::string_view code, std::string_view ref) {
+  return {{"type", kError}, {"code", code}, {"ref", ref}};
+}
+
+}  // namespace carelive::calls::protocol

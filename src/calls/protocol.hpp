@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "calls/machine.hpp"
+#include "calls/presence.hpp"
+
+// The messages between the browser and the signaling hub on GET /api/v1/ws (SPEC 7), as
+// web/src/composables/useCall.ts speaks them. Browser → server:
+//   {type:"watch"|"unwatch", resident_id}  the call screen opens / closes (family: presence)
+//   {type:"start", resident_id}            staff start a call (they are its first participant)
+//   {type:"join"|"leave"|"end", resident_id}
+//   {type:"resume", resident_id, call_id}  a new connection takes over its account's place
+//   {type:"signal", to, data}              relayed to participant `to` of the sender's call
+// Server → browser:
+//   {type:"presence", resident_id, people:[{account_id,name,kind}]}   (staff only)
+//   {type:"call", resident_id, state, call_id, started_at, participants:[{account_id,name,
+//    connected}]}
+//   {type:"joined", resident_id, call_id, self, peers:[account_id], resumed?}
+//   {type:"signal", from, data}
+//   {type:"error", code, ref}   ref: the type of the message refused
+namespace carelive::calls::protocol {
+
+// ---- browser → server
+enum class Type { watch, unwatch, start, join, resume, leave, end, signal, unknown };
+
+inline constexpr std::string_view kWatch = "watch";
+inline constexpr std::string_view kUnwatch = "unwatch";
+inline constexpr std::string_view kStart = "start";
+inline constexpr std::string_view kJoin = "join";
+inline constexpr std::string_view kResume = "resume";
+inline constexpr std::string_view kLeave = "leave";
+inline constexpr std::string_view kEnd = "end";
+inline constexpr std::string_view kSignal = "signal";
+
+// ---- server → browser (and kSignal)
+inline constexpr std::string_view kPresence = "presence";
+inline constexpr std::string_view kCall = "call";
+inline constexpr std::string_view kJoined = "joined";
+inline constexpr std::string_view kError = "error";
+
+// ---- codes of `error` sent by the hub (core::Error codes, which the web app translates;
+// live::FamilyService adds terms_required)
+inline constexpr std::string_view kBadMessage = "bad_message";
+inline constexpr std::string_view kForbidden = "forbidden";
+inline constexpr std::string_view kNoCall = "no_call";
+inline constexpr std::string_view kNotInCall = "not_in_call";
+inline constexpr std::string_view kAlreadyInCall = "already_in_call";
+inline constexpr std::string_view kCallInProgress = "call_in_progress";
+inline constexpr std::string_view kInternal = "internal";
+
+// Throws the core::Error of `code`.
+[[noreturn]] void fail(std::string_view code);
+
+// A browser message, decoded. Every type but `signal` names a resident (an unknown type too:
+// it is refused as bad_message only after its resident was authorized, as it always was).
+struct Request {
+  Type type = Type::unknown;
+  std::int64_t resident_id = 0;         // all but signal
+  std::optional<std::int64_t> call_id;  // resume (checked by its handler)
+  std::int64_t to = 0;                  // signal
+  nlohmann::json data;                  // signal
+};
+
+// The type as sent; "" when there is none (not JSON, not an object, no string "type").
+std::string type_name(const nlohmann::json& msg);
+Type type_of(std::string_view name);
+// Throws bad_message when a field the type needs is missing or not a positive integer.
+Request decode(nlohmann::json msg);
+
+// ---- builders
+nlohmann::json call_message(const Call& call);
+nlohmann::json joined_message(std::int64_t resident_id, std::int64_t call_id, std::int64_t self,
+                              const std::vector<std::int64_t>& peers, bool resumed);
+nlohmann::json presence_message(std::int64_t resident_id, const std::vector<Person>& people);
+nlohmann::json signal_message(std::int64_t from, const nlohmann::json& data);
+nlohmann::json error_message(std::string_view code, std::string_view ref);
+
+}  // namespace carelive::calls::protocol
