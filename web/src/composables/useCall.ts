@@ -15,6 +15,9 @@
 import { computed, onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue'
 import { getIceServers } from '../api/calls'
 import { classifyQuality, intervalLoss, type InboundTotals, type QualityLevel } from '../lib/callQuality'
+import { useWakeLock } from './useWakeLock'
+
+export type { WakeLockState } from './useWakeLock'
 
 export type CallStateName = 'idle' | 'ringing' | 'active' | 'ended'
 export interface CallPerson {
@@ -32,8 +35,6 @@ export interface RemoteMedia {
 }
 /** denied: the browser refused camera/microphone; unavailable: no device or another failure. */
 export type MediaProblem = '' | 'denied' | 'unavailable'
-/** The screen wake lock: held, not held, or the browser has no Wake Lock API. */
-export type WakeLockState = 'on' | 'off' | 'unsupported'
 
 type Message =
   | { type: 'presence'; resident_id: number; people: PresencePerson[] }
@@ -103,7 +104,6 @@ export function useCall(residentId: Ref<number | null>) {
   const remoteCameraOff = shallowRef<Record<number, boolean>>({})
   /** Peers who told us their microphone is off. */
   const remoteMicOff = shallowRef<Record<number, boolean>>({})
-  const wakeLock = ref<WakeLockState>('off')
   const canSwitchCamera = ref(false)
   /** Which way the camera faces ('' when the device does not say: desktop webcams face the user). */
   const facing = ref<'' | 'user' | 'environment'>('')
@@ -584,43 +584,10 @@ export function useCall(residentId: Ref<number | null>) {
 
   // ---- keep the screen awake during the call ----
 
-  let sentinel: WakeLockSentinel | null = null
-  async function holdWakeLock(): Promise<void> {
-    if (!('wakeLock' in navigator)) {
-      wakeLock.value = 'unsupported'
-      return
-    }
-    if (sentinel && !sentinel.released) return
-    try {
-      const s = await navigator.wakeLock.request('screen')
-      if (!inCall.value) {
-        await s.release()
-        return
-      }
-      sentinel = s
-      wakeLock.value = 'on'
-      // The browser lets go when the page is hidden; visibilitychange asks again.
-      s.addEventListener('release', () => {
-        if (sentinel === s) {
-          sentinel = null
-          wakeLock.value = 'off'
-        }
-      })
-    } catch {
-      wakeLock.value = 'off' // refused (battery saver, hidden page): the call goes on regardless
-    }
-  }
-  function releaseWakeLock(): void {
-    const s = sentinel
-    sentinel = null
-    if (wakeLock.value === 'on') wakeLock.value = 'off'
-    void s?.release().catch(() => undefined)
-  }
-  watch(inCall, (on) => (on ? void holdWakeLock() : releaseWakeLock()))
+  const { state: wakeLock } = useWakeLock(inCall)
 
   function onVisibility(): void {
     if (document.visibilityState !== 'visible') return
-    if (inCall.value) void holdWakeLock()
     // A phone waking up often has a dead socket nobody noticed yet: reconnect now.
     if (!ws && !disposed) connect()
   }
