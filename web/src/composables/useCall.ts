@@ -1,7 +1,7 @@
 // A video call with one resident (SPEC 7): the call state the server pushes over the signaling
 // socket, presence (staff), and what we do with it — composed of one piece per concern:
 //   useCallSignaling  the WebSocket (GET /api/v1/ws): messages, reconnect with backoff
-//   usePeerMesh       one RTCPeerConnection per other participant, perfect negotiation, ICE
+//   useCallPeers      one RTCPeerConnection per other participant, perfect negotiation, ICE
 //                     restarts (useCallIceServers: STUN/TURN with fresh credentials)
 //   useCallMedia      our camera and microphone, camera switch
 //   useWakeLock       the screen stays on during the call
@@ -16,7 +16,7 @@ import {
   useCallSignaling, type CallPerson, type CallStateName, type PresencePerson, type ServerMessage,
 } from './useCallSignaling'
 import { useCallIceServers } from './useCallIceServers'
-import { usePeerMesh } from './useCallPeers'
+import { useCallPeers } from './useCallPeers'
 import { useCallMedia } from './useCallMedia'
 import { useWakeLock } from './useWakeLock'
 import { useCallQuality } from './useCallQuality'
@@ -52,7 +52,7 @@ export function useCall(residentId: Ref<number | null>) {
     sendVideo: (track) => peers.replaceVideoTrack(track),
     changed: () => peers.tellAll({ media: media.mediaState() }),
   })
-  const peers = usePeerMesh({
+  const peers = useCallPeers({
     ice,
     self: () => selfId,
     inCall: () => inCall.value,

@@ -63,7 +63,7 @@ export interface PeerMeshOptions {
   onClosed: (account: number) => void
 }
 
-export function usePeerMesh(o: PeerMeshOptions) {
+export function useCallPeers(o: PeerMeshOptions) {
   const remotes = shallowRef<RemoteMedia[]>([])
   /** Peers whose media path broke and is not back yet. */
   const broken = shallowRef<ReadonlySet<number>>(new Set())
