@@ -67,7 +67,7 @@ export default defineConfig({
             { name: 'vendor', test: /node_modules/ },
             // Shared app code in one chunk rather than many tiny requests on a slow phone line.
             // (The video call — WebRTC, signaling, its screen — stays with the two call pages.)
-            { name: 'app', test: /\/src\/(?!components\/call\/|composables\/useCall\.|lib\/callQuality\.|api\/calls\.)(api|components|composables|lib)\// },
+            { name: 'app', test: /\/src\/(?!components\/call\/|composables\/(useCall|useWakeLock)|lib\/(callQuality|backoff)\.|api\/calls\.)(api|components|composables|lib)\// },
           ],
         },
       },

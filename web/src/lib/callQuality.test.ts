@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { classifyQuality, intervalLoss } from './callQuality'
+import { classifyQuality, intervalLoss, readStats, type StatsEntry } from './callQuality'
 
 describe('classifyQuality', () => {
   it('calls a short round trip, no loss and smooth video good', () => {
@@ -40,5 +40,37 @@ describe('intervalLoss', () => {
   it('is unknown when nothing arrived and clamps late arrivals at no loss', () => {
     expect(intervalLoss({ received: 10, lost: 0 }, { received: 10, lost: 0 })).toBeNull()
     expect(intervalLoss({ received: 10, lost: 5 }, { received: 20, lost: 3 })).toBe(0)
+  })
+})
+
+describe('readStats', () => {
+  const report = (entries: StatsEntry[]) => ({ forEach: (cb: (s: StatsEntry) => void) => entries.forEach((e) => cb(e)) })
+
+  it('takes the round trip of the pair the transport selected and sums audio and video packets', () => {
+    const r = readStats(
+      report([
+        { type: 'candidate-pair', id: 'p1', nominated: true, state: 'succeeded', currentRoundTripTime: 0.9 },
+        { type: 'candidate-pair', id: 'p2', currentRoundTripTime: 0.05 },
+        { type: 'transport', selectedCandidatePairId: 'p2' },
+        { type: 'inbound-rtp', kind: 'audio', packetsReceived: 100, packetsLost: 2 },
+        { type: 'inbound-rtp', kind: 'video', packetsReceived: 300, packetsLost: 3, framesPerSecond: 24 },
+      ]),
+    )
+    expect(r).toEqual({ rtt: 0.05, fps: 24, totals: { received: 400, lost: 5 } })
+  })
+
+  it('without a selected pair takes the nominated one that succeeded', () => {
+    const r = readStats(
+      report([
+        { type: 'candidate-pair', id: 'p1', nominated: true, state: 'in-progress', currentRoundTripTime: 0.9 },
+        { type: 'candidate-pair', id: 'p2', nominated: true, state: 'succeeded', currentRoundTripTime: 0.2 },
+      ]),
+    )
+    expect(r.rtt).toBe(0.2)
+    expect(r.fps).toBeNull()
+  })
+
+  it('counts video that arrives without frames as 0 fps', () => {
+    expect(readStats(report([{ type: 'inbound-rtp', kind: 'video', packetsReceived: 10, packetsLost: 0 }])).fps).toBe(0)
   })
 })

@@ -55,3 +55,50 @@ export function intervalLoss(before: InboundTotals | null, now: InboundTotals): 
   const expected = received + lost
   return expected > 0 ? lost / expected : null
 }
+
+/** The fields of a getStats() entry that the measures come from. */
+export interface StatsEntry {
+  type: string
+  id?: string
+  selectedCandidatePairId?: string
+  nominated?: boolean
+  state?: string
+  currentRoundTripTime?: number
+  packetsReceived?: number
+  packetsLost?: number
+  kind?: string
+  framesPerSecond?: number
+}
+
+export interface StatsReading {
+  /** Round-trip time of the selected candidate pair in seconds; null when unknown. */
+  rtt: number | null
+  /** Frames per second of the video received; 0 when packets came but no frame. */
+  fps: number | null
+  totals: InboundTotals
+}
+
+/** Reads one getStats() report (RTCStatsReport): the round trip of the candidate pair the
+ * transport selected (or, without one, the nominated pair that succeeded), the inbound packet
+ * counters summed over audio and video, and the received video's frame rate. */
+export function readStats(report: { forEach(cb: (s: StatsEntry) => void): void }): StatsReading {
+  let rtt: number | null = null
+  let fps: number | null = null
+  const totals: InboundTotals = { received: 0, lost: 0 }
+  let pairId: string | undefined
+  report.forEach((s) => {
+    if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId
+  })
+  report.forEach((s) => {
+    if (s.type === 'candidate-pair' && (s.id === pairId || (!pairId && s.nominated && s.state === 'succeeded'))) {
+      if (typeof s.currentRoundTripTime === 'number') rtt = s.currentRoundTripTime
+    } else if (s.type === 'inbound-rtp') {
+      totals.received += s.packetsReceived ?? 0
+      totals.lost += s.packetsLost ?? 0
+      if (s.kind === 'video' && typeof s.framesPerSecond === 'number') fps = s.framesPerSecond
+    }
+  })
+  // A receiver that got no frame in the interval reports no framesPerSecond at all.
+  if (fps === null && totals.received > 0) fps = 0
+  return { rtt, fps, totals }
+}

@@ -32,3 +32,16 @@ export function fieldErrorMessage(code: string, field: FieldLabel, tr: Translato
   const key = `errors.field.${code}`
   return tr.te(key) ? tr.t(key, named) : tr.t('errors.field.unknown', named)
 }
+
+/** Codes of the call socket's `{"type":"error","code","ref"}` (docs/api.md "Calls"). */
+export const CALL_ERROR_CODES = [
+  'bad_message', 'forbidden', 'terms_required', 'already_in_call', 'call_in_progress', 'no_call', 'not_in_call',
+  'rate_limited', 'internal',
+] as const
+
+/** Why the server refused a call message, in the user's language; an unknown code reads as a
+ * refusal in general (never the code). */
+export function callErrorMessage(code: string, tr: Translator): string {
+  const key = `errors.call.${code}`
+  return tr.te(key) ? tr.t(key) : tr.t('errors.call.unknown')
+}

@@ -9,7 +9,7 @@ import { createI18n } from 'vue-i18n'
 import ja from './ja.json'
 import en from './en.json'
 import { ApiError } from '../api/client'
-import { apiErrorMessage, fieldErrorMessage } from '../lib/errorMessages'
+import { CALL_ERROR_CODES, apiErrorMessage, callErrorMessage, fieldErrorMessage } from '../lib/errorMessages'
 import { DEFAULT_BRAND, withBrand } from '../lib/brand'
 
 type Tree = { [key: string]: string | Tree }
@@ -52,6 +52,14 @@ function codesInApiDoc(): { api: string[]; field: string[] } | null {
   return { api, field }
 }
 
+/** The codes docs/api.md lists for the call socket's `{"type":"error","code","ref"}`. */
+function callCodesInApiDoc(): string[] | null {
+  const doc = join(here, '../../../docs/api.md')
+  if (!existsSync(doc)) return null
+  const para = /\{"type":"error","code","ref"\}`[^.]*?; codes ([^.]*)\./.exec(readFileSync(doc, 'utf8'))
+  return para ? [...para[1]!.matchAll(/`([a-z_]+)`/g)].map((c) => c[1]!) : []
+}
+
 function i18nFor(locale: 'ja' | 'en') {
   const warnings: string[] = []
   const i18n = createI18n({
@@ -92,6 +100,25 @@ describe('locale files', () => {
     for (const code of field) {
       expect(jaKeys.has(`errors.field.${code}`), `errors.field.${code}`).toBe(true)
     }
+  })
+
+  it('say each refusal of the call socket in words of its own, in both languages', () => {
+    const doc = callCodesInApiDoc()
+    if (doc) expect(doc.length).toBeGreaterThan(5)
+    const codes = new Set([...CALL_ERROR_CODES, ...(doc ?? [])])
+    for (const code of codes) {
+      expect(jaKeys.get(`errors.call.${code}`), `ja errors.call.${code}`).toBeTruthy()
+      expect(enKeys.get(`errors.call.${code}`), `en errors.call.${code}`).toBeTruthy()
+    }
+    for (const locale of ['ja', 'en'] as const) {
+      const tr = i18nFor(locale)
+      const texts = [...codes].map((code) => callErrorMessage(code, tr))
+      expect(new Set(texts).size, `${locale}: one text per code`).toBe(codes.size)
+      expect(texts).not.toContain(callErrorMessage('something_new', tr))
+    }
+    expect(callErrorMessage('call_in_progress', i18nFor('ja'))).toBe('この利用者様とは、ほかの職員がすでに通話中です。')
+    expect(callErrorMessage('no_call', i18nFor('ja'))).toBe('通話はもう終わっています。')
+    expect(callErrorMessage('something_new', i18nFor('ja'))).toBe('この操作はできませんでした。画面を読み込み直してください。')
   })
 
   it('render every message in both languages without a leftover placeholder', () => {
