@@ -13,7 +13,7 @@ namespace carelive::calls {
 
 using core::Error;
 using nlohmann::json;
-using protocol::fail;
+namespace codes = core::codes;
 
 namespace {
 
@@ -54,7 +54,7 @@ void Hub::shutdown() {
   }
 }
 
-std::uint64_t Hub::open(std::shared_ptr<http::WsPeer> peer, const pass::Principal& who) {
+std::uint64_t Hub::open(std::shared_ptr<http::WsPeer> peer, const auth::Principal& who) {
   // Only what authorization and presence read: no password hash or contact details kept per
   // connection (20,000 of them).
   pass::Account kept;
@@ -69,19 +69,23 @@ std::uint64_t Hub::open(std::shared_ptr<http::WsPeer> peer, const pass::Principa
   return id;
 }
 
+void Hub::refuse(std::uint64_t id, const core::ErrorCode& code) {
+  send(id, protocol::error_message(code, ""));
+}
+
 // ---- decode, authorize, dispatch
 
 void Hub::message(std::uint64_t id, const std::string& text) {
   json msg = json::parse(text, nullptr, false);
   const std::string type = protocol::type_name(msg);
   try {
-    if (type.empty()) fail(protocol::kBadMessage);
+    if (type.empty()) throw Error(codes::kBadMessage);
     dispatch(id, std::move(msg));
   } catch (const Error& e) {
-    send(id, protocol::error_message(e.code(), type));
+    send(id, protocol::error_message(core::error_code(e.code()), type));
   } catch (const std::exception& e) {
     spdlog::error("call signaling: {}", e.what());
-    send(id, protocol::error_message(protocol::kInternal, type));
+    send(id, protocol::error_message(codes::kInternal, type));
   }
 }
 
@@ -97,7 +101,7 @@ void Hub::dispatch(std::uint64_t conn, json msg) {
   const protocol::Request req = protocol::decode(std::move(msg));
   const Access access = authorize(conn, *account, req);
   const Handler handler = handler_for(req.type);
-  if (!handler) fail(protocol::kBadMessage);
+  if (!handler) throw Error(codes::kBadMessage);
   (this->*handler)({conn, *account, req, access});
 }
 
@@ -109,7 +113,7 @@ Hub::Access Hub::authorize(std::uint64_t conn, const pass::Account& who,
   // Checked against the store for every message: a link removed meanwhile stops working.
   Access access = resident_access(who, req.resident_id);
   if ((req.type == Type::start || req.type == Type::end) && access.role != Role::staff)
-    fail(protocol::kForbidden);
+    throw Error(codes::kForbidden);
   return access;
 }
 
@@ -118,7 +122,7 @@ Hub::Access Hub::authorize(std::uint64_t conn, const pass::Account& who,
 Hub::Access Hub::resident_access(const pass::Account& who, std::int64_t resident_id) {
   auto staff = db_.with([&](store::Connection& c) -> std::optional<std::int64_t> {
     auto resident = live::repo::find_resident(c, resident_id);
-    if (!resident || resident->discharged_at) fail(protocol::kForbidden);
+    if (!resident || resident->discharged_at) throw Error(codes::kForbidden);
     try {
       live::require_facility(c, who, resident->facility_id, live::Need::staff);
       return resident->facility_id;
@@ -137,11 +141,11 @@ Hub::Access Hub::signal_access(std::uint64_t conn, const pass::Account& who, std
   auto it = clients_.find(conn);
   const std::int64_t resident_id = it == clients_.end() ? 0 : it->second.in_call;
   auto v = views_.find(resident_id);
-  if (!resident_id || v == views_.end()) fail(protocol::kNotInCall);
+  if (!resident_id || v == views_.end()) throw Error(codes::kNotInCall);
   const Participant* self = v->second.find(who.id);
   if (!self || self->node != link_.node() || self->conn != conn || !v->second.find(to) ||
       to == who.id)
-    fail(protocol::kNotInCall);
+    throw Error(codes::kNotInCall);
   Access access;
   access.resident_id = resident_id;
   access.facility_id = v->second.facility_id;

@@ -53,9 +53,10 @@ class Hub final : public http::WsEndpoint {
       HubOptions options = {}, std::shared_ptr<Bus> bus = nullptr);
   ~Hub() override;
 
-  std::uint64_t open(std::shared_ptr<http::WsPeer> peer, const pass::Principal& who) override;
+  std::uint64_t open(std::shared_ptr<http::WsPeer> peer, const auth::Principal& who) override;
   void message(std::uint64_t connection, const std::string& text) override;
   void close(std::uint64_t connection) override;
+  void refuse(std::uint64_t connection, const core::ErrorCode& code) override;
 
   // Timers, to be called about once a second: ends reconnect graces that ran out, writes this
   // node's heartbeat, puts the participants of nodes that stopped beating into grace, sends

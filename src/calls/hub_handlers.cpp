@@ -5,10 +5,12 @@
 
 #include "calls/call_repo.hpp"
 #include "calls/hub.hpp"
+#include "core/error.hpp"
 
 namespace carelive::calls {
 
-using protocol::fail;
+using core::Error;
+namespace codes = core::codes;
 
 Hub::Handler Hub::handler_for(protocol::Type type) {
   using protocol::Type;
@@ -55,7 +57,7 @@ void Hub::on_unwatch(const Context& ctx) {
 
 // Staff start a call and are its first participant.
 void Hub::on_start(const Context& ctx) {
-  if (in_call(ctx.conn)) fail(protocol::kAlreadyInCall);
+  if (in_call(ctx.conn)) throw Error(codes::kAlreadyInCall);
   watch(ctx);
   const auto resident_id = ctx.access.resident_id;
   change(
@@ -66,7 +68,7 @@ void Hub::on_start(const Context& ctx) {
         auto t = m.start(ctx.access.facility_id, resident_id, ctx.who.id);  // call_in_progress
         // Another process started one at the same moment: the unique index decided.
         auto call_id = call_repo::insert_call(c, t.call);
-        if (!call_id) fail(protocol::kCallInProgress);
+        if (!call_id) throw Error(codes::kCallInProgress);
         call.id = *call_id;
         call_repo::insert_participant(c, call.id, here(ctx.who.id, ctx.conn));
         return true;
@@ -77,20 +79,21 @@ void Hub::on_start(const Context& ctx) {
 void Hub::on_join(const Context& ctx) { take_place(ctx, 0); }
 
 void Hub::on_resume(const Context& ctx) {
-  if (!ctx.req.call_id) fail(protocol::kBadMessage);
+  if (!ctx.req.call_id) throw Error(codes::kBadMessage);
   take_place(ctx, *ctx.req.call_id);
 }
 
 void Hub::take_place(const Context& ctx, std::int64_t resume_call_id) {
   const bool resume = resume_call_id != 0;
   const auto resident_id = ctx.access.resident_id;
-  if (auto r = in_call(ctx.conn); r && r != resident_id) fail(protocol::kAlreadyInCall);
+  if (auto r = in_call(ctx.conn); r && r != resident_id) throw Error(codes::kAlreadyInCall);
   std::vector<std::int64_t> peers;
   change(
       resident_id,
       [&](store::Connection& c, Call& call) {
         Participant* p = call.find(ctx.who.id);
-        if (resume && (call.id == 0 || call.id != resume_call_id || !p)) fail(protocol::kNoCall);
+        if (resume && (call.id == 0 || call.id != resume_call_id || !p))
+          throw Error(codes::kNoCall);
         CallMachine m(clock_);
         if (call.id) m.restore(call);
         if (p) {
@@ -115,10 +118,11 @@ void Hub::take_place(const Context& ctx, std::int64_t resume_call_id) {
 
 void Hub::on_leave(const Context& ctx) {
   const auto resident_id = ctx.access.resident_id;
-  if (in_call(ctx.conn) != resident_id) fail(protocol::kNotInCall);
+  if (in_call(ctx.conn) != resident_id) throw Error(codes::kNotInCall);
   change(resident_id, [&](store::Connection& c, Call& call) {
     const Participant* p = call.find(ctx.who.id);
-    if (call.id == 0 || !p || p->node != node() || p->conn != ctx.conn) fail(protocol::kNotInCall);
+    if (call.id == 0 || !p || p->node != node() || p->conn != ctx.conn)
+      throw Error(codes::kNotInCall);
     CallMachine m(clock_);
     m.restore(call);
     call_repo::record_leave(c, m.leave(resident_id, ctx.who.id), clock_.now());
@@ -130,7 +134,7 @@ void Hub::on_leave(const Context& ctx) {
 void Hub::on_end(const Context& ctx) {
   const auto resident_id = ctx.access.resident_id;
   change(resident_id, [&](store::Connection& c, Call& call) {
-    if (call.id == 0) fail(protocol::kNoCall);
+    if (call.id == 0) throw Error(codes::kNoCall);
     CallMachine m(clock_);
     m.restore(call);
     call_repo::record_leave(c, m.end(resident_id), clock_.now());

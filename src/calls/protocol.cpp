@@ -33,13 +33,11 @@ std::optional<std::int64_t> id_field(const json& msg, const char* name) {
 
 std::int64_t required_id(const json& msg, const char* name) {
   auto v = id_field(msg, name);
-  if (!v) fail(kBadMessage);
+  if (!v) throw core::Error(core::codes::kBadMessage);
   return *v;
 }
 
 }  // namespace
-
-void fail(std::string_view code) { throw core::Error(std::string(code)); }
 
 std::string type_name(const json& msg) {
   if (msg.is_object() && msg.contains("type") && msg["type"].is_string())
@@ -59,7 +57,7 @@ Request decode(json msg) {
   if (r.type == Type::signal) {
     r.to = required_id(msg, "to");
     auto data = msg.find("data");
-    if (data == msg.end()) fail(kBadMessage);
+    if (data == msg.end()) throw core::Error(core::codes::kBadMessage);
     r.data = std::move(*data);
     return r;
   }
@@ -103,8 +101,8 @@ json signal_message(std::int64_t from, const json& data) {
   return {{"type", kSignal}, {"from", from}, {"data", data}};
 }
 
-json error_message(std::string_view code, std::string_view ref) {
-  return {{"type", kError}, {"code", code}, {"ref", ref}};
+json error_message(const core::ErrorCode& code, std::string_view ref) {
+  return {{"type", kError}, {"code", code.name}, {"ref", ref}};
 }
 
 }  // namespace carelive::calls::protocol

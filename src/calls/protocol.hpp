@@ -10,6 +10,7 @@
 
 #include "calls/machine.hpp"
 #include "calls/presence.hpp"
+#include "core/error_codes.hpp"
 
 // The messages between the browser and the signaling hub on GET /api/v1/ws (SPEC 7), as
 // web/src/composables/useCall.ts speaks them. Browser → server:
@@ -45,19 +46,6 @@ inline constexpr std::string_view kCall = "call";
 inline constexpr std::string_view kJoined = "joined";
 inline constexpr std::string_view kError = "error";
 
-// ---- codes of `error` sent by the hub (core::Error codes, which the web app translates;
-// live::FamilyService adds terms_required)
-inline constexpr std::string_view kBadMessage = "bad_message";
-inline constexpr std::string_view kForbidden = "forbidden";
-inline constexpr std::string_view kNoCall = "no_call";
-inline constexpr std::string_view kNotInCall = "not_in_call";
-inline constexpr std::string_view kAlreadyInCall = "already_in_call";
-inline constexpr std::string_view kCallInProgress = "call_in_progress";
-inline constexpr std::string_view kInternal = "internal";
-
-// Throws the core::Error of `code`.
-[[noreturn]] void fail(std::string_view code);
-
 // A browser message, decoded. Every type but `signal` names a resident (an unknown type too:
 // it is refused as bad_message only after its resident was authorized, as it always was).
 struct Request {
@@ -80,6 +68,6 @@ nlohmann::json joined_message(std::int64_t resident_id, std::int64_t call_id, st
                               const std::vector<std::int64_t>& peers, bool resumed);
 nlohmann::json presence_message(std::int64_t resident_id, const std::vector<Person>& people);
 nlohmann::json signal_message(std::int64_t from, const nlohmann::json& data);
-nlohmann::json error_message(std::string_view code, std::string_view ref);
+nlohmann::json error_message(const core::ErrorCode& code, std::string_view ref);
 
 }  // namespace carelive::calls::protocol

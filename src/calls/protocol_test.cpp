@@ -113,7 +113,7 @@ TEST(CallProtocol, TheOtherServerMessages) {
   EXPECT_EQ(presence_message(5, {})["people"], json::array());
   EXPECT_EQ(signal_message(11, {{"x", 1}}),
             (json{{"type", "signal"}, {"from", 11}, {"data", {{"x", 1}}}}));
-  EXPECT_EQ(error_message(kNotInCall, kSignal),
+  EXPECT_EQ(error_message(core::codes::kNotInCall, kSignal),
             (json{{"type", "error"}, {"code", "not_in_call"}, {"ref", "signal"}}));
 }
 

@@ -15,6 +15,8 @@
 
 namespace carelive::calls {
 
+namespace codes = core::codes;
+
 using core::Error;
 
 namespace sql {
@@ -297,10 +299,10 @@ CallSchedule ScheduleService::change(const pass::Account& who, std::int64_t faci
   auto changed = db_.transaction([&](store::Connection& c) {
     auto access = live::require_facility(c, who, facility_id, live::Need::staff);
     auto before = find_schedule(c, facility_id, schedule_id);
-    if (!before) throw Error("not_found");
+    if (!before) throw Error(codes::kNotFound);
     auto resident = live::repo::find_resident(c, before->resident_id);
     if (before->cancelled_at || before->starts_at <= now || !resident || resident->discharged_at)
-      throw Error("schedule_closed");
+      throw Error(codes::kScheduleClosed);
     c.exec(sql::kLockResident, {resident->id});
     auto checked = check_input(c, time_, now, resident->id, schedule_id, in);
 
@@ -308,7 +310,7 @@ CallSchedule ScheduleService::change(const pass::Account& who, std::int64_t faci
     if (c.exec(sql::kUpdateSchedule,
                {checked.starts_at, checked.note, now, std::int64_t{moved ? 1 : 0}, schedule_id})
             .affected != 1)
-      throw Error("schedule_closed");
+      throw Error(codes::kScheduleClosed);
     const auto old_ids = ids_of(before->invitees);
     const std::set<std::int64_t> old_set(old_ids.begin(), old_ids.end());
     const std::set<std::int64_t> new_set(checked.invitees.begin(), checked.invitees.end());
@@ -358,10 +360,10 @@ void ScheduleService::cancel(const pass::Account& who, std::int64_t facility_id,
   db_.transaction([&](store::Connection& c) {
     auto access = live::require_facility(c, who, facility_id, live::Need::staff);
     auto s = find_schedule(c, facility_id, schedule_id);
-    if (!s) throw Error("not_found");
-    if (s->cancelled_at || s->starts_at <= now) throw Error("schedule_closed");
+    if (!s) throw Error(codes::kNotFound);
+    if (s->cancelled_at || s->starts_at <= now) throw Error(codes::kScheduleClosed);
     if (!cancel_and_tell(c, who.id, access.facility.name, facility_id, schedule_id, now, ""))
-      throw Error("schedule_closed");
+      throw Error(codes::kScheduleClosed);
   });
   notify_queued();
 }

@@ -20,6 +20,8 @@
 // email or SMS per login id.
 
 namespace carelive::calls {
+
+namespace codes = core::codes;
 namespace {
 
 using core::testing::code_of;
@@ -464,7 +466,7 @@ TEST_P(ScheduleTest, AFailedDischargeCancelsNothing) {
                                                     std::int64_t facility, std::int64_t resident,
                                                     core::UnixSeconds now) {
     EXPECT_EQ(s->cancel_upcoming_calls(c, actor, facility, resident, now), 1);
-    throw core::Error("internal");
+    throw core::Error(codes::kInternal);
   });
   EXPECT_EQ(code_of([&] { staff_->discharge(staff_x_, x_, resident_); }), "internal");
 

@@ -24,8 +24,6 @@ class Error : public std::runtime_error {
  public:
   explicit Error(const ErrorCode& code, FieldErrors fields = {},
                  std::optional<std::int64_t> retry_after = std::nullopt);
-  // By name: the row of error_codes.hpp with that name (codes::kInternal when there is none).
-  explicit Error(std::string_view name) : Error(error_code(name)) {}
 
   static Error validation(FieldErrors fields) {
     return Error(codes::kValidationFailed, std::move(fields));

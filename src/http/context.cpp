@@ -4,7 +4,6 @@
 #include <ctime>
 
 #include "core/error.hpp"
-#include "http/websocket.hpp"
 
 namespace carelive::http {
 
@@ -119,10 +118,6 @@ Response error_response(const Request& req, const core::ErrorCode& code,
   res.body() = nlohmann::json{{"error", error}}.dump();
   res.prepare_payload();
   return res;
-}
-
-std::string ws_error(const core::ErrorCode& code, std::string_view ref) {
-  return nlohmann::json{{"type", "error"}, {"code", code.name}, {"ref", ref}}.dump();
 }
 
 std::string session_cookie(const Settings& settings, const std::string& token,

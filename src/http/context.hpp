@@ -35,12 +35,12 @@ struct Context {
   auth::RequestMeta meta() const;
   std::optional<std::string> cookie(std::string_view name) const;
   std::optional<std::string> header(std::string_view name) const;
-  // The body as a JSON object; Error("bad_json") otherwise.
+  // The body as a JSON object; Error(codes::kBadJson) otherwise.
   nlohmann::json json_body() const;
   const auth::Principal& who() const { return *principal; }
 };
 
-// The route parameter `name` as a positive id; Error("not_found") otherwise.
+// The route parameter `name` as a positive id; Error(codes::kNotFound) otherwise.
 std::int64_t id_param(const Context& ctx, const char* name = "id");
 
 // The value of cookie `name` in the request's Cookie headers (RFC 6265 §5.4).

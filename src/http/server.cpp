@@ -337,12 +337,12 @@ net::awaitable<void> Server::websocket_session(std::shared_ptr<Connection> conn,
     std::string text = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
     if (tokens < 1) {
-      wsc->send(ws_error(core::codes::kRateLimited));
+      ws_endpoint_->refuse(id, core::codes::kRateLimited);
       continue;
     }
     tokens -= 1;
     if (!ws.got_text()) {
-      wsc->send(ws_error(core::codes::kBadMessage));
+      ws_endpoint_->refuse(id, core::codes::kBadMessage);
       continue;
     }
     co_await run_blocking(workers_, [&, this] {

@@ -9,10 +9,6 @@
 
 namespace carelive::http {
 
-// The WebSocket's answer to a message it refuses: {"type":"error","code":…,"ref":<the refused
-// message's type>} (docs/api.md "Calls"). The codes are those of core/error_codes.hpp.
-std::string ws_error(const core::ErrorCode& code, std::string_view ref = {});
-
 // One open WebSocket as the application sees it. send() may be called from any thread: the
 // text is queued on the connection's strand and written one message at a time.
 class WsPeer {
@@ -30,6 +26,9 @@ class WsEndpoint {
   virtual std::uint64_t open(std::shared_ptr<WsPeer> peer, const auth::Principal& who) = 0;
   virtual void message(std::uint64_t connection, const std::string& text) = 0;
   virtual void close(std::uint64_t connection) = 0;
+  // A message the server refused before the endpoint saw it (too many too fast, not text): the
+  // endpoint tells the client in its own message format. Called on an I/O thread; only queues.
+  virtual void refuse(std::uint64_t connection, const core::ErrorCode& code) = 0;
 };
 
 }  // namespace carelive::http

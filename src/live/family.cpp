@@ -14,6 +14,8 @@
 
 namespace carelive::live {
 
+namespace codes = core::codes;
+
 using core::Error;
 using core::FieldErrorSet;
 
@@ -115,7 +117,7 @@ std::vector<LinkedResident> FamilyService::linked(store::Connection& c, std::int
 void FamilyService::require_terms(store::Connection& c, std::int64_t account_id) {
   auto latest = repo::latest_terms(c);
   if (latest && c.exec(sql::kHasConsent, {account_id, latest->id}).empty())
-    throw Error("terms_required");
+    throw Error(codes::kTermsRequired);
 }
 
 LinkedResident FamilyService::require(store::Connection& c, std::int64_t account_id,
@@ -125,7 +127,7 @@ LinkedResident FamilyService::require(store::Connection& c, std::int64_t account
     require_terms(c, account_id);
     return l;
   }
-  throw Error("forbidden");
+  throw Error(codes::kForbidden);
 }
 
 Contexts FamilyService::contexts(std::int64_t account_id) {
@@ -148,7 +150,7 @@ Contexts FamilyService::contexts(std::int64_t account_id) {
 TermsView FamilyService::terms(std::int64_t account_id) {
   return db_.with([&](store::Connection& c) {
     auto latest = repo::latest_terms(c);
-    if (!latest) throw Error("not_found");
+    if (!latest) throw Error(codes::kNotFound);
     TermsView v{*latest, false, !c.exec(sql::kHasConsent, {account_id, latest->id}).empty()};
     v.updated = !v.agreed && !c.exec(sql::kAnyConsent, {account_id}).empty();
     return v;
@@ -236,7 +238,7 @@ std::vector<AnnouncementView> FamilyService::announcements(std::int64_t account_
   return db_.with([&](store::Connection& c) {
     // Announcements are Live data: linked people who agreed to the terms, and staff.
     if (linked(c, account_id).empty()) {
-      if (!repo::is_staff_anywhere(c, account_id)) throw Error("forbidden");
+      if (!repo::is_staff_anywhere(c, account_id)) throw Error(codes::kForbidden);
     } else {
       require_terms(c, account_id);
     }
@@ -251,12 +253,12 @@ Announcement FamilyService::announcement(std::int64_t account_id, std::int64_t i
   const auto now = clock_.now();
   return db_.transaction([&](store::Connection& c) {
     if (linked(c, account_id).empty()) {
-      if (!repo::is_staff_anywhere(c, account_id)) throw Error("forbidden");
+      if (!repo::is_staff_anywhere(c, account_id)) throw Error(codes::kForbidden);
     } else {
       require_terms(c, account_id);
     }
     auto rows = c.exec(sql::kAnnouncementById, {id});
-    if (rows.empty()) throw Error("not_found");
+    if (rows.empty()) throw Error(codes::kNotFound);
     const auto& r = rows.first();
     Announcement a{r.integer(0), r.text(1), r.text(2), r.integer(3)};
     c.exec(sql::kMarkRead, {account_id, id, now});

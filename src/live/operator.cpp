@@ -9,6 +9,8 @@
 
 namespace carelive::live {
 
+namespace codes = core::codes;
+
 using core::Error;
 
 namespace sql {
@@ -37,12 +39,12 @@ OperatorService::OperatorService(store::Database& db, const core::Clock& clock, 
     : db_(db), clock_(clock), live_(live) {}
 
 void OperatorService::require_operator(const pass::Account& who) {
-  if (!who.is_operator) throw Error("forbidden");
+  if (!who.is_operator) throw Error(codes::kForbidden);
 }
 
 Facility OperatorService::require_facility(store::Connection& c, std::int64_t facility_id) {
   auto f = repo::find_facility(c, facility_id);
-  if (!f) throw Error("not_found");
+  if (!f) throw Error(codes::kNotFound);
   return *f;
 }
 
@@ -112,7 +114,7 @@ StaffAdded OperatorService::add_admin(const pass::Account& who, std::int64_t fac
                                       const NameInput& names, const std::string& login_id) {
   require_operator(who);
   auto f = db_.with([&](store::Connection& c) { return require_facility(c, facility_id); });
-  if (f.closed_at) throw Error("not_found");
+  if (f.closed_at) throw Error(codes::kNotFound);
   return live_.add_staff(f.code, names, login_id, true, std::nullopt);
 }
 

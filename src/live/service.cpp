@@ -14,6 +14,8 @@
 
 namespace carelive::live {
 
+namespace codes = core::codes;
+
 using core::Error;
 using core::FieldErrorSet;
 
@@ -94,7 +96,7 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
   if (login.kind == pass::LoginId::Kind::unknown) errors.add("login_id", "invalid");
   errors.throw_if_any();
   auto facility = find_facility(facility_code);
-  if (!facility || facility->closed_at) throw Error("not_found");
+  if (!facility || facility->closed_at) throw Error(codes::kNotFound);
 
   StaffAdded out;
   auto existing = db_.with(
@@ -137,7 +139,7 @@ Resident LiveService::add_resident(const std::string& facility_code, const NameI
   check_names(names, n, errors);
   errors.throw_if_any();
   auto facility = find_facility(facility_code);
-  if (!facility || facility->closed_at) throw Error("not_found");
+  if (!facility || facility->closed_at) throw Error(codes::kNotFound);
   const auto now = clock_.now();
   Resident r{
       0,           facility->id, n.family_name, n.given_name, n.family_name_kana, n.given_name_kana,
@@ -179,10 +181,10 @@ std::string LiveService::make_invite(store::Connection& c, std::int64_t resident
 
 std::string LiveService::invite_url(const std::string& facility_code, std::int64_t resident_id) {
   auto facility = find_facility(facility_code);
-  if (!facility) throw Error("not_found");
+  if (!facility) throw Error(codes::kNotFound);
   return db_.transaction([&](store::Connection& c) {
     auto r = repo::find_resident(c, resident_id);
-    if (!r || r->facility_id != facility->id || r->discharged_at) throw Error("not_found");
+    if (!r || r->facility_id != facility->id || r->discharged_at) throw Error(codes::kNotFound);
     if (auto current = repo::active_invite(c, resident_id)) return url_for(current->nonce);
     return make_invite(c, resident_id);
   });
@@ -191,7 +193,7 @@ std::string LiveService::invite_url(const std::string& facility_code, std::int64
 std::string LiveService::reissue_invite(std::int64_t resident_id) {
   return db_.transaction([&](store::Connection& c) {
     auto r = repo::find_resident(c, resident_id);
-    if (!r || r->discharged_at) throw Error("not_found");
+    if (!r || r->discharged_at) throw Error(codes::kNotFound);
     repo::revoke_invites(c, resident_id, clock_.now());
     return make_invite(c, resident_id);
   });
@@ -202,14 +204,14 @@ void LiveService::revoke_invite(std::int64_t resident_id) {
 }
 
 InviteView LiveService::open_invite(const std::string& token) {
-  if (token.empty() || token.size() > 128) throw Error("token_invalid");
+  if (token.empty() || token.size() > 128) throw Error(codes::kTokenInvalid);
   return db_.with([&](store::Connection& c) {
     auto invite = repo::find_invite_by_hash(c, core::token_hash(token));
-    if (!invite || invite->revoked_at) throw Error("token_invalid");
+    if (!invite || invite->revoked_at) throw Error(codes::kTokenInvalid);
     auto resident = repo::find_resident(c, invite->resident_id);
-    if (!resident || resident->discharged_at) throw Error("token_invalid");
+    if (!resident || resident->discharged_at) throw Error(codes::kTokenInvalid);
     auto facility = repo::find_facility(c, resident->facility_id);
-    if (!facility || facility->closed_at) throw Error("token_invalid");
+    if (!facility || facility->closed_at) throw Error(codes::kTokenInvalid);
     return InviteView{*facility, *resident};
   });
 }

@@ -10,6 +10,8 @@
 
 namespace carelive::live {
 
+namespace codes = core::codes;
+
 using core::Error;
 
 namespace sql {
@@ -116,13 +118,13 @@ FacilityAccess require_facility(store::Connection& c, const pass::Account& who,
                                 std::int64_t facility_id, Need need) {
   auto facility = repo::find_facility(c, facility_id);
   if (who.is_operator) {
-    if (!facility) throw Error("not_found");
+    if (!facility) throw Error(codes::kNotFound);
     return {*facility, repo::find_staff(c, facility_id, who.id), true};
   }
-  if (!facility || facility->closed_at) throw Error("forbidden");
+  if (!facility || facility->closed_at) throw Error(codes::kForbidden);
   auto member = repo::find_staff(c, facility_id, who.id);
-  if (!member) throw Error("forbidden");
-  if (need == Need::admin && !member->is_admin) throw Error("forbidden");
+  if (!member) throw Error(codes::kForbidden);
+  if (need == Need::admin && !member->is_admin) throw Error(codes::kForbidden);
   return {*facility, member, member->is_admin};
 }
 
@@ -143,7 +145,7 @@ void StaffService::notify_queued() const {
 Resident StaffService::require_resident(store::Connection& c, std::int64_t facility_id,
                                         std::int64_t resident_id) {
   auto r = repo::find_resident(c, resident_id);
-  if (!r || r->facility_id != facility_id) throw Error("not_found");
+  if (!r || r->facility_id != facility_id) throw Error(codes::kNotFound);
   return *r;
 }
 
@@ -268,7 +270,7 @@ std::string StaffService::reissue_invite(const pass::Account& who, std::int64_t 
   db_.with([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::staff);
     auto r = require_resident(c, facility_id, resident_id);
-    if (r.discharged_at) throw Error("not_found");
+    if (r.discharged_at) throw Error(codes::kNotFound);
   });
   auto url = live_.reissue_invite(resident_id);
   db_.with([&](store::Connection& c) {
@@ -314,13 +316,13 @@ Link StaffService::approve(const pass::Account& who, std::int64_t facility_id,
   auto link = db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::staff);
     auto rows = c.exec(sql::kApplicationInFacility, {application_id, facility_id});
-    if (rows.empty()) throw Error("not_found");
+    if (rows.empty()) throw Error(codes::kNotFound);
     auto app = application_from(rows.first());
     auto resident = require_resident(c, facility_id, app.resident_id);
-    if (resident.discharged_at) throw Error("not_found");
+    if (resident.discharged_at) throw Error(codes::kNotFound);
     if (c.exec(sql::kDecideApplication, {std::string("approved"), now, who.id, application_id})
             .affected != 1)
-      throw Error("already_decided");
+      throw Error(codes::kAlreadyDecided);
     c.exec(sql::kInsertLink, {app.resident_id, app.account_id, app.kind, now, now});
     auto applicant = pass::repo::find_account(c, app.account_id);
     if (applicant) {
@@ -344,11 +346,11 @@ void StaffService::reject(const pass::Account& who, std::int64_t facility_id,
   db_.transaction([&](store::Connection& c) {
     auto a = require_facility(c, who, facility_id, Need::staff);
     auto rows = c.exec(sql::kApplicationInFacility, {application_id, facility_id});
-    if (rows.empty()) throw Error("not_found");
+    if (rows.empty()) throw Error(codes::kNotFound);
     auto app = application_from(rows.first());
     if (c.exec(sql::kDecideApplication, {std::string("rejected"), now, who.id, application_id})
             .affected != 1)
-      throw Error("already_decided");
+      throw Error(codes::kAlreadyDecided);
     if (auto applicant = pass::repo::find_account(c, app.account_id)) {
       notify::enqueue(
           c, templates_.application_rejected(applicant->primary_login_id(), a.facility.name), now);
@@ -383,7 +385,8 @@ void StaffService::remove_link(const pass::Account& who, std::int64_t facility_i
   db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::staff);
     require_resident(c, facility_id, resident_id);
-    if (c.exec(sql::kDeleteLink, {link_id, resident_id}).affected != 1) throw Error("not_found");
+    if (c.exec(sql::kDeleteLink, {link_id, resident_id}).affected != 1)
+      throw Error(codes::kNotFound);
     pass::repo::audit(c, now, who.id, "link_removed", "",
                       detail({{"resident_id", resident_id}, {"link_id", link_id}}));
   });
@@ -421,12 +424,12 @@ void StaffService::remove_staff(const pass::Account& who, std::int64_t facility_
   db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::admin);
     auto rows = c.exec(sql::kStaffById, {staff_id, facility_id});
-    if (rows.empty()) throw Error("not_found");
+    if (rows.empty()) throw Error(codes::kNotFound);
     const auto& r = rows.first();
     StaffMember target{r.integer(0), r.integer(1), r.integer(2), r.integer(3) != 0};
-    if (target.account_id == who.id) throw Error("self_removal");
+    if (target.account_id == who.id) throw Error(codes::kSelfRemoval);
     if (target.is_admin && c.exec(sql::kAdminCount, {facility_id}).first().integer(0) <= 1)
-      throw Error("last_admin");
+      throw Error(codes::kLastAdmin);
     c.exec(sql::kDeleteStaff, {staff_id});
     pass::repo::audit(c, now, who.id, "staff_removed", "",
                       detail({{"facility_id", facility_id}, {"account_id", target.account_id}}));

@@ -50,7 +50,7 @@ std::string link_token(const std::string& body, const std::string& path) {
   return body.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
 }
 
-// The domain error `fn` throws; code "none" (and a test failure) when it throws none.
+// The domain error `fn` throws; a test failure (and code "internal") when it throws none.
 template <class F>
 core::Error error_of(F&& fn) {
   try {
@@ -59,7 +59,7 @@ core::Error error_of(F&& fn) {
     return e;
   }
   ADD_FAILURE() << "expected a core::Error";
-  return core::Error("none");
+  return core::Error(core::codes::kInternal);
 }
 
 template <class F>

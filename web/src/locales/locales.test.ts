@@ -102,6 +102,17 @@ describe('locale files', () => {
     }
   })
 
+  it('translate every code of the server\'s one error table (src/core/error_codes.hpp)', () => {
+    const table = join(here, '../../../src/core/error_codes.hpp')
+    if (!existsSync(table)) return
+    const names = [...readFileSync(table, 'utf8').matchAll(/ErrorCode k[A-Za-z]+\{\s*"([a-z_]+)"/g)].map((m) => m[1]!)
+    expect(names.length).toBeGreaterThan(20)
+    for (const code of names) {
+      const has = jaKeys.has(`errors.api.${code}`) || jaKeys.has(`errors.call.${code}`)
+      expect(has, `errors.api.${code} or errors.call.${code}`).toBe(true)
+    }
+  })
+
   it('say each refusal of the call socket in words of its own, in both languages', () => {
     const doc = callCodesInApiDoc()
     if (doc) expect(doc.length).toBeGreaterThan(5)
