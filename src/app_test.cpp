@@ -24,7 +24,7 @@ TEST_P(AppTest, DischargingAResidentCancelsTheirUpcomingCallsAndTellsTheInvitees
       app.live().add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"}).id;
   const auto added =
       app.live().add_staff("facilityx", {"富士", "職員", "ふじ", "しょくいん"},
-                           "staff.x@example.jp", false, std::string("Staff#Fuji2026"));
+                           "staff.x@example.jp", false, std::string(testing::kPassword));
   const auto staff = *app.db().with(
       [&](store::Connection& c) { return pass::repo::find_account(c, added.account_id); });
   const auto daughter = app.pass().create_confirmed_account(

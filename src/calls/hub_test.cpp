@@ -10,13 +10,13 @@
 #include <vector>
 
 #include "calls/redis_test_support.hpp"
-#include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "live/family.hpp"
 #include "live/service.hpp"
 #include "pass/repo.hpp"
 #include "store/test_support.hpp"
+#include "testing/world.hpp"
 
 // The signaling hub on both stores: every message authorized against links, terms and staff
 // membership; presence reaches staff only; offers/answers relayed only inside one call; the
@@ -57,48 +57,40 @@ struct FakePeer : http::WsPeer {
   std::vector<json> got;
 };
 
-class HubTest : public store::testing::BackendTest {
+class HubTest : public carelive::testing::World {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    World::SetUp();
     if (not_ready()) return;
-    core::init_crypto();
-    config_.public_url = "https://live.test";
-    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_.public_url, config_.sessions,
-                                                config_.throttle, hasher_, templates_);
-    live_ = std::make_unique<live::LiveService>(db(), clock_, config_.public_url, *pass_,
-                                                templates_, std::string(48, 's'));
-    family_ = std::make_unique<live::FamilyService>(db(), clock_, *live_);
-    hub_ = std::make_unique<Hub>(db(), clock_, *family_);
-    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）");
-    live_->add_facility("livetest02", "さくら苑", "特別養護老人ホーム");
-    ichiko_ = live_->add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"}).id;
-    akio_ = live_->add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"}).id;
-    live_->publish_terms("第1条");
-    staff_ = live_
-                 ->add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"},
-                             "staff@example.jp", false, std::string("Staff#Fuji2026"))
+    hub_ = std::make_unique<Hub>(db(), clock_, family());
+    live().add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）");
+    live().add_facility("livetest02", "さくら苑", "特別養護老人ホーム");
+    ichiko_ = live().add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"}).id;
+    akio_ = live().add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"}).id;
+    live().publish_terms("第1条");
+    staff_ = live()
+                 .add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"},
+                            "staff@example.jp", false, std::string(carelive::testing::kPassword))
                  .account_id;
-    other_staff_ = live_
-                       ->add_staff("livetest02", {"桜", "職員", "さくら", "しょくいん"},
-                                   "staff2@example.jp", false, std::string("Staff#Fuji2026"))
-                       .account_id;
+    other_staff_ =
+        live()
+            .add_staff("livetest02", {"桜", "職員", "さくら", "しょくいん"}, "staff2@example.jp",
+                       false, std::string(carelive::testing::kPassword))
+            .account_id;
     family_a_ = linked("a@example.jp", ichiko_);
     family_b_ = linked("b@example.jp", akio_);
   }
   void TearDown() override {
     hub_.reset();
-    family_.reset();
-    live_.reset();
-    pass_.reset();
-    BackendTest::TearDown();
+    World::TearDown();
   }
 
   std::int64_t linked(const std::string& email, std::int64_t resident) {
-    auto id = pass_->create_confirmed_account(
-        {"駿河", "花子", "するが", "はなこ", "email", email, ""}, std::string("Fujita#Kuma9"));
-    family_->link_for_testing(resident, id, "family");
-    family_->consent(id, family_->terms(id).terms.version);
+    auto id =
+        pass().create_confirmed_account({"駿河", "花子", "するが", "はなこ", "email", email, ""},
+                                        std::string(carelive::testing::kPassword));
+    family().link_for_testing(resident, id, "family");
+    family().consent(id, family().terms(id).terms.version);
     return id;
   }
 
@@ -107,7 +99,7 @@ class HubTest : public store::testing::BackendTest {
     std::shared_ptr<FakePeer> peer;
   };
   Client connect(std::int64_t account_id) {
-    pass::Principal who;
+    auth::Principal who;
     who.account =
         *db().with([&](store::Connection& c) { return pass::repo::find_account(c, account_id); });
     auto peer = std::make_shared<FakePeer>();
@@ -118,13 +110,6 @@ class HubTest : public store::testing::BackendTest {
     return {{"type", "error"}, {"code", code}, {"ref", ref}};
   }
 
-  core::ManualClock clock_;
-  Config config_;
-  core::PasswordHasher hasher_;
-  notify::Templates templates_{notify::Brand{}};
-  std::unique_ptr<pass::PassService> pass_;
-  std::unique_ptr<live::LiveService> live_;
-  std::unique_ptr<live::FamilyService> family_;
   std::unique_ptr<Hub> hub_;
   std::int64_t ichiko_ = 0, akio_ = 0, staff_ = 0, other_staff_ = 0, family_a_ = 0, family_b_ = 0;
 };
@@ -156,7 +141,7 @@ TEST_P(HubTest, OnlyLinkedPeopleAndStaffOfTheFacilityReachAResident) {
 }
 
 TEST_P(HubTest, TermsNotAgreedAreRefused) {
-  live_->publish_terms("第2条");
+  live().publish_terms("第2条");
   auto a = connect(family_a_);
   say(a, {{"type", "watch"}, {"resident_id", ichiko_}});
   EXPECT_EQ(a.peer->take(), std::vector<json>{error("terms_required", "watch")});
@@ -360,7 +345,7 @@ TEST_P(HubTest, JoinByAParticipantIsAFreshJoin) {
 }
 
 TEST_P(HubTest, WithoutGraceAClosedConnectionLeavesAtOnce) {
-  hub_ = std::make_unique<Hub>(db(), clock_, *family_, HubOptions{0});
+  hub_ = std::make_unique<Hub>(db(), clock_, family(), HubOptions{0});
   IN_A_CALL(staff, a);
   hub_->close(a.id);
   EXPECT_EQ(staff.peer->take().at(0)["state"], "ended");
@@ -373,7 +358,7 @@ TEST_P(HubTest, ARestartedServerLetsTheCallGoOnOrEnd) {
   // the same store. The dead hub is leaked on purpose: nothing of it runs any more.
   auto old_node = hub_->node();
   (void)hub_.release();
-  hub_ = std::make_unique<Hub>(db(), clock_, *family_);
+  hub_ = std::make_unique<Hub>(db(), clock_, family());
   EXPECT_NE(hub_->node(), old_node);
   auto staff2 = connect(staff_);
   say(staff2, {{"type", "watch"}, {"resident_id", ichiko_}});
@@ -405,7 +390,7 @@ TEST_P(HubTest, AfterAGracefulStopGracesEndOnTime) {
   hub_->close(a.id);
   hub_->close(staff.id);
   hub_.reset();
-  hub_ = std::make_unique<Hub>(db(), clock_, *family_);
+  hub_ = std::make_unique<Hub>(db(), clock_, family());
   auto w = connect(staff_);
   say(w, {{"type", "watch"}, {"resident_id", ichiko_}});
   EXPECT_EQ(w.peer->take().at(1)["participants"][1]["connected"], false);
@@ -417,8 +402,8 @@ TEST_P(HubTest, AfterAGracefulStopGracesEndOnTime) {
 TEST_P(HubTest, TwoProcessesStartingAtOnceMakeOneCall) {
   // Two hubs on one store (two processes); their staff press 「通話を開始」 at the same moment,
   // round after round: each time exactly one call starts, the other is told call_in_progress.
-  Hub other(db(), clock_, *family_);
-  pass::Principal who;
+  Hub other(db(), clock_, family());
+  auth::Principal who;
   who.account =
       *db().with([&](store::Connection& c) { return pass::repo::find_account(c, staff_); });
   for (int round = 0; round < 10; ++round) {
@@ -451,9 +436,9 @@ TEST_P(HubTest, OneOpenCallPerResidentInTheStore) {
   auto staff = connect(staff_);
   say(staff, {{"type", "start"}, {"resident_id", ichiko_}});
   // A second process (another node on the same store) cannot start another one.
-  Hub other(db(), clock_, *family_);
+  Hub other(db(), clock_, family());
   auto staff2 = std::make_shared<FakePeer>();
-  pass::Principal who;
+  auth::Principal who;
   who.account =
       *db().with([&](store::Connection& c) { return pass::repo::find_account(c, staff_); });
   auto id = other.open(staff2, who);
@@ -481,8 +466,8 @@ class HubClusterTest : public HubTest {
     CARELIVE_START_REDIS(redis_);
     bus1_ = std::make_shared<RedisBus>(redis_->url());
     bus2_ = std::make_shared<RedisBus>(redis_->url());
-    hub_ = std::make_unique<Hub>(db(), clock_, *family_, HubOptions{}, bus1_);
-    hub2_ = std::make_unique<Hub>(db(), clock_, *family_, HubOptions{}, bus2_);
+    hub_ = std::make_unique<Hub>(db(), clock_, family(), HubOptions{}, bus1_);
+    hub2_ = std::make_unique<Hub>(db(), clock_, family(), HubOptions{}, bus2_);
     ASSERT_TRUE(
         testing::eventually([&] { return bus1_->connections() > 0 && bus2_->connections() > 0; }));
   }
@@ -493,7 +478,7 @@ class HubClusterTest : public HubTest {
     HubTest::TearDown();
   }
   Client connect2(std::int64_t account_id) {
-    pass::Principal who;
+    auth::Principal who;
     who.account =
         *db().with([&](store::Connection& c) { return pass::repo::find_account(c, account_id); });
     auto peer = std::make_shared<FakePeer>();

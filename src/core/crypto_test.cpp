@@ -4,6 +4,7 @@
 
 #include <set>
 #include <stdexcept>
+#include "testing/password.hpp"
 
 namespace carelive::core {
 namespace {
@@ -42,12 +43,12 @@ TEST_F(Crypto, ConstantTimeEqualComparesWholeValues) {
 
 TEST_F(Crypto, PasswordHashIsArgon2idAtTheOwaspMinimum) {
   PasswordHasher hasher;
-  auto h = hasher.hash("Fujita#Kuma9");
+  auto h = hasher.hash(carelive::testing::kPassword);
   EXPECT_EQ(h.rfind("$argon2id$", 0), 0u) << h;
   EXPECT_NE(h.find("m=19456,t=2,p=1"), std::string::npos) << h;
-  EXPECT_TRUE(hasher.verify(h, "Fujita#Kuma9"));
+  EXPECT_TRUE(hasher.verify(h, carelive::testing::kPassword));
   EXPECT_FALSE(hasher.verify(h, "Fujita#Kuma8"));
-  EXPECT_NE(hasher.hash("Fujita#Kuma9"), h) << "salted";
+  EXPECT_NE(hasher.hash(carelive::testing::kPassword), h) << "salted";
 }
 
 TEST_F(Crypto, RefusesParametersBelowTheOwaspMinimum) {

@@ -5,6 +5,7 @@
 #include "core/phone.hpp"
 #include "core/text.hpp"
 #include "pass/password_policy.hpp"
+#include "testing/password.hpp"
 
 namespace carelive::pass {
 namespace {
@@ -98,8 +99,8 @@ TEST(LoginId, AcceptsEmailOrPhoneInAnyFormatting) {
 }
 
 TEST(PasswordPolicy, AcceptsPolicyConformingPassword) {
-  EXPECT_TRUE(password_rule_violations("Fujita#Kuma9").empty());
-  EXPECT_TRUE(check_new_password("Fujita#Kuma9").empty());
+  EXPECT_TRUE(password_rule_violations(carelive::testing::kPassword).empty());
+  EXPECT_TRUE(check_new_password(carelive::testing::kPassword).empty());
 }
 
 TEST(PasswordPolicy, EachBrokenRuleHasItsOwnCode) {

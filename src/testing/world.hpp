@@ -18,11 +18,9 @@
 #include "config.hpp"
 #include "core/clock.hpp"
 #include "store/test_support.hpp"
+#include "testing/password.hpp"
 
 namespace carelive::testing {
-
-// A password that follows SPEC 2's rules and is not in cracklib's dictionary.
-inline constexpr const char* kPassword = "Fujita#Kuma9";
 
 struct StoredMessage {
   std::string channel, recipient, subject, body;

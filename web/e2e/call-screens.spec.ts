@@ -41,6 +41,9 @@ async function check(page: Page, name: string): Promise<void> {
 }
 
 test('call screens: waiting, 開始する, in the call, 再接続中; staff at phone and desktop size', async ({ browser }) => {
+  // Eight screens, each with a screenshot and an axe run, on two pages with live video: about
+  // 40 s alone, past the default 60 s when another call spec runs beside it.
+  test.slow()
   const staff = await openAs(browser, world.server, world.staff, `/staff/${world.X}/calls`)
   await staff.getByLabel('利用者', { exact: true }).selectOption({ label: '駿河 市子' })
   const family = await openAs(browser, world.server, world.families[0]!, `/live/residents/${world.A}/call`)
