@@ -17,6 +17,7 @@
 #include "live/repo.hpp"
 #include "live/staff_routes.hpp"
 #include "pass/routes.hpp"
+#include "store/settings.hpp"
 
 namespace carelive {
 
@@ -88,7 +89,7 @@ int serve(core::Config config) {
   http::StaticFiles files(c.web_dir);
   http::Server server(c, router, files, workers, [&app] {
     try {
-      return app.db().with([](store::Connection& conn) { return !conn.exec("SELECT 1").empty(); });
+      return app.db().with([](store::Connection& conn) { return store::answers(conn); });
     } catch (const std::exception& e) {
       spdlog::error("health check failed: {}", e.what());
       return false;
@@ -96,12 +97,9 @@ int serve(core::Config config) {
   });
   server.set_websocket("/api/v1/ws", &hub);
   auto port = server.listen();
-  app.db().with([&](store::Connection& conn) {
-    conn.exec(
-        "INSERT INTO settings (name, value) VALUES ('public_url', ?) "
-        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        {c.public_url});
-  });
+  // Links printed by `carelive admin` use the URL the server serves under (admin/commands.cpp).
+  app.db().with(
+      [&](store::Connection& conn) { store::write_setting(conn, "public_url", c.public_url); });
   app.dispatcher().start();
   // Reconnect grace, node heartbeat, presence snapshots.
   core::Periodic call_timers("call timers", std::chrono::seconds(1), [&hub] { hub.tick(); });

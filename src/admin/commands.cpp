@@ -12,6 +12,7 @@
 #include "pass/repo.hpp"
 #include "pass/validation.hpp"
 #include "store/database.hpp"
+#include "store/settings.hpp"
 
 namespace carelive::admin {
 
@@ -224,10 +225,8 @@ int Commands::run(core::Config config, bool public_url_given) {
   // Links printed or sent by admin commands use the URL the server serves under.
   if (!public_url_given) {
     auto db = store::open_database(config.database, config.data_dir, 1);
-    auto r = db->with([](store::Connection& c) {
-      return c.exec("SELECT value FROM settings WHERE name = 'public_url'");
-    });
-    if (!r.empty()) config.public_url = r.first().text(0);
+    auto url = db->with([](store::Connection& c) { return store::read_setting(c, "public_url"); });
+    if (url) config.public_url = *url;
   }
   return selected_(config);
 }

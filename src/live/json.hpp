@@ -1,0 +1,61 @@
+#pragma once
+
+// Facilities and residents as the API shows them (docs/api.md), in one place. Each has two
+// shapes, by audience: the consoles (staff, operator) see the whole record; families and care
+// workers see the short one. The shapes differ in fields, so they are two named builders, not
+// one with optional parts.
+
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+#include <optional>
+
+#include "live/model.hpp"
+
+namespace carelive::live {
+
+// "2026-12-01T05:00:00Z", or null.
+inline nlohmann::json iso8601(std::optional<core::UnixSeconds> t) {
+  if (!t) return nullptr;
+  std::time_t tt = static_cast<std::time_t>(*t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return std::string(buf);
+}
+
+// Consoles: {id, code, name, kind, closed_at}.
+inline nlohmann::json facility_json(const Facility& f) {
+  return {{"id", f.id},
+          {"code", f.code},
+          {"name", f.name},
+          {"kind", f.kind},
+          {"closed_at", iso8601(f.closed_at)}};
+}
+
+// Families: {id, code, name, kind}.
+inline nlohmann::json family_facility_json(const Facility& f) {
+  return {{"id", f.id}, {"code", f.code}, {"name", f.name}, {"kind", f.kind}};
+}
+
+// Consoles: {id, name "姓 名", family_name, given_name, both kana, discharged_at}.
+inline nlohmann::json resident_json(const Resident& r) {
+  return {{"id", r.id},
+          {"name", r.family_name + " " + r.given_name},
+          {"family_name", r.family_name},
+          {"given_name", r.given_name},
+          {"family_name_kana", r.family_name_kana},
+          {"given_name_kana", r.given_name_kana},
+          {"discharged_at", iso8601(r.discharged_at)}};
+}
+
+// Families: {id, name "姓名", family_name, given_name}.
+inline nlohmann::json family_resident_json(const Resident& r) {
+  return {{"id", r.id},
+          {"name", r.display_name()},
+          {"family_name", r.family_name},
+          {"given_name", r.given_name}};
+}
+
+}  // namespace carelive::live
