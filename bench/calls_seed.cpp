@@ -38,10 +38,9 @@ struct Made {
 
 // An account with a session, as PassService::create_confirmed_account and create_session make
 // them, inside the caller's transaction.
-Made account_with_session(store::Connection& c, const core::Config& config,
-                          const std::string& email, const std::string& family,
-                          const std::string& given, const std::string& hash, bool staff,
-                          core::UnixSeconds now) {
+Made account_with_session(store::Connection& c, const Config& config, const std::string& email,
+                          const std::string& family, const std::string& given,
+                          const std::string& hash, bool staff, core::UnixSeconds now) {
   pass::Account a;
   a.family_name = family;
   a.given_name = given;
@@ -81,7 +80,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   const auto t0 = std::chrono::steady_clock::now();
-  core::Config config;
+  Config config;
   config.data_dir = data;
   config.db_pool = 1;
   App app(config);

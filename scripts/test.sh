@@ -12,6 +12,9 @@ trap 'bash scripts/postgres.sh stop' EXIT
 echo "==> C++ style (clang-format, .clang-format)"
 find src bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run -Werror
 
+echo "==> layering (docs/architecture.md: every include looks down)"
+python3 scripts/check_layers.py
+
 echo "==> C++ tests"
 (cd build && ctest --output-on-failure -j2 --timeout 300)
 

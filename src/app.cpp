@@ -22,17 +22,17 @@
 namespace carelive {
 
 namespace {
-std::unique_ptr<notify::Transport> email_transport(const core::Config& c) {
+std::unique_ptr<notify::Transport> email_transport(const Config& c) {
   if (!c.smtp.url.empty()) return notify::make_smtp_transport(c.smtp);
   return notify::make_outbox_transport(c.outbox_dir(), c.smtp.from);
 }
-std::unique_ptr<notify::Transport> sms_transport(const core::Config& c) {
+std::unique_ptr<notify::Transport> sms_transport(const Config& c) {
   if (!c.sms.url.empty()) return notify::make_sms_transport(c.sms);
   return notify::make_outbox_transport(c.outbox_dir(), c.smtp.from);
 }
 }  // namespace
 
-App::App(core::Config config, std::shared_ptr<const core::Clock> clock)
+App::App(Config config, std::shared_ptr<const core::Clock> clock)
     : config_(std::move(config)),
       clock_(clock ? std::move(clock) : std::make_shared<core::SystemClock>()),
       hasher_(config_.argon2),
@@ -42,21 +42,23 @@ App::App(core::Config config, std::shared_ptr<const core::Clock> clock)
   db_ = store::open_database(config_.database, config_.data_dir, config_.db_pool);
   dispatcher_ = std::make_unique<notify::Dispatcher>(*db_, *clock_, email_transport(config_),
                                                      sms_transport(config_));
-  pass_ = std::make_unique<pass::PassService>(*db_, *clock_, config_, hasher_, templates_,
+  pass_ = std::make_unique<pass::PassService>(*db_, *clock_, config_.public_url, config_.sessions,
+                                              config_.throttle, hasher_, templates_,
                                               [d = dispatcher_.get()] { d->wake(); });
   // Staff sessions are short (SPEC): 12 hours, 30 minutes idle.
   pass_->set_staff_check([](store::Connection& c, const pass::Account& a) {
     return live::repo::is_staff_anywhere(c, a.id);
   });
-  live_ = std::make_unique<live::LiveService>(*db_, *clock_, config_, *pass_, templates_,
-                                              core::load_or_create_secret(config_),
+  live_ = std::make_unique<live::LiveService>(*db_, *clock_, config_.public_url, *pass_, templates_,
+                                              load_or_create_secret(config_),
                                               [d = dispatcher_.get()] { d->wake(); });
   family_ = std::make_unique<live::FamilyService>(*db_, *clock_, *live_);
-  staff_ = std::make_unique<live::StaffService>(*db_, *clock_, config_, *live_, templates_,
-                                                [d = dispatcher_.get()] { d->wake(); });
+  staff_ = std::make_unique<live::StaffService>(*db_, *clock_, config_.public_url, *live_,
+                                                templates_, [d = dispatcher_.get()] { d->wake(); });
   operator_ = std::make_unique<live::OperatorService>(*db_, *clock_, *live_);
   schedules_ = std::make_unique<calls::ScheduleService>(
-      *db_, *clock_, config_, templates_, *family_, [d = dispatcher_.get()] { d->wake(); });
+      *db_, *clock_, config_.public_url, config_.calls, config_.time_zone, templates_, *family_,
+      [d = dispatcher_.get()] { d->wake(); });
   // A discharge cancels the resident's upcoming calls and tells the invitees, in its own
   // transaction; StaffService wakes the dispatcher after the commit.
   staff_->set_discharge_hook(
@@ -71,23 +73,23 @@ App::App(core::Config config, std::shared_ptr<const core::Clock> clock)
 
 App::~App() { dispatcher_->stop(); }
 
-int serve(core::Config config) {
+int serve(Config config) {
   App app(std::move(config));
   const auto& c = app.config();
   boost::asio::thread_pool workers(static_cast<std::size_t>(std::max(1, c.worker_threads)));
   http::Router router([&app](const std::string& token) { return app.pass().authenticate(token); });
-  pass::register_routes(router, app.pass());
+  pass::register_routes(router, app.pass(), c.brand);
   live::register_family_routes(router, app.family());
   live::register_staff_routes(router, app.staff());
   live::register_operator_routes(router, app.operator_console());
-  calls::register_call_routes(router, c, app.clock());
+  calls::register_call_routes(router, c.turn, app.clock());
   calls::register_schedule_routes(router, app.schedules());
   std::shared_ptr<calls::Bus> bus;  // several processes as one (Redis), else in-process
   if (!c.redis_url.empty()) bus = std::make_shared<calls::RedisBus>(c.redis_url);
   calls::Hub hub(app.db(), app.clock(), app.family(), {c.calls.reconnect_grace_seconds},
                  bus);  // outlives the server
   http::StaticFiles files(c.web_dir);
-  http::Server server(c, router, files, workers, [&app] {
+  http::Server server(c.http(), router, files, workers, [&app] {
     try {
       return app.db().with([](store::Connection& conn) { return store::answers(conn); });
     } catch (const std::exception& e) {

@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "calls/schedule.hpp"
+#include "config.hpp"
 #include "core/clock.hpp"
-#include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "live/family.hpp"
 #include "live/operator.hpp"
@@ -21,10 +21,10 @@ namespace carelive {
 // migrations applied), the message dispatcher and the domain services.
 class App {
  public:
-  explicit App(core::Config config, std::shared_ptr<const core::Clock> clock = nullptr);
+  explicit App(Config config, std::shared_ptr<const core::Clock> clock = nullptr);
   ~App();
 
-  const core::Config& config() const { return config_; }
+  const Config& config() const { return config_; }
   const core::Clock& clock() const { return *clock_; }
   store::Database& db() { return *db_; }
   notify::Dispatcher& dispatcher() { return *dispatcher_; }
@@ -36,7 +36,7 @@ class App {
   calls::ScheduleService& schedules() { return *schedules_; }
 
  private:
-  core::Config config_;
+  Config config_;
   std::shared_ptr<const core::Clock> clock_;
   core::PasswordHasher hasher_;
   notify::Templates templates_;
@@ -51,6 +51,6 @@ class App {
 };
 
 // `carelive serve`: runs until SIGTERM. Returns the exit code.
-int serve(core::Config config);
+int serve(Config config);
 
 }  // namespace carelive

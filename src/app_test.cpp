@@ -1,4 +1,5 @@
 #include "app.hpp"
+#include "config.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -43,7 +44,7 @@ class AppTest : public store::testing::BackendTest {
     return app_->db().with([&](store::Connection& c) { return c.exec(sql, p).first().integer(0); });
   }
 
-  core::Config config_;
+  Config config_;
   std::string own_dir_;
   std::shared_ptr<core::ManualClock> clock_ = std::make_shared<core::ManualClock>();
   std::unique_ptr<App> app_;

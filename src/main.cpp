@@ -7,14 +7,14 @@
 
 #include "admin/commands.hpp"
 #include "app.hpp"
-#include "core/config.hpp"
+#include "config.hpp"
 #include "core/error.hpp"
 
 int main(int argc, char** argv) {
   using namespace carelive;
   CLI::App cli{"CareLive — family portal for nursing-care facilities"};
   cli.require_subcommand(1);
-  core::Config config;
+  Config config;
   std::string config_file;
 
   auto add_store_options = [&](CLI::App* sub) {
@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
   try {
     cli.parse(argc, argv);
     if (!config_file.empty()) {
-      core::Config from_file;
-      core::load_config_file(config_file, from_file);
+      Config from_file;
+      load_config_file(config_file, from_file);
       config = from_file;
       cli.parse(argc, argv);
     }
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   // Logs go to stderr: stdout carries what admin commands print (ids, URLs) for scripts.
   spdlog::set_default_logger(spdlog::stderr_color_mt("carelive"));
   const bool public_url_given = !config.public_url.empty();
-  core::finish_config(config);
+  finish_config(config);
   if (config.log_json)
     spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":"%v"})",
                         spdlog::pattern_time_type::utc);

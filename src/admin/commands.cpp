@@ -55,7 +55,7 @@ Commands::Commands(CLI::App& admin) {
   add->add_flag("--password-stdin", account_.password_stdin, "read the password from stdin");
   add->add_flag("--operator", account_.is_operator, "the account runs the service (operator)");
   add->callback([this] {
-    selected_ = [this](const core::Config& config) {
+    selected_ = [this](const Config& config) {
       App app(config);
       pass::NormalizedSignup s;
       core::FieldErrorSet errors;
@@ -85,7 +85,7 @@ Commands::Commands(CLI::App& admin) {
   auto* audit = admin.add_subcommand("audit", "print the newest security events");
   audit->add_option("--limit", audit_limit_, "how many events")->check(CLI::Range(1, 10000));
   audit->callback([this] {
-    selected_ = [this](const core::Config& config) {
+    selected_ = [this](const Config& config) {
       App app(config);
       auto rows = app.db().with([&](store::Connection& c) {
         return c.exec(
@@ -131,7 +131,7 @@ void Commands::add_live_commands(CLI::App& admin) {
   facility_add->add_option("--name", live_.name, "name, e.g. ふじ園")->required();
   facility_add->add_option("--kind", live_.kind, "service kind")->required();
   facility_add->callback([this] {
-    selected_ = [this](const core::Config& config) {
+    selected_ = [this](const Config& config) {
       App app(config);
       auto f = app.live().add_facility(live_.code, live_.name, live_.kind);
       std::cout << "facility " << f.code << ": " << f.name << " (" << f.kind << ")\n";
@@ -150,7 +150,7 @@ void Commands::add_live_commands(CLI::App& admin) {
   staff_add->add_flag("--admin", live_.is_admin, "facility admin (adds and removes staff)");
   staff_add->add_flag("--password-stdin", live_.password_stdin, "read the password from stdin");
   staff_add->callback([this, name_input] {
-    selected_ = [this, name_input](const core::Config& config) {
+    selected_ = [this, name_input](const Config& config) {
       App app(config);
       std::optional<std::string> password;
       if (live_.password_stdin) password = read_password_line();
@@ -173,7 +173,7 @@ void Commands::add_live_commands(CLI::App& admin) {
   resident_add->add_option("--facility", live_.facility, "facility code")->required();
   names(resident_add);
   resident_add->callback([this, name_input] {
-    selected_ = [this, name_input](const core::Config& config) {
+    selected_ = [this, name_input](const Config& config) {
       App app(config);
       auto r = app.live().add_resident(live_.facility, name_input());
       std::cout << r.id << "\n";
@@ -185,7 +185,7 @@ void Commands::add_live_commands(CLI::App& admin) {
   invite->add_option("--facility", live_.facility, "facility code")->required();
   invite->add_option("--resident", live_.resident_id, "resident id")->required();
   invite->callback([this] {
-    selected_ = [this](const core::Config& config) {
+    selected_ = [this](const Config& config) {
       App app(config);
       std::cout << app.live().invite_url(live_.facility, live_.resident_id) << "\n";
       return 0;
@@ -198,7 +198,7 @@ void Commands::add_live_commands(CLI::App& admin) {
   announcement_add->add_option("--title", live_.title, "title")->required();
   announcement_add->add_option("--body-file", live_.body_file, "UTF-8 text file")->required();
   announcement_add->callback([this] {
-    selected_ = [this](const core::Config& config) {
+    selected_ = [this](const Config& config) {
       App app(config);
       auto a = app.live().add_announcement(live_.title, read_text_file(live_.body_file));
       std::cout << "announcement " << a.id << ": " << a.title << "\n";
@@ -211,7 +211,7 @@ void Commands::add_live_commands(CLI::App& admin) {
   auto* terms_publish = terms->add_subcommand("publish", "publish a new terms version");
   terms_publish->add_option("--file", live_.file, "UTF-8 text file")->required();
   terms_publish->callback([this] {
-    selected_ = [this](const core::Config& config) {
+    selected_ = [this](const Config& config) {
       App app(config);
       auto t = app.live().publish_terms(read_text_file(live_.file));
       std::cout << "terms version " << t.version << " published\n";
@@ -220,7 +220,7 @@ void Commands::add_live_commands(CLI::App& admin) {
   });
 }
 
-int Commands::run(core::Config config, bool public_url_given) {
+int Commands::run(Config config, bool public_url_given) {
   if (!selected_) return 2;
   // Links printed or sent by admin commands use the URL the server serves under.
   if (!public_url_given) {

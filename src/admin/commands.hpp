@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "core/config.hpp"
+#include "config.hpp"
 
 namespace carelive::admin {
 
@@ -13,7 +13,7 @@ namespace carelive::admin {
 class Commands {
  public:
   explicit Commands(CLI::App& admin);
-  int run(core::Config config, bool public_url_given);
+  int run(Config config, bool public_url_given);
 
  private:
   struct AccountArgs {
@@ -33,7 +33,7 @@ class Commands {
   LiveArgs live_;
   void add_live_commands(CLI::App& admin);
   int audit_limit_ = 50;
-  std::function<int(const core::Config&)> selected_;
+  std::function<int(const Config&)> selected_;
 };
 
 }  // namespace carelive::admin

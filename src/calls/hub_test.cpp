@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "calls/redis_test_support.hpp"
+#include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "live/family.hpp"
@@ -63,9 +64,10 @@ class HubTest : public store::testing::BackendTest {
     if (not_ready()) return;
     core::init_crypto();
     config_.public_url = "https://live.test";
-    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_, hasher_, templates_);
-    live_ = std::make_unique<live::LiveService>(db(), clock_, config_, *pass_, templates_,
-                                                std::string(48, 's'));
+    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_.public_url, config_.sessions,
+                                                config_.throttle, hasher_, templates_);
+    live_ = std::make_unique<live::LiveService>(db(), clock_, config_.public_url, *pass_,
+                                                templates_, std::string(48, 's'));
     family_ = std::make_unique<live::FamilyService>(db(), clock_, *live_);
     hub_ = std::make_unique<Hub>(db(), clock_, *family_);
     live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）");
@@ -117,7 +119,7 @@ class HubTest : public store::testing::BackendTest {
   }
 
   core::ManualClock clock_;
-  core::Config config_;
+  Config config_;
   core::PasswordHasher hasher_;
   notify::Templates templates_{notify::Brand{}};
   std::unique_ptr<pass::PassService> pass_;

@@ -6,12 +6,12 @@ namespace carelive::calls {
 
 using verb = boost::beast::http::verb;
 
-void register_call_routes(http::Router& r, const core::Config& config, const core::Clock& clock) {
+void register_call_routes(http::Router& r, const TurnSettings& turn, const core::Clock& clock) {
   r.add(verb::get, "/api/v1/calls/ice-servers", http::Access::authenticated,
-        [&config, &clock](http::Context& ctx) {
+        [&turn, &clock](http::Context& ctx) {
           const auto now = clock.now();
           nlohmann::json list = nlohmann::json::array();
-          for (const auto& s : ice_servers(config.turn, ctx.who().account.id, now)) {
+          for (const auto& s : ice_servers(turn, ctx.who().account.id, now)) {
             nlohmann::json entry = {{"urls", s.urls}};
             if (!s.username.empty()) {
               entry["username"] = s.username;
@@ -21,8 +21,8 @@ void register_call_routes(http::Router& r, const core::Config& config, const cor
           }
           return http::json_response(ctx, 200,
                                      {{"ice_servers", list},
-                                      {"ice_transport_policy", config.turn.policy},
-                                      {"expires_at", now + config.turn.ttl}});
+                                      {"ice_transport_policy", turn.policy},
+                                      {"expires_at", now + turn.ttl}});
         });
 }
 

@@ -38,15 +38,17 @@ struct Checked {
 }  // namespace
 
 ScheduleService::ScheduleService(store::Database& db, const core::Clock& clock,
-                                 const core::Config& config, const notify::Templates& templates,
+                                 std::string public_url, const CallSettings& settings,
+                                 const std::string& time_zone, const notify::Templates& templates,
                                  live::FamilyService& family, std::function<void()> messages_queued)
     : db_(db),
       clock_(clock),
-      config_(config),
+      public_url_(std::move(public_url)),
+      settings_(settings),
       templates_(templates),
       family_(family),
       messages_queued_(std::move(messages_queued)),
-      time_(config.time_zone) {}
+      time_(time_zone) {}
 
 void ScheduleService::notify_queued() const {
   if (messages_queued_) messages_queued_();
@@ -160,8 +162,7 @@ CallSchedule ScheduleService::create(const pass::Account& who, std::int64_t faci
 
     const notify::CallNotice notice{
         access.facility.name, resident->display_name(), time_.long_label(checked.starts_at),
-        checked.note,
-        config_.public_url + "/live/residents/" + std::to_string(resident->id) + "/call"};
+        checked.note, public_url_ + "/live/residents/" + std::to_string(resident->id) + "/call"};
     for (auto account_id : checked.invitees) {
       if (auto a = pass::repo::find_account(c, account_id))
         notify::enqueue(c, templates_.call_scheduled(a->primary_login_id(), notice), now);
@@ -202,7 +203,7 @@ CallSchedule ScheduleService::change(const pass::Account& who, std::int64_t faci
       if (!old_set.count(id)) schedule_repo::insert_invitee(c, schedule_id, id);
 
     const std::string call_url =
-        config_.public_url + "/live/residents/" + std::to_string(resident->id) + "/call";
+        public_url_ + "/live/residents/" + std::to_string(resident->id) + "/call";
     const notify::CallNotice notice{access.facility.name, resident->display_name(),
                                     time_.long_label(checked.starts_at), checked.note, call_url};
     const notify::CallNotice old_notice{access.facility.name, resident->display_name(),
@@ -277,7 +278,7 @@ bool ScheduleService::cancel_and_tell(store::Connection& c, std::int64_t actor_i
   const notify::CallNotice notice{
       facility_name, resident ? resident->display_name() : s->resident_name,
       time_.long_label(s->starts_at), s->note,
-      config_.public_url + "/live/residents/" + std::to_string(s->resident_id) + "/call"};
+      public_url_ + "/live/residents/" + std::to_string(s->resident_id) + "/call"};
   for (auto account_id : schedule_repo::cancel_recipients(c, schedule_id)) {
     if (auto a = pass::repo::find_account(c, account_id))
       notify::enqueue(c, templates_.call_cancelled(a->primary_login_id(), notice), now);
@@ -300,7 +301,7 @@ std::optional<NextCall> ScheduleService::next_call(std::int64_t account_id,
 
 int ScheduleService::send_due_reminders() {
   const auto now = clock_.now();
-  const auto lead = config_.calls.reminder_minutes_before * core::kMinute;
+  const auto lead = settings_.reminder_minutes_before * core::kMinute;
   auto due = db_.with(
       [&](store::Connection& c) { return schedule_repo::due_reminders(c, now, now + lead); });
   int reminded = 0;
@@ -314,7 +315,7 @@ int ScheduleService::send_due_reminders() {
       if (!facility || !resident) return true;
       const notify::CallNotice notice{
           facility->name, resident->display_name(), time_.long_label(s->starts_at), s->note,
-          config_.public_url + "/live/residents/" + std::to_string(s->resident_id) + "/call"};
+          public_url_ + "/live/residents/" + std::to_string(s->resident_id) + "/call"};
       for (auto account_id : schedule_repo::recipients(c, id)) {
         if (auto a = pass::repo::find_account(c, account_id))
           notify::enqueue(c, templates_.call_reminder(a->primary_login_id(), notice), now);

@@ -9,8 +9,8 @@
 
 #include "calls/schedule_model.hpp"
 #include "calls/schedule_time.hpp"
+#include "calls/settings.hpp"
 #include "core/clock.hpp"
-#include "core/config.hpp"
 #include "live/family.hpp"
 #include "notify/templates.hpp"
 #include "pass/model.hpp"
@@ -46,7 +46,9 @@ struct ScheduleInput {
 // from the worker pool (or the reminder loop's thread).
 class ScheduleService {
  public:
-  ScheduleService(store::Database& db, const core::Clock& clock, const core::Config& config,
+  // `settings` is read on every use (it belongs to the caller and outlives this).
+  ScheduleService(store::Database& db, const core::Clock& clock, std::string public_url,
+                  const CallSettings& settings, const std::string& time_zone,
                   const notify::Templates& templates, live::FamilyService& family,
                   std::function<void()> messages_queued = {});
 
@@ -94,7 +96,8 @@ class ScheduleService {
 
   store::Database& db_;
   const core::Clock& clock_;
-  const core::Config& config_;
+  const std::string public_url_;
+  const CallSettings& settings_;
   const notify::Templates& templates_;
   live::FamilyService& family_;
   std::function<void()> messages_queued_;

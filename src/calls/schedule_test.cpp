@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
@@ -36,12 +37,15 @@ class ScheduleTest : public store::testing::BackendTest {
     if (not_ready()) return;
     core::init_crypto();
     config_.public_url = "https://live.test";
-    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_, hasher_, templates_);
-    live_ = std::make_unique<live::LiveService>(db(), clock_, config_, *pass_, templates_,
-                                                std::string(48, 's'));
+    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_.public_url, config_.sessions,
+                                                config_.throttle, hasher_, templates_);
+    live_ = std::make_unique<live::LiveService>(db(), clock_, config_.public_url, *pass_,
+                                                templates_, std::string(48, 's'));
     family_ = std::make_unique<live::FamilyService>(db(), clock_, *live_);
-    staff_ = std::make_unique<live::StaffService>(db(), clock_, config_, *live_, templates_);
-    schedules_ = std::make_unique<ScheduleService>(db(), clock_, config_, templates_, *family_);
+    staff_ =
+        std::make_unique<live::StaffService>(db(), clock_, config_.public_url, *live_, templates_);
+    schedules_ = std::make_unique<ScheduleService>(db(), clock_, config_.public_url, config_.calls,
+                                                   config_.time_zone, templates_, *family_);
     // Wired as App does: a discharge cancels the resident's upcoming calls.
     staff_->set_discharge_hook([s = schedules_.get()](store::Connection& c, std::int64_t actor,
                                                       std::int64_t facility, std::int64_t resident,
@@ -98,7 +102,7 @@ class ScheduleTest : public store::testing::BackendTest {
   std::int64_t messages() { return count("SELECT COUNT(*) FROM messages"); }
 
   core::ManualClock clock_{kNow};
-  core::Config config_;
+  Config config_;
   core::PasswordHasher hasher_;
   notify::Templates templates_{notify::Brand{}};
   std::unique_ptr<pass::PassService> pass_;
@@ -284,7 +288,8 @@ TEST_P(ScheduleTest, TheReminderGoesOutOnceAtTheConfiguredTimeBefore) {
   // Never twice: a later scan, and a second server process on the same store.
   clock_.advance(30 * core::kMinute);
   EXPECT_EQ(schedules_->send_due_reminders(), 0);
-  ScheduleService other_process(db(), clock_, config_, templates_, *family_);
+  ScheduleService other_process(db(), clock_, config_.public_url, config_.calls, config_.time_zone,
+                                templates_, *family_);
   EXPECT_EQ(other_process.send_due_reminders(), 0);
   EXPECT_EQ(messages_like("daughter@example.jp", "まもなく"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE reminded_at = ?",

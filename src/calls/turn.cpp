@@ -36,7 +36,7 @@ TurnCredential turn_credential(const std::string& secret, const std::string& use
   return c;
 }
 
-std::vector<IceServer> ice_servers(const core::TurnSettings& turn, std::int64_t account_id,
+std::vector<IceServer> ice_servers(const TurnSettings& turn, std::int64_t account_id,
                                    core::UnixSeconds now) {
   IceServer stun, relay;
   for (const auto& url : turn.urls) (is_turn(url) ? relay : stun).urls.push_back(url);

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "calls/settings.hpp"
 #include "core/clock.hpp"
-#include "core/config.hpp"
 
 namespace carelive::calls {
 
@@ -28,7 +28,7 @@ TurnCredential turn_credential(const std::string& secret, const std::string& use
 
 // The RTCPeerConnection iceServers for one account: STUN URLs as they are, TURN URLs with a
 // fresh short-lived credential when a secret is configured.
-std::vector<IceServer> ice_servers(const core::TurnSettings& turn, std::int64_t account_id,
+std::vector<IceServer> ice_servers(const TurnSettings& turn, std::int64_t account_id,
                                    core::UnixSeconds now);
 
 }  // namespace carelive::calls

@@ -23,7 +23,7 @@ TEST(TurnCredentials, ChangeWithTimeUserAndSecret) {
 }
 
 TEST(TurnCredentials, IceServersSplitStunAndTurnAndOmitTurnWithoutSecret) {
-  core::TurnSettings t;
+  TurnSettings t;
   t.urls = {"stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp",
             "turns:turn.example.jp:5349"};
   t.secret = "north";

@@ -1,11 +1,14 @@
 #include "http/context.hpp"
 
+#include <charconv>
+#include <ctime>
+
 #include "core/error.hpp"
 
 namespace carelive::http {
 
-pass::RequestMeta Context::meta() const {
-  pass::RequestMeta m;
+auth::RequestMeta Context::meta() const {
+  auth::RequestMeta m;
   m.ip = client_ip;
   if (auto ua = header("User-Agent")) m.user_agent = *ua;
   return m;
@@ -17,7 +20,7 @@ std::optional<std::string> Context::header(std::string_view name) const {
   return std::string(it->value());
 }
 
-std::optional<std::string> Context::cookie(std::string_view name) const {
+std::optional<std::string> cookie_value(const Request& req, std::string_view name) {
   // RFC 6265 §5.4: "name=value" pairs separated by "; ".
   for (auto it = req.find(bhttp::field::cookie);
        it != req.end() && it->name() == bhttp::field::cookie; ++it) {
@@ -34,6 +37,31 @@ std::optional<std::string> Context::cookie(std::string_view name) const {
     }
   }
   return std::nullopt;
+}
+
+std::optional<std::string> Context::cookie(std::string_view name) const {
+  return cookie_value(req, name);
+}
+
+std::int64_t id_param(const Context& ctx, const char* name) {
+  const auto& s = ctx.params.at(name);
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || end != s.data() + s.size() || id <= 0) throw core::Error("not_found");
+  return id;
+}
+
+std::string iso8601(core::UnixSeconds t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+nlohmann::json iso8601(const std::optional<core::UnixSeconds>& t) {
+  return t ? nlohmann::json(iso8601(*t)) : nlohmann::json(nullptr);
 }
 
 nlohmann::json Context::json_body() const {
@@ -89,17 +117,17 @@ Response error_response(const Request& req, const std::string& code,
   return res;
 }
 
-std::string session_cookie(const core::Config& config, const std::string& token,
+std::string session_cookie(const Settings& settings, const std::string& token,
                            std::int64_t max_age) {
   std::string c = std::string(kSessionCookie) + "=" + token +
                   "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age);
-  if (config.secure_cookies()) c += "; Secure";
+  if (settings.secure_cookies()) c += "; Secure";
   return c;
 }
 
-std::string csrf_cookie(const core::Config& config, const std::string& token) {
+std::string csrf_cookie(const Settings& settings, const std::string& token) {
   std::string c = std::string(kCsrfCookie) + "=" + token + "; Path=/; SameSite=Strict";
-  if (config.secure_cookies()) c += "; Secure";
+  if (settings.secure_cookies()) c += "; Secure";
   return c;
 }
 

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "core/config.hpp"
+#include "auth/principal.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
-#include "pass/model.hpp"
-#include "pass/service.hpp"
+#include "http/settings.hpp"
 
 namespace carelive::http {
 
@@ -24,21 +24,31 @@ using Response = bhttp::response<bhttp::string_body>;
 // decode, call one service function, encode (STYLE.md).
 struct Context {
   const Request& req;
-  const core::Config& config;
+  const Settings& settings;
   std::string path;
   std::string query;
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {id}
   std::string client_ip;
-  std::optional<pass::Principal> principal;  // set for authenticated routes
+  std::optional<auth::Principal> principal;  // set for authenticated routes
   std::vector<std::string> set_cookies;      // added to the response
 
-  pass::RequestMeta meta() const;
+  auth::RequestMeta meta() const;
   std::optional<std::string> cookie(std::string_view name) const;
   std::optional<std::string> header(std::string_view name) const;
   // The body as a JSON object; Error("bad_json") otherwise.
   nlohmann::json json_body() const;
-  const pass::Principal& who() const { return *principal; }
+  const auth::Principal& who() const { return *principal; }
 };
+
+// The route parameter `name` as a positive id; Error("not_found") otherwise.
+std::int64_t id_param(const Context& ctx, const char* name = "id");
+
+// The value of cookie `name` in the request's Cookie headers (RFC 6265 §5.4).
+std::optional<std::string> cookie_value(const Request& req, std::string_view name);
+
+// A point in time for the API: ISO 8601 in UTC ("2026-12-02T06:28:36Z"); null when absent.
+std::string iso8601(core::UnixSeconds t);
+nlohmann::json iso8601(const std::optional<core::UnixSeconds>& t);
 
 // A string member of a JSON object: "" when missing; validation error `invalid` when present
 // but not a string.
@@ -50,9 +60,9 @@ Response error_response(const Request& req, const std::string& code,
                         const core::FieldErrors& fields, std::optional<std::int64_t> retry_after);
 
 // Set-Cookie values (SPEC: HttpOnly; SameSite=Lax; Secure when served over TLS).
-std::string session_cookie(const core::Config& config, const std::string& token,
+std::string session_cookie(const Settings& settings, const std::string& token,
                            std::int64_t max_age);
-std::string csrf_cookie(const core::Config& config, const std::string& token);
+std::string csrf_cookie(const Settings& settings, const std::string& token);
 
 inline constexpr const char* kSessionCookie = "carelive_session";
 inline constexpr const char* kCsrfCookie = "carelive_csrf";

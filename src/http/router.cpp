@@ -29,13 +29,6 @@ bool state_changing(bhttp::verb v) {
          v == bhttp::verb::delete_;
 }
 
-std::string origin_of(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  auto path = url.find('/', scheme + 3);
-  return path == std::string::npos ? url : url.substr(0, path);
-}
-
 }  // namespace
 
 void Router::add(bhttp::verb method, std::string pattern, Access access, Handler handler) {
@@ -68,7 +61,7 @@ void Router::check_csrf(const Context& ctx) const {
   if (!cookie || !header || cookie->size() < 16 || !core::constant_time_equal(*cookie, *header))
     throw core::Error("csrf_failed");
   if (auto origin = ctx.header("Origin"); origin && *origin != "null") {
-    if (*origin != origin_of(ctx.config.public_url)) throw core::Error("csrf_failed");
+    if (*origin != ctx.settings.origin()) throw core::Error("csrf_failed");
   }
 }
 

@@ -13,7 +13,7 @@ enum class Access { anonymous, authenticated };
 using Handler = std::function<Response(Context&)>;
 
 // Authenticates a session cookie; empty when the session is unknown or expired.
-using Authenticator = std::function<std::optional<pass::Principal>(const std::string& token)>;
+using Authenticator = std::function<std::optional<auth::Principal>(const std::string& token)>;
 
 // The API route table. dispatch() runs on the worker pool and is where the guards live:
 // CSRF on every state-changing request, authentication for Access::authenticated routes,
@@ -26,7 +26,7 @@ class Router {
   bool matches_prefix(std::string_view path) const { return path.rfind("/api/", 0) == 0; }
   Response dispatch(Context& ctx) const;
   // The session cookie's principal (the WebSocket upgrade uses it too). Blocking.
-  std::optional<pass::Principal> authenticate(const std::string& token) const {
+  std::optional<auth::Principal> authenticate(const std::string& token) const {
     return authenticate_(token);
   }
 

@@ -19,14 +19,14 @@ constexpr const char* kCsrf = "0123456789abcdef0123456789abcdef";
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest()
-      : router_([this](const std::string& token) -> std::optional<pass::Principal> {
+      : router_([this](const std::string& token) -> std::optional<auth::Principal> {
           seen_token_ = token;
           if (token != "good-session") return std::nullopt;
-          pass::Principal p;
+          auth::Principal p;
           p.account.id = 42;
           return p;
         }) {
-    config_.public_url = "https://carelive.test";
+    settings_.public_url = "https://carelive.test";
     router_.add(bhttp::verb::get, "/api/v1/ping", Access::anonymous, [](Context& ctx) {
       return json_response(ctx, 200, {{"pong", true}});
     });
@@ -70,7 +70,7 @@ class RouterTest : public ::testing::Test {
 
   Response dispatch(const Request& req) {
     Context ctx{.req = req,
-                .config = config_,
+                .settings = settings_,
                 .path = std::string(req.target()),
                 .query = {},
                 .params = {},
@@ -82,7 +82,7 @@ class RouterTest : public ::testing::Test {
   static nlohmann::json body_of(const Response& res) { return nlohmann::json::parse(res.body()); }
   static std::string error_code(const Response& res) { return body_of(res)["error"]["code"]; }
 
-  core::Config config_;
+  Settings settings_;
   std::string seen_token_;
   Router router_;
 };

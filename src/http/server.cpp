@@ -83,13 +83,6 @@ namespace {
 constexpr std::size_t kWsMessageMax = 16 * 1024;
 constexpr double kWsBurst = 60, kWsPerSecond = 20;
 
-std::string origin_of(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  auto path = url.find('/', scheme + 3);
-  return path == std::string::npos ? url : url.substr(0, path);
-}
-
 std::pair<std::string, std::string> split_host_port(const std::string& listen) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw std::invalid_argument("--listen must be HOST:PORT");
@@ -99,7 +92,7 @@ std::pair<std::string, std::string> split_host_port(const std::string& listen) {
 }
 
 // OWASP secure headers. CSP: the app has no inline script or style; media permission is ours.
-void security_headers(Response& res, const core::Config& config) {
+void security_headers(Response& res, const Settings& settings) {
   res.set("Content-Security-Policy",
           "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
           "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
@@ -110,7 +103,7 @@ void security_headers(Response& res, const core::Config& config) {
   res.set("Referrer-Policy", "no-referrer");
   res.set("Cross-Origin-Opener-Policy", "same-origin");
   res.set("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()");
-  if (config.secure_cookies())
+  if (settings.secure_cookies())
     res.set(bhttp::field::strict_transport_security, "max-age=31536000; includeSubDomains");
   res.set(bhttp::field::server, "carelive");
 }
@@ -124,35 +117,22 @@ Response plain(const Request& req, bhttp::status status, std::string body) {
   return res;
 }
 
-bool has_cookie(const Request& req, std::string_view name) {
-  for (auto it = req.find(bhttp::field::cookie);
-       it != req.end() && it->name() == bhttp::field::cookie; ++it) {
-    std::string_view v = it->value();
-    for (std::size_t pos = v.find(name); pos != std::string_view::npos;
-         pos = v.find(name, pos + 1)) {
-      bool starts = pos == 0 || v[pos - 1] == ' ' || v[pos - 1] == ';';
-      if (starts && v.substr(pos + name.size(), 1) == "=") return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
-Server::Server(const core::Config& config, const Router& router, const StaticFiles& files,
+Server::Server(Settings settings, const Router& router, const StaticFiles& files,
                net::thread_pool& workers, std::function<bool()> ready_check)
-    : config_(config),
+    : settings_(std::move(settings)),
       router_(router),
       files_(files),
       workers_(workers),
       ready_check_(std::move(ready_check)),
-      ioc_(std::max(1, config.io_threads)),
+      ioc_(std::max(1, settings_.io_threads)),
       acceptor_(ioc_) {}
 
 Server::~Server() = default;
 
 unsigned short Server::listen() {
-  auto [host, port] = split_host_port(config_.listen);
+  auto [host, port] = split_host_port(settings_.listen);
   tcp::resolver resolver(ioc_);
   auto endpoint = resolver.resolve(host, port).begin()->endpoint();
   acceptor_.open(endpoint.protocol());
@@ -171,7 +151,7 @@ void Server::run() {
   });
   net::co_spawn(ioc_, accept_loop(), net::detached);
   std::vector<std::thread> threads;
-  for (int i = 1; i < config_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  for (int i = 1; i < settings_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
   ioc_.run();
   for (auto& t : threads) t.join();
 }
@@ -247,10 +227,10 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
     auto remote = conn->stream.socket().remote_endpoint(ec);
     if (!ec) client_ip = remote.address().to_string();
   }
-  const auto timeout = std::chrono::seconds(config_.request_timeout_seconds);
+  const auto timeout = std::chrono::seconds(settings_.request_timeout_seconds);
   while (!draining_) {
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(config_.body_limit);
+    parser.body_limit(settings_.body_limit);
     parser.header_limit(16 * 1024);
     conn->stream.expires_after(timeout);
     boost::system::error_code ec;
@@ -269,7 +249,7 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
       }
       if (answer) {
         answer->keep_alive(false);
-        security_headers(*answer, config_);
+        security_headers(*answer, settings_);
         co_await bhttp::async_write(conn->stream, *answer,
                                     net::redirect_error(net::use_awaitable, ec));
       }
@@ -283,7 +263,7 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
       break;
     }
     Response res = co_await handle(req, client_ip);
-    security_headers(res, config_);
+    security_headers(res, settings_);
     res.keep_alive(req.keep_alive() && !draining_);
     conn->stream.expires_after(timeout);
     co_await bhttp::async_write(conn->stream, res, net::redirect_error(net::use_awaitable, ec));
@@ -300,27 +280,27 @@ net::awaitable<void> Server::websocket_session(std::shared_ptr<Connection> conn,
                                                std::string client_ip) {
   auto refuse = [&](bhttp::status status, std::string body) -> net::awaitable<void> {
     Response res = plain(req, status, std::move(body));
-    security_headers(res, config_);
+    security_headers(res, settings_);
     res.keep_alive(false);
     boost::system::error_code ec;
     co_await bhttp::async_write(conn->stream, res, net::redirect_error(net::use_awaitable, ec));
   };
   // Cross-site WebSocket hijacking: the browser always sends Origin; it must be ours.
   auto origin = req.find(bhttp::field::origin);
-  if (origin == req.end() || std::string(origin->value()) != origin_of(config_.public_url)) {
+  if (origin == req.end() || std::string(origin->value()) != settings_.origin()) {
     co_await refuse(bhttp::status::forbidden, "origin not allowed\n");
     co_return;
   }
-  Context ctx{req, config_, std::string(req.target()), "", {}, client_ip, std::nullopt, {}};
+  Context ctx{req, settings_, std::string(req.target()), "", {}, client_ip, std::nullopt, {}};
   auto token = ctx.cookie(kSessionCookie);
-  std::optional<pass::Principal> who;
+  std::optional<auth::Principal> who;
   if (token) {
     who = co_await run_blocking(workers_, [&, this] {
       try {
         return router_.authenticate(*token);
       } catch (const std::exception& e) {
         spdlog::error("websocket authentication: {}", e.what());
-        return std::optional<pass::Principal>{};
+        return std::optional<auth::Principal>{};
       }
     });
   }
@@ -387,7 +367,7 @@ net::awaitable<Response> Server::handle(const Request& req, const std::string& s
     co_return plain(req, bhttp::status::bad_request, "bad request\n");
 
   std::string client_ip = socket_ip;
-  if (config_.trust_proxy) {
+  if (settings_.trust_proxy) {
     if (auto it = req.find("X-Forwarded-For"); it != req.end()) {
       std::string_view v = it->value();
       auto comma = v.rfind(',');
@@ -404,7 +384,7 @@ net::awaitable<Response> Server::handle(const Request& req, const std::string& s
                 ok ? "ok\n" : "database unavailable\n");
   } else if (router_.matches_prefix(path)) {
     res = co_await run_blocking(workers_, [&, this] {
-      Context ctx{req, config_, path, query, {}, client_ip, std::nullopt, {}};
+      Context ctx{req, settings_, path, query, {}, client_ip, std::nullopt, {}};
       return router_.dispatch(ctx);
     });
   } else if (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head) {
@@ -414,8 +394,8 @@ net::awaitable<Response> Server::handle(const Request& req, const std::string& s
     res = plain(req, bhttp::status::method_not_allowed, "method not allowed\n");
   }
   // Every page load gets the CSRF cookie the API expects back in X-CSRF-Token.
-  if (!has_cookie(req, kCsrfCookie))
-    res.insert(bhttp::field::set_cookie, csrf_cookie(config_, core::random_token()));
+  if (!cookie_value(req, kCsrfCookie))
+    res.insert(bhttp::field::set_cookie, csrf_cookie(settings_, core::random_token()));
   co_return res;
 }
 

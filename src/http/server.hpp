@@ -14,9 +14,9 @@
 #include <mutex>
 #include <set>
 
-#include "core/config.hpp"
 #include "http/blocking.hpp"
 #include "http/router.hpp"
+#include "http/settings.hpp"
 #include "http/static_files.hpp"
 #include "http/websocket.hpp"
 
@@ -27,7 +27,7 @@ namespace carelive::http {
 // connections, lets requests in flight finish, then returns from run().
 class Server {
  public:
-  Server(const core::Config& config, const Router& router, const StaticFiles& files,
+  Server(Settings settings, const Router& router, const StaticFiles& files,
          net::thread_pool& workers, std::function<bool()> ready_check);
   ~Server();
 
@@ -52,7 +52,7 @@ class Server {
   net::awaitable<Response> handle(const Request& req, const std::string& client_ip);
   void begin_drain();
 
-  const core::Config& config_;
+  const Settings settings_;
   const Router& router_;
   const StaticFiles& files_;
   net::thread_pool& workers_;

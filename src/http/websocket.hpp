@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "pass/service.hpp"
+#include "auth/principal.hpp"
 
 namespace carelive::http {
 
@@ -22,7 +22,7 @@ class WsPeer {
 class WsEndpoint {
  public:
   virtual ~WsEndpoint() = default;
-  virtual std::uint64_t open(std::shared_ptr<WsPeer> peer, const pass::Principal& who) = 0;
+  virtual std::uint64_t open(std::shared_ptr<WsPeer> peer, const auth::Principal& who) = 0;
   virtual void message(std::uint64_t connection, const std::string& text) = 0;
   virtual void close(std::uint64_t connection) = 0;
 };

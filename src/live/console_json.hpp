@@ -1,30 +1,21 @@
 #pragma once
 
 // JSON shapes and request helpers shared by the staff and operator consoles (docs/api.md);
-// facilities and residents are in live/json.hpp.
+// facilities and residents are in live/entity_json.hpp.
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
-
 #include "core/error.hpp"
 #include "http/context.hpp"
-#include "live/json.hpp"
+#include "live/entity_json.hpp"
 #include "live/staff.hpp"
 
 namespace carelive::live::console {
 
 using nlohmann::json;
 
-inline std::int64_t id_param(const http::Context& ctx, const char* name) {
-  const auto& s = ctx.params.at(name);
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-  if (ec != std::errc() || end != s.data() + s.size() || id <= 0) throw core::Error("not_found");
-  return id;
-}
-
-using live::iso8601;
+using http::id_param;
+using http::iso8601;
 
 inline json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 

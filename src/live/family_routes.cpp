@@ -1,28 +1,20 @@
 #include "live/family_routes.hpp"
 
-#include <charconv>
-
 #include "core/error.hpp"
-#include "live/json.hpp"
+#include "live/entity_json.hpp"
 
 namespace carelive::live {
 
 using http::Access;
 using http::Context;
+using http::id_param;
+using http::iso8601;
 using http::json_response;
 using http::string_field;
 using nlohmann::json;
 using verb = boost::beast::http::verb;
 
 namespace {
-
-std::int64_t id_param(const Context& ctx, const char* name = "id") {
-  const auto& s = ctx.params.at(name);
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-  if (ec != std::errc() || end != s.data() + s.size() || id <= 0) throw core::Error("not_found");
-  return id;
-}
 
 const char* outcome_name(ApplyOutcome o) {
   switch (o) {

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
@@ -28,8 +29,9 @@ class FamilyTest : public store::testing::BackendTest {
     if (not_ready()) return;
     core::init_crypto();
     config_.public_url = "https://live.test";
-    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_, hasher_, templates_);
-    live_ = std::make_unique<LiveService>(db(), clock_, config_, *pass_, templates_,
+    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_.public_url, config_.sessions,
+                                                config_.throttle, hasher_, templates_);
+    live_ = std::make_unique<LiveService>(db(), clock_, config_.public_url, *pass_, templates_,
                                           std::string(48, 's'));
     family_ = std::make_unique<FamilyService>(db(), clock_, *live_);
     live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）");
@@ -64,7 +66,7 @@ class FamilyTest : public store::testing::BackendTest {
   }
 
   core::ManualClock clock_;
-  core::Config config_;
+  Config config_;
   core::PasswordHasher hasher_;
   notify::Templates templates_{notify::Brand{}};
   std::unique_ptr<pass::PassService> pass_;

@@ -40,12 +40,12 @@ std::string checked_text(const std::string& field, const std::string& input, int
 
 }  // namespace
 
-LiveService::LiveService(store::Database& db, const core::Clock& clock, const core::Config& config,
+LiveService::LiveService(store::Database& db, const core::Clock& clock, std::string public_url,
                          pass::PassService& pass, const notify::Templates& templates,
                          std::string secret, std::function<void()> messages_queued)
     : db_(db),
       clock_(clock),
-      config_(config),
+      public_url_(std::move(public_url)),
       pass_(pass),
       templates_(templates),
       secret_(std::move(secret)),
@@ -165,7 +165,7 @@ std::string LiveService::invite_token(const std::string& nonce) const {
 }
 
 std::string LiveService::url_for(const std::string& nonce) const {
-  return config_.public_url + "/apply?token=" + invite_token(nonce);
+  return public_url_ + "/apply?token=" + invite_token(nonce);
 }
 
 std::string LiveService::make_invite(store::Connection& c, std::int64_t resident_id) {
@@ -228,7 +228,7 @@ ApplyOutcome LiveService::apply(const std::string& invite_token, std::int64_t ac
       notify::enqueue(
           c,
           templates_.application_received(to, view.facility.name, view.resident.display_name(),
-                                          config_.public_url + "/staff/applications"),
+                                          public_url_ + "/staff/applications"),
           now);
     }
     pass::repo::audit(c, now, account_id, "application_submitted", "",

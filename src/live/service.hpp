@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "core/config.hpp"
 #include "live/model.hpp"
 #include "notify/templates.hpp"
 #include "pass/service.hpp"
@@ -35,7 +34,7 @@ enum class ApplyOutcome { submitted, already_pending, already_linked };
 // 11). Blocking: call from the worker pool or the admin command.
 class LiveService {
  public:
-  LiveService(store::Database& db, const core::Clock& clock, const core::Config& config,
+  LiveService(store::Database& db, const core::Clock& clock, std::string public_url,
               pass::PassService& pass, const notify::Templates& templates, std::string secret,
               std::function<void()> messages_queued = {});
 
@@ -76,7 +75,7 @@ class LiveService {
 
   store::Database& db_;
   const core::Clock& clock_;
-  const core::Config& config_;
+  const std::string public_url_;
   pass::PassService& pass_;
   const notify::Templates& templates_;
   std::string secret_;

@@ -43,13 +43,12 @@ FacilityAccess require_facility(store::Connection& c, const pass::Account& who,
   return {*facility, member, member->is_admin};
 }
 
-StaffService::StaffService(store::Database& db, const core::Clock& clock,
-                           const core::Config& config, LiveService& live,
-                           const notify::Templates& templates,
+StaffService::StaffService(store::Database& db, const core::Clock& clock, std::string public_url,
+                           LiveService& live, const notify::Templates& templates,
                            std::function<void()> messages_queued)
     : db_(db),
       clock_(clock),
-      config_(config),
+      public_url_(std::move(public_url)),
       live_(live),
       templates_(templates),
       messages_queued_(std::move(messages_queued)) {}
@@ -197,10 +196,9 @@ Link StaffService::approve(const pass::Account& who, std::int64_t facility_id,
     repo::insert_link_if_absent(c, app->resident_id, app->account_id, app->kind, now);
     auto applicant = pass::repo::find_account(c, app->account_id);
     if (applicant) {
-      notify::enqueue(c,
-                      templates_.application_approved(applicant->primary_login_id(),
-                                                      config_.public_url + "/login"),
-                      now);
+      notify::enqueue(
+          c, templates_.application_approved(applicant->primary_login_id(), public_url_ + "/login"),
+          now);
     }
     pass::repo::audit(c, now, who.id, "application_approved", "",
                       detail({{"application_id", application_id},

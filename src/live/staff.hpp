@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "core/config.hpp"
 #include "live/model.hpp"
 #include "live/service.hpp"
 #include "notify/templates.hpp"
@@ -44,7 +43,7 @@ using DischargeHook =
 // Every function takes the caller and checks access itself. Blocking: call from the worker pool.
 class StaffService {
  public:
-  StaffService(store::Database& db, const core::Clock& clock, const core::Config& config,
+  StaffService(store::Database& db, const core::Clock& clock, std::string public_url,
                LiveService& live, const notify::Templates& templates,
                std::function<void()> messages_queued = {});
 
@@ -99,7 +98,7 @@ class StaffService {
 
   store::Database& db_;
   const core::Clock& clock_;
-  const core::Config& config_;
+  const std::string public_url_;
   LiveService& live_;
   const notify::Templates& templates_;
   std::function<void()> messages_queued_;

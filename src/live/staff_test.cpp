@@ -5,6 +5,7 @@
 #include <memory>
 #include <regex>
 
+#include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
@@ -30,10 +31,11 @@ class StaffTest : public store::testing::BackendTest {
     if (not_ready()) return;
     core::init_crypto();
     config_.public_url = "https://live.test";
-    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_, hasher_, templates_);
-    live_ = std::make_unique<LiveService>(db(), clock_, config_, *pass_, templates_,
+    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_.public_url, config_.sessions,
+                                                config_.throttle, hasher_, templates_);
+    live_ = std::make_unique<LiveService>(db(), clock_, config_.public_url, *pass_, templates_,
                                           std::string(48, 's'));
-    staff_ = std::make_unique<StaffService>(db(), clock_, config_, *live_, templates_);
+    staff_ = std::make_unique<StaffService>(db(), clock_, config_.public_url, *live_, templates_);
     operator_ = std::make_unique<OperatorService>(db(), clock_, *live_);
     x_ = live_->add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）").id;
     y_ = live_->add_facility("facilityy", "さくら園", "特別養護老人ホーム").id;
@@ -74,7 +76,7 @@ class StaffTest : public store::testing::BackendTest {
   }
 
   core::ManualClock clock_;
-  core::Config config_;
+  Config config_;
   core::PasswordHasher hasher_;
   notify::Templates templates_{notify::Brand{}};
   std::unique_ptr<pass::PassService> pass_;

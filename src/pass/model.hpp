@@ -4,25 +4,15 @@
 #include <optional>
 #include <string>
 
+#include "auth/principal.hpp"
 #include "core/clock.hpp"
 
 namespace carelive::pass {
 
-struct Account {
-  std::int64_t id = 0;
-  std::string family_name;
-  std::string given_name;
-  std::string family_name_kana;
-  std::string given_name_kana;
-  std::optional<std::string> email;
-  std::optional<std::string> phone;  // E.164
-  std::string password_hash;
-  bool is_operator = false;
-
-  std::string display_name() const { return family_name + " " + given_name; }
-  // Where messages about the account go when no login id was typed: email first.
-  std::string primary_login_id() const { return email ? *email : phone.value_or(""); }
-};
+using auth::Account;
+using auth::Principal;
+using auth::RequestMeta;
+using auth::Session;
 
 struct Signup {
   std::int64_t id = 0;
@@ -43,20 +33,6 @@ struct AccountToken {
   std::optional<std::string> new_value;
   core::UnixSeconds created_at = 0, expires_at = 0;
   std::optional<core::UnixSeconds> used_at;
-};
-
-struct Session {
-  std::int64_t id = 0;
-  std::int64_t account_id = 0;
-  core::UnixSeconds created_at = 0, last_seen_at = 0, absolute_expires_at = 0;
-  std::int64_t idle_timeout = 0;
-  std::string user_agent, ip;
-};
-
-// Who asked: for the audit log, throttling and the session list.
-struct RequestMeta {
-  std::string ip;
-  std::string user_agent;
 };
 
 }  // namespace carelive::pass

@@ -1,7 +1,5 @@
 #include "pass/routes.hpp"
 
-#include <ctime>
-
 #include "core/error.hpp"
 #include "core/phone.hpp"
 
@@ -9,21 +7,13 @@ namespace carelive::pass {
 
 using http::Access;
 using http::Context;
+using http::iso8601;
 using http::json_response;
 using http::string_field;
 using nlohmann::json;
 using verb = boost::beast::http::verb;
 
 namespace {
-
-std::string iso8601(core::UnixSeconds t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 SignupInput signup_input(const json& b) {
   SignupInput in;
@@ -69,18 +59,18 @@ json account_json(const Account& a) {
           {"phone_display", a.phone ? json(core::phone_display(*a.phone)) : json(nullptr)}};
 }
 
-void register_routes(http::Router& r, PassService& s) {
+void register_routes(http::Router& r, PassService& s, const notify::Brand& brand) {
   const std::string v1 = "/api/v1";
 
-  r.add(verb::get, v1 + "/session", Access::anonymous, [&s](Context& ctx) {
+  r.add(verb::get, v1 + "/session", Access::anonymous, [&s, &brand](Context& ctx) {
     std::optional<Principal> p;
     if (auto token = ctx.cookie(http::kSessionCookie)) p = s.authenticate(*token);
     // Brand names are configuration (SPEC): the app shows what the server is set up with.
-    json brand = {{"live", ctx.config.brand.live}, {"pass", ctx.config.brand.pass}};
-    if (!p) return json_response(ctx, 200, {{"authenticated", false}, {"brand", brand}});
+    json names = {{"live", brand.live}, {"pass", brand.pass}};
+    if (!p) return json_response(ctx, 200, {{"authenticated", false}, {"brand", names}});
     return json_response(
         ctx, 200,
-        {{"authenticated", true}, {"account", account_json(p->account)}, {"brand", brand}});
+        {{"authenticated", true}, {"account", account_json(p->account)}, {"brand", names}});
   });
 
   r.add(verb::post, v1 + "/signup/validate", Access::anonymous, [&s](Context& ctx) {
@@ -114,13 +104,13 @@ void register_routes(http::Router& r, PassService& s) {
     auto result =
         s.login(string_field(body, "login_id"), string_field(body, "password"), ctx.meta());
     ctx.set_cookies.push_back(
-        http::session_cookie(ctx.config, result.session_token, result.cookie_max_age));
+        http::session_cookie(ctx.settings, result.session_token, result.cookie_max_age));
     return json_response(ctx, 200, {{"account", account_json(result.account)}});
   });
 
   r.add(verb::post, v1 + "/logout", Access::authenticated, [&s](Context& ctx) {
     s.logout(ctx.who(), ctx.meta());
-    ctx.set_cookies.push_back(http::session_cookie(ctx.config, "", 0));
+    ctx.set_cookies.push_back(http::session_cookie(ctx.settings, "", 0));
     return http::empty_response(ctx, 204);
   });
 
@@ -202,13 +192,7 @@ void register_routes(http::Router& r, PassService& s) {
         });
 
   r.add(verb::delete_, v1 + "/account/sessions/{id}", Access::authenticated, [&s](Context& ctx) {
-    std::int64_t id = 0;
-    try {
-      id = std::stoll(ctx.params.at("id"));
-    } catch (const std::exception&) {
-      throw core::Error("not_found");
-    }
-    s.end_session(ctx.who(), id, ctx.meta());
+    s.end_session(ctx.who(), http::id_param(ctx), ctx.meta());
     return http::empty_response(ctx, 204);
   });
 }

@@ -6,7 +6,8 @@
 namespace carelive::pass {
 
 // The /api/v1 endpoints of CareLive Pass (docs/api.md).
-void register_routes(http::Router& router, PassService& service);
+// `brand` is the configured product names the app shows (SPEC: brand names are configuration).
+void register_routes(http::Router& router, PassService& service, const notify::Brand& brand);
 
 nlohmann::json account_json(const Account& a);
 

@@ -37,26 +37,29 @@ std::string display_login(const std::string& login_id) {
 
 }  // namespace
 
-PassService::PassService(store::Database& db, const core::Clock& clock, const core::Config& config,
+PassService::PassService(store::Database& db, const core::Clock& clock, std::string public_url,
+                         const SessionSettings& sessions, const ThrottleSettings& throttle,
                          const core::PasswordHasher& hasher, const notify::Templates& templates,
                          std::function<void()> messages_queued)
     : db_(db),
       clock_(clock),
-      config_(config),
+      public_url_(std::move(public_url)),
+      sessions_(sessions),
+      limits_(throttle),
       hasher_(hasher),
       templates_(templates),
       messages_queued_(std::move(messages_queued)),
-      throttle_(db, clock, config.throttle),
+      throttle_(db, clock, throttle),
       // Checked against when a login id is unknown, so both answers take one hash's time.
       dummy_hash_(hasher.hash(core::random_token())) {}
 
 std::string PassService::url(const std::string& path, const std::string& token) const {
-  return config_.public_url + path + (token.empty() ? "" : "?token=" + token);
+  return public_url_ + path + (token.empty() ? "" : "?token=" + token);
 }
 
 bool PassService::link_quota(std::int64_t account_id) {
   return throttle_.take_quota("links:account:" + std::to_string(account_id),
-                              config_.throttle.links_per_account, config_.throttle.message_window);
+                              limits_.links_per_account, limits_.message_window);
 }
 
 void PassService::notify_queued() const {
@@ -106,7 +109,7 @@ NormalizedSignup PassService::validate_signup(const SignupInput& in) const {
 
 void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
   NormalizedSignup s = validate_signup(in);
-  const auto& limits = config_.throttle;
+  const auto& limits = limits_;
   if (!throttle_.take_quota("signup:" + meta.ip, limits.signups_per_address, limits.message_window))
     throw Error("rate_limited");
   // Hashed whether or not the address is taken, so both answers cost the same.
@@ -206,9 +209,8 @@ Session PassService::create_session(store::Connection& c, const Account& a, cons
   s.account_id = a.id;
   s.created_at = now;
   s.last_seen_at = now;
-  s.absolute_expires_at =
-      now + (staff ? config_.sessions.staff_absolute : config_.sessions.family_absolute);
-  s.idle_timeout = staff ? config_.sessions.staff_idle : config_.sessions.family_idle;
+  s.absolute_expires_at = now + (staff ? sessions_.staff_absolute : sessions_.family_absolute);
+  s.idle_timeout = staff ? sessions_.staff_idle : sessions_.family_idle;
   s.user_agent = meta.user_agent.substr(0, 300);
   s.ip = meta.ip;
   token = core::random_token();
@@ -244,7 +246,7 @@ LoginResult PassService::login(const std::string& login_input, const std::string
       repo::audit(c, now, account ? std::optional(account->id) : std::nullopt, "login_failed",
                   meta.ip);
       if (admission.locks_now && account) {
-        int minutes = static_cast<int>(config_.throttle.lock_duration / 60);
+        int minutes = static_cast<int>(limits_.lock_duration / 60);
         notify::enqueue(c, templates_.login_locked(account->primary_login_id(), minutes, now), now);
         repo::audit(c, now, account->id, "login_locked", meta.ip);
       }

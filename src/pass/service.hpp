@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "notify/templates.hpp"
 #include "pass/model.hpp"
+#include "pass/settings.hpp"
 #include "pass/throttle.hpp"
 #include "store/database.hpp"
 
@@ -38,12 +38,6 @@ struct LoginResult {
   std::int64_t cookie_max_age = 0;  // seconds until the session's absolute end
 };
 
-// The caller of an authenticated request.
-struct Principal {
-  Account account;
-  Session session;
-};
-
 struct ResetInfo {
   std::string account_name;
   std::string login_id;  // as the message was sent: email, or the number's display form
@@ -67,7 +61,9 @@ using ConfirmedHook =
 // Every function blocks (database, Argon2id): call them from the worker pool.
 class PassService {
  public:
-  PassService(store::Database& db, const core::Clock& clock, const core::Config& config,
+  // `sessions` and `throttle` are read on every use (they belong to the caller and outlive this).
+  PassService(store::Database& db, const core::Clock& clock, std::string public_url,
+              const SessionSettings& sessions, const ThrottleSettings& throttle,
               const core::PasswordHasher& hasher, const notify::Templates& templates,
               std::function<void()> messages_queued = {});
 
@@ -126,7 +122,9 @@ class PassService {
 
   store::Database& db_;
   const core::Clock& clock_;
-  const core::Config& config_;
+  const std::string public_url_;
+  const SessionSettings& sessions_;
+  const ThrottleSettings& limits_;
   const core::PasswordHasher& hasher_;
   const notify::Templates& templates_;
   std::function<void()> messages_queued_;

@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "config.hpp"
 #include "core/clock.hpp"
-#include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "notify/templates.hpp"
@@ -89,7 +89,8 @@ class PassTest : public store::testing::BackendTest {
   }
 
   void start() {
-    service_ = std::make_unique<PassService>(db(), clock_, config_, hasher_, templates_);
+    service_ = std::make_unique<PassService>(db(), clock_, config_.public_url, config_.sessions,
+                                             config_.throttle, hasher_, templates_);
   }
   // A server restart: new pool, new service, same store.
   void restart() {
@@ -187,7 +188,7 @@ class PassTest : public store::testing::BackendTest {
   }
 
   core::ManualClock clock_;
-  core::Config config_;
+  Config config_;
   core::PasswordHasher hasher_;
   notify::Templates templates_{notify::Brand{}};
   RequestMeta meta_{"192.0.2.10", "Mozilla/5.0 (test)"};

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/clock.hpp"
-#include "core/config.hpp"
+#include "pass/settings.hpp"
 #include "store/database.hpp"
 
 namespace carelive::pass {
@@ -19,7 +19,7 @@ namespace carelive::pass {
 // check before any of them is counted.
 class LoginThrottle {
  public:
-  LoginThrottle(store::Database& db, const core::Clock& clock, core::ThrottleSettings settings)
+  LoginThrottle(store::Database& db, const core::Clock& clock, ThrottleSettings settings)
       : db_(db), clock_(clock), s_(settings) {}
 
   struct Admission {
@@ -56,7 +56,7 @@ class LoginThrottle {
 
   store::Database& db_;
   const core::Clock& clock_;
-  core::ThrottleSettings s_;
+  ThrottleSettings s_;
 };
 
 }  // namespace carelive::pass

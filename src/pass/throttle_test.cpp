@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "config.hpp"
 #include "core/clock.hpp"
-#include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "notify/templates.hpp"
@@ -62,7 +62,8 @@ class ThrottleTest : public store::testing::BackendTest {
   // Built on first use, so a test may change config_.throttle before.
   PassService& pass() {
     if (!service_)
-      service_ = std::make_unique<PassService>(db(), clock_, config_, hasher_, templates_);
+      service_ = std::make_unique<PassService>(db(), clock_, config_.public_url, config_.sessions,
+                                               config_.throttle, hasher_, templates_);
     return *service_;
   }
 
@@ -96,7 +97,7 @@ class ThrottleTest : public store::testing::BackendTest {
   }
 
   core::ManualClock clock_;
-  core::Config config_;
+  Config config_;
   core::PasswordHasher hasher_;
   notify::Templates templates_{notify::Brand{}};
   std::unique_ptr<PassService> service_;

@@ -1,4 +1,4 @@
-#include "core/config.hpp"
+#include "config.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 // The [turn] table: ICE servers, shared secret, credential lifetime and the transport policy
 // that GET /api/v1/calls/ice-servers hands to RTCPeerConnection.
 
-namespace carelive::core {
+namespace carelive {
 namespace {
 
 std::string write_toml(const std::string& text) {
@@ -86,4 +86,4 @@ TEST(ConfigTest, AReminderScanOfZeroSecondsIsRefused) {
 }
 
 }  // namespace
-}  // namespace carelive::core
+}  // namespace carelive

@@ -7,23 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <ctime>
-#include <optional>
-
+#include "http/context.hpp"
 #include "live/model.hpp"
 
 namespace carelive::live {
-
-// "2026-12-01T05:00:00Z", or null.
-inline nlohmann::json iso8601(std::optional<core::UnixSeconds> t) {
-  if (!t) return nullptr;
-  std::time_t tt = static_cast<std::time_t>(*t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buf);
-}
 
 // Consoles: {id, code, name, kind, closed_at}.
 inline nlohmann::json facility_json(const Facility& f) {
@@ -31,7 +18,7 @@ inline nlohmann::json facility_json(const Facility& f) {
           {"code", f.code},
           {"name", f.name},
           {"kind", f.kind},
-          {"closed_at", iso8601(f.closed_at)}};
+          {"closed_at", http::iso8601(f.closed_at)}};
 }
 
 // Families: {id, code, name, kind}.
@@ -47,7 +34,7 @@ inline nlohmann::json resident_json(const Resident& r) {
           {"given_name", r.given_name},
           {"family_name_kana", r.family_name_kana},
           {"given_name_kana", r.given_name_kana},
-          {"discharged_at", iso8601(r.discharged_at)}};
+          {"discharged_at", http::iso8601(r.discharged_at)}};
 }
 
 // Families: {id, name "姓名", family_name, given_name}.

@@ -1,4 +1,4 @@
-#include "core/config.hpp"
+#include "config.hpp"
 
 #include <fcntl.h>
 #include <toml++/toml.h>
@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace carelive::core {
+namespace carelive {
 namespace {
 
 template <class T>
@@ -34,15 +34,7 @@ void take(const toml::table& t, std::string_view path, T& out) {
   }
 }
 
-}  // namespace
-
-void load_config_file(const std::string& path, Config& c) {
-  toml::table t;
-  try {
-    t = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    throw std::invalid_argument("config " + path + ": " + std::string(e.description()));
-  }
+void read_server(const toml::table& t, Config& c) {
   take(t, "server.data", c.data_dir);
   take(t, "server.listen", c.listen);
   take(t, "server.public_url", c.public_url);
@@ -54,12 +46,15 @@ void load_config_file(const std::string& path, Config& c) {
   take(t, "server.log_json", c.log_json);
   take(t, "server.trust_proxy", c.trust_proxy);
   take(t, "server.secret", c.secret);
+  take(t, "server.time_zone", c.time_zone);
   take(t, "database.url", c.database);
   take(t, "database.pool", c.db_pool);
-  take(t, "brand.live", c.brand.live);
-  take(t, "brand.pass", c.brand.pass);
-  take(t, "brand.company", c.brand.company);
-  take(t, "brand.company_url", c.brand.company_url);
+  take(t, "redis.url", c.redis_url);
+  if (!c.redis_url.empty() && c.redis_url.rfind("redis://", 0) != 0)
+    throw std::invalid_argument("config: redis.url must start with redis://");
+}
+
+void read_pass(const toml::table& t, Config& c) {
   take(t, "sessions.family_idle_seconds", c.sessions.family_idle);
   take(t, "sessions.family_absolute_seconds", c.sessions.family_absolute);
   take(t, "sessions.staff_idle_seconds", c.sessions.staff_idle);
@@ -76,12 +71,24 @@ void load_config_file(const std::string& path, Config& c) {
   take(t, "throttle.message_window_seconds", c.throttle.message_window);
   take(t, "argon2.ops_limit", c.argon2.ops_limit);
   take(t, "argon2.mem_limit_bytes", c.argon2.mem_limit);
+}
+
+void read_notify(const toml::table& t, Config& c) {
+  take(t, "brand.live", c.brand.live);
+  take(t, "brand.pass", c.brand.pass);
+  take(t, "brand.company", c.brand.company);
+  take(t, "brand.company_url", c.brand.company_url);
   take(t, "smtp.url", c.smtp.url);
   take(t, "smtp.username", c.smtp.username);
   take(t, "smtp.password", c.smtp.password);
   take(t, "smtp.from", c.smtp.from);
   take(t, "smtp.starttls", c.smtp.starttls);
   take(t, "smtp.ca_file", c.smtp.ca_file);
+  take(t, "sms.url", c.sms.url);
+  take(t, "sms.token", c.sms.token);
+}
+
+void read_calls(const toml::table& t, Config& c) {
   take(t, "turn.secret", c.turn.secret);
   take(t, "turn.ttl_seconds", c.turn.ttl);
   take(t, "turn.policy", c.turn.policy);
@@ -100,18 +107,38 @@ void load_config_file(const std::string& path, Config& c) {
   take(t, "calls.reconnect_grace_seconds", c.calls.reconnect_grace_seconds);
   if (c.calls.reconnect_grace_seconds < 0)
     throw std::invalid_argument("config: calls.reconnect_grace_seconds must be 0 or more");
-  take(t, "redis.url", c.redis_url);
-  if (!c.redis_url.empty() && c.redis_url.rfind("redis://", 0) != 0)
-    throw std::invalid_argument("config: redis.url must start with redis://");
-  take(t, "server.time_zone", c.time_zone);
   take(t, "calls.reminder_minutes_before", c.calls.reminder_minutes_before);
   take(t, "calls.reminder_scan_seconds", c.calls.reminder_scan_seconds);
   if (c.calls.reminder_minutes_before < 0 || c.calls.reminder_scan_seconds < 1)
     throw std::invalid_argument(
         "config: calls.reminder_minutes_before must be 0 or more and calls.reminder_scan_seconds "
         "1 or more");
-  take(t, "sms.url", c.sms.url);
-  take(t, "sms.token", c.sms.token);
+}
+
+}  // namespace
+
+void load_config_file(const std::string& path, Config& c) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw std::invalid_argument("config " + path + ": " + std::string(e.description()));
+  }
+  read_server(t, c);
+  read_pass(t, c);
+  read_notify(t, c);
+  read_calls(t, c);
+}
+
+http::Settings Config::http() const {
+  http::Settings s;
+  s.listen = listen;
+  s.public_url = public_url;
+  s.io_threads = io_threads;
+  s.body_limit = body_limit;
+  s.request_timeout_seconds = request_timeout_seconds;
+  s.trust_proxy = trust_proxy;
+  return s;
 }
 
 std::string load_or_create_secret(const Config& c) {
@@ -124,7 +151,7 @@ std::string load_or_create_secret(const Config& c) {
   fs::create_directories(c.data_dir);
   const fs::path path = fs::path(c.data_dir) / "secret.key";
   if (!fs::exists(path)) {
-    std::string secret = random_token() + random_token();
+    std::string secret = core::random_token() + core::random_token();
     // O_EXCL: two processes starting at once keep the first one's secret.
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd >= 0) {
@@ -161,4 +188,4 @@ void finish_config(Config& c) {
   }
 }
 
-}  // namespace carelive::core
+}  // namespace carelive

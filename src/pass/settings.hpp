@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+
+namespace carelive::pass {
+
+// Session lifetimes (SPEC "Rules that hold everywhere"): families and care workers 30 days
+// from last use; staff and operator 12 hours, or 30 minutes idle.
+struct SessionSettings {
+  std::int64_t family_idle = 30 * 24 * 3600;
+  std::int64_t family_absolute = 365 * 24 * 3600;
+  std::int64_t staff_idle = 30 * 60;
+  std::int64_t staff_absolute = 12 * 3600;
+};
+
+// Login throttling defaults from SPEC "Rules that hold everywhere".
+struct ThrottleSettings {
+  int free_failures = 5;             // consecutive failures before delays start
+  std::int64_t max_delay = 15 * 60;  // 1 s, 2 s, 4 s … up to this
+  int lock_failures = 20;            // failures within `lock_window` lock the id
+  std::int64_t lock_window = 12 * 3600;
+  std::int64_t lock_duration = 15 * 60;
+  int address_failures = 100;  // per client address and hour
+  std::int64_t address_window = 3600;
+  // Messages one person can cause per hour: sign-ups per client address, reset and
+  // contact-change links per account. Past that the answer is the same but nothing is sent
+  // (sign-up answers rate_limited).
+  int signups_per_address = 20;
+  int links_per_account = 5;
+  std::int64_t message_window = 3600;
+};
+
+}  // namespace carelive::pass
