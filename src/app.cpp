@@ -66,9 +66,10 @@ App::App(Config config, std::shared_ptr<const core::Clock> clock)
                              std::int64_t resident_id, core::UnixSeconds now) {
         s->cancel_upcoming_calls(c, actor_id, facility_id, resident_id, now);
       });
-  pass_->set_confirmed_hook([f = family_.get()](std::int64_t account_id, const std::string& after) {
-    f->apply_after_signup(account_id, after);
-  });
+  pass_->set_confirmed_hook(
+      [f = family_.get()](const audit::Actor& account, const std::string& after) {
+        f->apply_after_signup(*account.account, after);
+      });
 }
 
 App::~App() { dispatcher_->stop(); }

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit/actor.hpp"
 #include "calls/redis_test_support.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
@@ -95,8 +96,9 @@ class HubTest : public store::testing::BackendTest {
   }
 
   std::int64_t linked(const std::string& email, std::int64_t resident) {
-    auto id = pass_->create_confirmed_account(
-        {"駿河", "花子", "するが", "はなこ", "email", email, ""}, std::string("Fujita#Kuma9"));
+    auto id =
+        pass_->create_confirmed_account({"駿河", "花子", "するが", "はなこ", "email", email, ""},
+                                        std::string("Fujita#Kuma9"), audit::Actor::command_line());
     family_->link_for_testing(resident, id, "family");
     family_->consent(id, family_->terms(id).terms.version);
     return id;

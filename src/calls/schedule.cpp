@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "audit/audit.hpp"
 #include "calls/schedule_repo.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -167,11 +168,11 @@ CallSchedule ScheduleService::create(const pass::Account& who, std::int64_t faci
       if (auto a = pass::repo::find_account(c, account_id))
         notify::enqueue(c, templates_.call_scheduled(a->primary_login_id(), notice), now);
     }
-    pass::repo::audit(c, now, who.id, "call_scheduled", "",
-                      detail({{"facility_id", facility_id},
-                              {"resident_id", resident->id},
-                              {"schedule_id", id},
-                              {"starts_at", checked.starts_at}}));
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "call_scheduled",
+                  detail({{"facility_id", facility_id},
+                          {"resident_id", resident->id},
+                          {"schedule_id", id},
+                          {"starts_at", checked.starts_at}}));
     return *schedule_repo::find(c, facility_id, id);
   });
   notify_queued();
@@ -226,11 +227,11 @@ CallSchedule ScheduleService::change(const pass::Account& who, std::int64_t faci
       if (!old_set.count(id))
         send(id, [&](const std::string& to) { return templates_.call_scheduled(to, notice); });
     }
-    pass::repo::audit(c, now, who.id, "call_schedule_changed", "",
-                      detail({{"facility_id", facility_id},
-                              {"resident_id", resident->id},
-                              {"schedule_id", schedule_id},
-                              {"starts_at", checked.starts_at}}));
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "call_schedule_changed",
+                  detail({{"facility_id", facility_id},
+                          {"resident_id", resident->id},
+                          {"schedule_id", schedule_id},
+                          {"starts_at", checked.starts_at}}));
     return *schedule_repo::find(c, facility_id, schedule_id);
   });
   notify_queued();
@@ -285,7 +286,8 @@ bool ScheduleService::cancel_and_tell(store::Connection& c, std::int64_t actor_i
   }
   nlohmann::json d{{"facility_id", facility_id}, {"schedule_id", schedule_id}};
   if (!reason.empty()) d["reason"] = reason;
-  pass::repo::audit(c, now, actor_id, "call_schedule_cancelled", "", detail(d));
+  audit::record(c, now, audit::Actor::account_at(actor_id, ""), "call_schedule_cancelled",
+                detail(d));
   return true;
 }
 

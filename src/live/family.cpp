@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "live/repo.hpp"
@@ -99,8 +100,8 @@ void FamilyService::consent(std::int64_t account_id, int version) {
     // Only the newest version counts (SPEC 4): a page left open over an update agrees again.
     if (!latest || latest->version != version) throw Error::field("version", "invalid");
     if (repo::insert_consent(c, account_id, latest->id, now))
-      pass::repo::audit(c, now, account_id, "terms_agreed", "",
-                        "{\"version\":" + std::to_string(version) + "}");
+      audit::record(c, now, audit::Actor::account_at(account_id, ""), "terms_agreed",
+                    "{\"version\":" + std::to_string(version) + "}");
   });
 }
 
@@ -152,8 +153,8 @@ Link FamilyService::set_relationship(std::int64_t account_id, std::int64_t resid
     }
     errors.throw_if_any();
     repo::set_relationship(c, link, now);
-    pass::repo::audit(c, now, account_id, "relationship_set", "",
-                      "{\"resident_id\":" + std::to_string(resident_id) + "}");
+    audit::record(c, now, audit::Actor::account_at(account_id, ""), "relationship_set",
+                  "{\"resident_id\":" + std::to_string(resident_id) + "}");
     return link;
   });
 }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "live/repo.hpp"
@@ -45,8 +46,8 @@ Facility OperatorService::rename_facility(const pass::Account& who, std::int64_t
   return db_.transaction([&](store::Connection& c) {
     auto f = require_facility(c, facility_id);
     repo::rename_facility(c, facility_id, name);
-    pass::repo::audit(c, now, who.id, "facility_renamed", "",
-                      nlohmann::json{{"facility_id", facility_id}}.dump());
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "facility_renamed",
+                  nlohmann::json{{"facility_id", facility_id}}.dump());
     f.name = name;
     return f;
   });
@@ -58,8 +59,8 @@ void OperatorService::close_facility(const pass::Account& who, std::int64_t faci
   db_.transaction([&](store::Connection& c) {
     require_facility(c, facility_id);
     repo::close_facility(c, facility_id, now);
-    pass::repo::audit(c, now, who.id, "facility_closed", "",
-                      nlohmann::json{{"facility_id", facility_id}}.dump());
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "facility_closed",
+                  nlohmann::json{{"facility_id", facility_id}}.dump());
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "live/repo.hpp"
 #include "notify/message.hpp"
@@ -94,8 +95,8 @@ Resident StaffService::add_resident(const pass::Account& who, std::int64_t facil
   auto a = access(who, facility_id, Need::staff);
   auto r = live_.add_resident(a.facility.code, in);
   db_.with([&](store::Connection& c) {
-    pass::repo::audit(c, clock_.now(), who.id, "resident_added", "",
-                      detail({{"facility_id", facility_id}, {"resident_id", r.id}}));
+    audit::record(c, clock_.now(), audit::Actor::account_at(who.id, ""), "resident_added",
+                  detail({{"facility_id", facility_id}, {"resident_id", r.id}}));
   });
   return r;
 }
@@ -112,8 +113,8 @@ Resident StaffService::edit_resident(const pass::Account& who, std::int64_t faci
     r.family_name_kana = n.family_name_kana;
     r.given_name_kana = n.given_name_kana;
     repo::update_resident_names(c, r, now);
-    pass::repo::audit(c, now, who.id, "resident_edited", "",
-                      detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "resident_edited",
+                  detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
     return r;
   });
 }
@@ -128,8 +129,8 @@ void StaffService::discharge(const pass::Account& who, std::int64_t facility_id,
     // the resident: a call scheduled at the same moment is either seen here or refused.
     repo::discharge_resident(c, resident_id, now);
     repo::revoke_invites(c, resident_id, now);
-    pass::repo::audit(c, now, who.id, "resident_discharged", "",
-                      detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "resident_discharged",
+                  detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
     if (discharge_hook_) discharge_hook_(c, who.id, facility_id, resident_id, now);
   });
   notify_queued();
@@ -156,8 +157,8 @@ std::string StaffService::reissue_invite(const pass::Account& who, std::int64_t 
   });
   auto url = live_.reissue_invite(resident_id);
   db_.with([&](store::Connection& c) {
-    pass::repo::audit(c, clock_.now(), who.id, "invite_reissued", "",
-                      detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
+    audit::record(c, clock_.now(), audit::Actor::account_at(who.id, ""), "invite_reissued",
+                  detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
   });
   return url;
 }
@@ -169,8 +170,8 @@ void StaffService::revoke_invite(const pass::Account& who, std::int64_t facility
     require_facility(c, who, facility_id, Need::staff);
     require_resident(c, facility_id, resident_id);
     repo::revoke_invites(c, resident_id, now);
-    pass::repo::audit(c, now, who.id, "invite_revoked", "",
-                      detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "invite_revoked",
+                  detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
   });
 }
 
@@ -200,10 +201,10 @@ Link StaffService::approve(const pass::Account& who, std::int64_t facility_id,
           c, templates_.application_approved(applicant->primary_login_id(), public_url_ + "/login"),
           now);
     }
-    pass::repo::audit(c, now, who.id, "application_approved", "",
-                      detail({{"application_id", application_id},
-                              {"resident_id", app->resident_id},
-                              {"applicant_id", app->account_id}}));
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "application_approved",
+                  detail({{"application_id", application_id},
+                          {"resident_id", app->resident_id},
+                          {"applicant_id", app->account_id}}));
     return *repo::find_link(c, app->resident_id, app->account_id);
   });
   notify_queued();
@@ -223,10 +224,10 @@ void StaffService::reject(const pass::Account& who, std::int64_t facility_id,
       notify::enqueue(
           c, templates_.application_rejected(applicant->primary_login_id(), a.facility.name), now);
     }
-    pass::repo::audit(c, now, who.id, "application_rejected", "",
-                      detail({{"application_id", application_id},
-                              {"resident_id", app->resident_id},
-                              {"applicant_id", app->account_id}}));
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "application_rejected",
+                  detail({{"application_id", application_id},
+                          {"resident_id", app->resident_id},
+                          {"applicant_id", app->account_id}}));
   });
   notify_queued();
 }
@@ -247,8 +248,8 @@ void StaffService::remove_link(const pass::Account& who, std::int64_t facility_i
     require_facility(c, who, facility_id, Need::staff);
     require_resident(c, facility_id, resident_id);
     if (!repo::delete_link(c, link_id, resident_id)) throw Error("not_found");
-    pass::repo::audit(c, now, who.id, "link_removed", "",
-                      detail({{"resident_id", resident_id}, {"link_id", link_id}}));
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "link_removed",
+                  detail({{"resident_id", resident_id}, {"link_id", link_id}}));
   });
 }
 
@@ -265,8 +266,8 @@ StaffAdded StaffService::add_staff(const pass::Account& who, std::int64_t facili
   auto a = access(who, facility_id, Need::admin);
   auto added = live_.add_staff(a.facility.code, names, login_id, is_admin, std::nullopt);
   db_.with([&](store::Connection& c) {
-    pass::repo::audit(c, clock_.now(), who.id, "staff_added_by", "",
-                      detail({{"facility_id", facility_id}, {"account_id", added.account_id}}));
+    audit::record(c, clock_.now(), audit::Actor::account_at(who.id, ""), "staff_added_by",
+                  detail({{"facility_id", facility_id}, {"account_id", added.account_id}}));
   });
   return added;
 }
@@ -281,8 +282,8 @@ void StaffService::remove_staff(const pass::Account& who, std::int64_t facility_
     if (target->account_id == who.id) throw Error("self_removal");
     if (target->is_admin && repo::admin_count(c, facility_id) <= 1) throw Error("last_admin");
     repo::delete_staff(c, staff_id);
-    pass::repo::audit(c, now, who.id, "staff_removed", "",
-                      detail({{"facility_id", facility_id}, {"account_id", target->account_id}}));
+    audit::record(c, now, audit::Actor::account_at(who.id, ""), "staff_removed",
+                  detail({{"facility_id", facility_id}, {"account_id", target->account_id}}));
   });
 }
 

@@ -73,9 +73,6 @@ constexpr const char* kListSessions =
     "SELECT id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, "
     "user_agent, ip FROM sessions WHERE account_id = ? ORDER BY last_seen_at DESC";
 
-constexpr const char* kInsertAudit =
-    "INSERT INTO audit_log (at, account_id, event, ip, detail) VALUES (?, ?, ?, ?, ?)";
-
 }  // namespace sql
 
 namespace {
@@ -270,11 +267,6 @@ std::int64_t delete_sessions_except(Connection& c, std::int64_t account_id, std:
 
 std::vector<Session> list_sessions(Connection& c, std::int64_t account_id) {
   return store::all_of(c.exec(sql::kListSessions, {account_id}), read_session);
-}
-
-void audit(Connection& c, core::UnixSeconds at, std::optional<std::int64_t> account_id,
-           const std::string& event, const std::string& ip, const std::string& detail_json) {
-  c.exec(sql::kInsertAudit, {at, store::nullable(account_id), event, ip, detail_json});
 }
 
 }  // namespace carelive::pass::repo

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit/actor.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -132,7 +133,7 @@ class PassTest : public store::testing::BackendTest {
     s.given_name_kana = "くまきち";
     s.contact_kind = login_id.find('@') != std::string::npos ? "email" : "phone";
     s.login_id = login_id;
-    return pass().create_confirmed_account(s, password);
+    return pass().create_confirmed_account(s, password, audit::Actor::command_line());
   }
 
   Principal login_as(const std::string& login_id, const std::string& password = kPassword) {
