@@ -17,6 +17,7 @@
 #include "live/repo.hpp"
 #include "live/staff_routes.hpp"
 #include "pass/routes.hpp"
+#include "store/settings.hpp"
 
 namespace carelive {
 
@@ -65,9 +66,10 @@ App::App(Config config, std::shared_ptr<const core::Clock> clock)
                              std::int64_t resident_id, core::UnixSeconds now) {
         s->cancel_upcoming_calls(c, actor_id, facility_id, resident_id, now);
       });
-  pass_->set_confirmed_hook([f = family_.get()](std::int64_t account_id, const std::string& after) {
-    f->apply_after_signup(account_id, after);
-  });
+  pass_->set_confirmed_hook(
+      [f = family_.get()](const audit::Actor& account, const std::string& after) {
+        f->apply_after_signup(*account.account, after);
+      });
 }
 
 App::~App() { dispatcher_->stop(); }
@@ -90,7 +92,7 @@ int serve(Config config) {
   http::StaticFiles files(c.web_dir);
   http::Server server(c.http(), router, files, workers, [&app] {
     try {
-      return app.db().with([](store::Connection& conn) { return !conn.exec("SELECT 1").empty(); });
+      return app.db().with([](store::Connection& conn) { return store::answers(conn); });
     } catch (const std::exception& e) {
       spdlog::error("health check failed: {}", e.what());
       return false;
@@ -98,12 +100,9 @@ int serve(Config config) {
   });
   server.set_websocket("/api/v1/ws", &hub);
   auto port = server.listen();
-  app.db().with([&](store::Connection& conn) {
-    conn.exec(
-        "INSERT INTO settings (name, value) VALUES ('public_url', ?) "
-        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        {c.public_url});
-  });
+  // Links printed by `carelive admin` use the URL the server serves under (admin/commands.cpp).
+  app.db().with(
+      [&](store::Connection& conn) { store::write_setting(conn, "public_url", c.public_url); });
   app.dispatcher().start();
   // Reconnect grace, node heartbeat, presence snapshots.
   core::Periodic call_timers("call timers", std::chrono::seconds(1), [&hub] { hub.tick(); });

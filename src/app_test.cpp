@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "audit/actor.hpp"
 #include "core/clock.hpp"
 #include "pass/repo.hpp"
 #include "store/test_support.hpp"
@@ -29,7 +30,7 @@ TEST_P(AppTest, DischargingAResidentCancelsTheirUpcomingCallsAndTellsTheInvitees
       [&](store::Connection& c) { return pass::repo::find_account(c, added.account_id); });
   const auto daughter = app.pass().create_confirmed_account(
       {"富士田", "熊吉", "ふじた", "くまきち", "email", "daughter@example.jp", ""},
-      std::string(testing::kPassword));
+      std::string(testing::kPassword), audit::Actor::command_line());
   app.family().link_for_testing(resident, daughter, "family");
   calls::ScheduleInput in;
   in.resident_id = resident;

@@ -7,11 +7,13 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "core/phone.hpp"
 #include "pass/repo.hpp"
 #include "pass/validation.hpp"
 #include "store/database.hpp"
+#include "store/settings.hpp"
 
 namespace carelive::admin {
 
@@ -69,7 +71,7 @@ Commands::Commands(CLI::App& admin) {
       s.login_id = login.value;
       const bool generated = !account_.password_stdin;
       std::string password = generated ? generated_password() : read_password_line();
-      auto id = app.pass().create_confirmed_account(s, password);
+      auto id = app.pass().create_confirmed_account(s, password, audit::Actor::command_line());
       if (account_.is_operator)
         app.db().with([&](store::Connection& c) { pass::repo::set_operator(c, id, true); });
       std::cout << "account " << id << ": " << s.family_name << " " << s.given_name << " <"
@@ -86,14 +88,11 @@ Commands::Commands(CLI::App& admin) {
   audit->callback([this] {
     selected_ = [this](const Config& config) {
       App app(config);
-      auto rows = app.db().with([&](store::Connection& c) {
-        return c.exec(
-            "SELECT at, account_id, event, ip, detail FROM audit_log ORDER BY id DESC LIMIT ?",
-            {std::int64_t{audit_limit_}});
-      });
-      for (const auto& r : rows.rows) {
-        std::cout << r.text(0) << "\t" << r.opt_text(1).value_or("-") << "\t" << r.text(2) << "\t"
-                  << r.text(3) << "\t" << r.text(4) << "\n";
+      auto entries = app.db().with(
+          [&](store::Connection& c) { return audit::newest(c, std::int64_t{audit_limit_}); });
+      for (const auto& e : entries) {
+        std::cout << e.at << "\t" << (e.account ? std::to_string(*e.account) : "-") << "\t"
+                  << e.event << "\t" << e.address << "\t" << e.detail << "\n";
       }
       return 0;
     };
@@ -224,10 +223,8 @@ int Commands::run(Config config, bool public_url_given) {
   // Links printed or sent by admin commands use the URL the server serves under.
   if (!public_url_given) {
     auto db = store::open_database(config.database, config.data_dir, 1);
-    auto r = db->with([](store::Connection& c) {
-      return c.exec("SELECT value FROM settings WHERE name = 'public_url'");
-    });
-    if (!r.empty()) config.public_url = r.first().text(0);
+    auto url = db->with([](store::Connection& c) { return store::read_setting(c, "public_url"); });
+    if (url) config.public_url = *url;
   }
   return selected_(config);
 }

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit/actor.hpp"
 #include "calls/redis_test_support.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -86,9 +87,9 @@ class HubTest : public carelive::testing::World {
   }
 
   std::int64_t linked(const std::string& email, std::int64_t resident) {
-    auto id =
-        pass().create_confirmed_account({"駿河", "花子", "するが", "はなこ", "email", email, ""},
-                                        std::string(carelive::testing::kPassword));
+    auto id = pass().create_confirmed_account(
+        {"駿河", "花子", "するが", "はなこ", "email", email, ""},
+        std::string(carelive::testing::kPassword), audit::Actor::command_line());
     family().link_for_testing(resident, id, "family");
     family().consent(id, family().terms(id).terms.version);
     return id;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "calls/schedule_model.hpp"
 #include "calls/schedule_time.hpp"
 #include "calls/settings.hpp"
 #include "core/clock.hpp"
@@ -36,32 +37,6 @@ struct ScheduleInput {
   std::string note;
   // Account ids of linked people to invite; nullopt: everyone linked to the resident.
   std::optional<std::vector<std::int64_t>> invitees;
-};
-
-struct ScheduleInvitee {
-  std::int64_t account_id = 0;
-  std::string name;
-};
-
-struct CallSchedule {
-  std::int64_t id = 0;
-  std::int64_t facility_id = 0;
-  std::int64_t resident_id = 0;
-  std::string resident_name;  // 「駿河 市子」
-  core::UnixSeconds starts_at = 0;
-  std::string note;
-  std::int64_t created_by = 0;
-  std::string created_by_name;
-  core::UnixSeconds created_at = 0;
-  std::optional<core::UnixSeconds> cancelled_at, reminded_at;
-  std::vector<ScheduleInvitee> invitees;
-};
-
-// The next call a family member or care worker is invited to, for their home screen.
-struct NextCall {
-  std::int64_t id = 0;
-  core::UnixSeconds starts_at = 0;
-  std::string note;
 };
 
 // Scheduled video calls (SPEC 7): staff schedule, change and cancel calls of their facility's

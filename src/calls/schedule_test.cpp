@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "audit/actor.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -78,7 +79,7 @@ class ScheduleTest : public store::testing::BackendTest {
                        const std::string& display) {
     return pass_->create_confirmed_account(
         {"富士田", "熊吉", "ふじた", "くまきち", kind, login_id, display},
-        std::string("Fujita#Kuma9"));
+        std::string("Fujita#Kuma9"), audit::Actor::command_line());
   }
   pass::Account staff_account(const std::string& email, const std::string& facility) {
     auto added = live_->add_staff(facility, {"富士", "職員", "ふじ", "しょくいん"}, email, false,

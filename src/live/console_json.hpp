@@ -1,11 +1,13 @@
 #pragma once
 
-// JSON shapes shared by the staff and operator consoles (docs/api.md).
+// JSON shapes and request helpers shared by the staff and operator consoles (docs/api.md);
+// facilities and residents are in live/entity_json.hpp.
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "http/context.hpp"
+#include "live/entity_json.hpp"
 #include "live/staff.hpp"
 
 namespace carelive::live::console {
@@ -16,24 +18,6 @@ using http::id_param;
 using http::iso8601;
 
 inline json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-
-inline json facility_json(const Facility& f) {
-  return {{"id", f.id},
-          {"code", f.code},
-          {"name", f.name},
-          {"kind", f.kind},
-          {"closed_at", iso8601(f.closed_at)}};
-}
-
-inline json resident_json(const Resident& r) {
-  return {{"id", r.id},
-          {"name", r.family_name + " " + r.given_name},
-          {"family_name", r.family_name},
-          {"given_name", r.given_name},
-          {"family_name_kana", r.family_name_kana},
-          {"given_name_kana", r.given_name_kana},
-          {"discharged_at", iso8601(r.discharged_at)}};
-}
 
 inline json staff_row_json(const StaffRow& s, std::int64_t caller) {
   return {{"id", s.member.id},

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "live/repo.hpp"
@@ -19,67 +20,9 @@ namespace codes = core::codes;
 using core::Error;
 using core::FieldErrorSet;
 
-namespace sql {
-
-// Links of live residents in open facilities, with both, in a stable order (SPEC 3 lists).
-constexpr const char* kLinksOfAccount =
-    "SELECT l.id, l.resident_id, l.account_id, l.kind, l.relationship, l.office_name, "
-    "l.office_name_kana, r.facility_id, r.family_name, r.given_name, r.family_name_kana, "
-    "r.given_name_kana, f.code, f.name, f.kind "
-    "FROM links l JOIN residents r ON r.id = l.resident_id "
-    "JOIN facilities f ON f.id = r.facility_id "
-    "WHERE l.account_id = ? AND r.discharged_at IS NULL AND f.closed_at IS NULL "
-    "ORDER BY f.id, r.id";
-constexpr const char* kStaffFacilities =
-    "SELECT f.id, f.code, f.name, f.kind FROM staff s JOIN facilities f ON f.id = s.facility_id "
-    "WHERE s.account_id = ? AND f.closed_at IS NULL ORDER BY f.id";
-
-constexpr const char* kHasConsent =
-    "SELECT 1 FROM consents WHERE account_id = ? AND terms_version_id = ?";
-constexpr const char* kAnyConsent = "SELECT 1 FROM consents WHERE account_id = ? LIMIT 1";
-constexpr const char* kInsertConsent =
-    "INSERT INTO consents (account_id, terms_version_id, agreed_at) VALUES (?, ?, ?) "
-    "ON CONFLICT DO NOTHING";
-
-constexpr const char* kSetRelationship =
-    "UPDATE links SET relationship = ?, office_name = ?, office_name_kana = ?, updated_at = ? "
-    "WHERE id = ?";
-constexpr const char* kInsertLink =
-    "INSERT INTO links (resident_id, account_id, kind, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?) RETURNING id";
-constexpr const char* kApprovePending =
-    "UPDATE applications SET status = 'approved', decided_at = ? "
-    "WHERE resident_id = ? AND account_id = ? AND status = 'pending'";
-
-constexpr const char* kAnnouncements =
-    "SELECT a.id, a.title, a.body, a.published_at, "
-    "CASE WHEN r.account_id IS NULL THEN 0 ELSE 1 END "
-    "FROM announcements a LEFT JOIN announcement_reads r "
-    "ON r.announcement_id = a.id AND r.account_id = ? "
-    "ORDER BY a.published_at DESC, a.id DESC LIMIT 100";
-constexpr const char* kAnnouncementById =
-    "SELECT id, title, body, published_at FROM announcements WHERE id = ?";
-constexpr const char* kMarkRead =
-    "INSERT INTO announcement_reads (account_id, announcement_id, read_at) VALUES (?, ?, ?) "
-    "ON CONFLICT DO NOTHING";
-
-}  // namespace sql
-
 namespace {
 
 constexpr int kOfficeNameMax = 50;
-
-LinkedResident linked_from(const store::Row& r) {
-  LinkedResident out;
-  out.link = {r.integer(0),  r.integer(1),  r.integer(2), r.text(3),
-              r.opt_text(4), r.opt_text(5), r.opt_text(6)};
-  out.resident = {r.integer(1), r.integer(7), r.text(8),   r.text(9),
-                  r.text(10),   r.text(11),   std::nullopt};
-  out.facility = {r.integer(7), r.text(12), r.text(13), r.text(14), std::nullopt};
-  out.needs_relationship =
-      out.link.kind == "family" ? !out.link.relationship : !out.link.office_name;
-  return out;
-}
 
 }  // namespace
 
@@ -108,16 +51,12 @@ std::optional<ApplyOutcome> FamilyService::apply_after_signup(std::int64_t accou
 }
 
 std::vector<LinkedResident> FamilyService::linked(store::Connection& c, std::int64_t account_id) {
-  std::vector<LinkedResident> out;
-  for (const auto& r : c.exec(sql::kLinksOfAccount, {account_id}).rows)
-    out.push_back(linked_from(r));
-  return out;
+  return repo::linked_residents(c, account_id);
 }
 
 void FamilyService::require_terms(store::Connection& c, std::int64_t account_id) {
   auto latest = repo::latest_terms(c);
-  if (latest && c.exec(sql::kHasConsent, {account_id, latest->id}).empty())
-    throw Error(codes::kTermsRequired);
+  if (latest && !repo::has_consent(c, account_id, latest->id)) throw Error(codes::kTermsRequired);
 }
 
 LinkedResident FamilyService::require(store::Connection& c, std::int64_t account_id,
@@ -133,14 +72,13 @@ LinkedResident FamilyService::require(store::Connection& c, std::int64_t account
 Contexts FamilyService::contexts(std::int64_t account_id) {
   return db_.with([&](store::Connection& c) {
     Contexts out;
-    for (const auto& r : c.exec(sql::kStaffFacilities, {account_id}).rows)
-      out.staff.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), std::nullopt});
+    out.staff = repo::facilities_of_staff(c, account_id);
     out.links = linked(c, account_id);
     if (!out.links.empty()) {
       auto latest = repo::latest_terms(c);
-      if (latest && c.exec(sql::kHasConsent, {account_id, latest->id}).empty()) {
+      if (latest && !repo::has_consent(c, account_id, latest->id)) {
         out.terms_required = true;
-        out.terms_updated = !c.exec(sql::kAnyConsent, {account_id}).empty();
+        out.terms_updated = repo::has_any_consent(c, account_id);
       }
     }
     return out;
@@ -151,8 +89,8 @@ TermsView FamilyService::terms(std::int64_t account_id) {
   return db_.with([&](store::Connection& c) {
     auto latest = repo::latest_terms(c);
     if (!latest) throw Error(codes::kNotFound);
-    TermsView v{*latest, false, !c.exec(sql::kHasConsent, {account_id, latest->id}).empty()};
-    v.updated = !v.agreed && !c.exec(sql::kAnyConsent, {account_id}).empty();
+    TermsView v{*latest, false, repo::has_consent(c, account_id, latest->id)};
+    v.updated = !v.agreed && repo::has_any_consent(c, account_id);
     return v;
   });
 }
@@ -163,10 +101,9 @@ void FamilyService::consent(std::int64_t account_id, int version) {
     auto latest = repo::latest_terms(c);
     // Only the newest version counts (SPEC 4): a page left open over an update agrees again.
     if (!latest || latest->version != version) throw Error::field("version", "invalid");
-    auto inserted = c.exec(sql::kInsertConsent, {account_id, latest->id, now});
-    if (inserted.affected > 0)
-      pass::repo::audit(c, now, account_id, "terms_agreed", "",
-                        "{\"version\":" + std::to_string(version) + "}");
+    if (repo::insert_consent(c, account_id, latest->id, now))
+      audit::record(c, now, audit::Actor::account_at(account_id, ""), "terms_agreed",
+                    "{\"version\":" + std::to_string(version) + "}");
   });
 }
 
@@ -217,11 +154,9 @@ Link FamilyService::set_relationship(std::int64_t account_id, std::int64_t resid
       link.relationship.reset();
     }
     errors.throw_if_any();
-    c.exec(sql::kSetRelationship,
-           {store::nullable(link.relationship), store::nullable(link.office_name),
-            store::nullable(link.office_name_kana), now, link.id});
-    pass::repo::audit(c, now, account_id, "relationship_set", "",
-                      "{\"resident_id\":" + std::to_string(resident_id) + "}");
+    repo::set_relationship(c, link, now);
+    audit::record(c, now, audit::Actor::account_at(account_id, ""), "relationship_set",
+                  "{\"resident_id\":" + std::to_string(resident_id) + "}");
     return link;
   });
 }
@@ -242,10 +177,7 @@ std::vector<AnnouncementView> FamilyService::announcements(std::int64_t account_
     } else {
       require_terms(c, account_id);
     }
-    std::vector<AnnouncementView> out;
-    for (const auto& r : c.exec(sql::kAnnouncements, {account_id}).rows)
-      out.push_back({{r.integer(0), r.text(1), r.text(2), r.integer(3)}, r.integer(4) != 0});
-    return out;
+    return repo::announcements_for(c, account_id);
   });
 }
 
@@ -257,12 +189,10 @@ Announcement FamilyService::announcement(std::int64_t account_id, std::int64_t i
     } else {
       require_terms(c, account_id);
     }
-    auto rows = c.exec(sql::kAnnouncementById, {id});
-    if (rows.empty()) throw Error(codes::kNotFound);
-    const auto& r = rows.first();
-    Announcement a{r.integer(0), r.text(1), r.text(2), r.integer(3)};
-    c.exec(sql::kMarkRead, {account_id, id, now});
-    return a;
+    auto a = repo::find_announcement(c, id);
+    if (!a) throw Error(codes::kNotFound);
+    repo::mark_announcement_read(c, account_id, id, now);
+    return *a;
   });
 }
 
@@ -270,8 +200,8 @@ std::int64_t FamilyService::link_for_testing(std::int64_t resident_id, std::int6
                                              const std::string& kind) {
   const auto now = clock_.now();
   return db_.transaction([&](store::Connection& c) {
-    c.exec(sql::kApprovePending, {now, resident_id, account_id});
-    return c.exec(sql::kInsertLink, {resident_id, account_id, kind, now, now}).first().integer(0);
+    repo::approve_pending_application(c, resident_id, account_id, now);
+    return repo::insert_link(c, resident_id, account_id, kind, now);
   });
 }
 

@@ -19,14 +19,6 @@ inline const std::vector<std::string>& relationship_choices() {
   return choices;
 }
 
-// One resident the account is linked to, with what is still missing before home (SPEC 3–5).
-struct LinkedResident {
-  Resident resident;
-  Facility facility;
-  Link link;
-  bool needs_relationship = false;
-};
-
 // What the account may reach after login (SPEC 3): staff facilities and links as family or
 // care worker, and whether the newest terms still need consent (SPEC 4).
 struct Contexts {
@@ -51,11 +43,6 @@ struct Home {
   LinkedResident current;
   bool several_facilities = false;
   bool several_residents = false;
-};
-
-struct AnnouncementView {
-  Announcement announcement;
-  bool read = false;
 };
 
 // The family / care-worker side of Live (SPEC 1, 3, 4, 5, 8). Every function that shows Live

@@ -1,6 +1,7 @@
 #include "live/family_routes.hpp"
 
 #include "core/error.hpp"
+#include "live/entity_json.hpp"
 
 namespace carelive::live {
 
@@ -27,17 +28,6 @@ const char* outcome_name(ApplyOutcome o) {
   return "submitted";
 }
 
-json facility_json(const Facility& f) {
-  return {{"id", f.id}, {"code", f.code}, {"name", f.name}, {"kind", f.kind}};
-}
-
-json resident_json(const Resident& r) {
-  return {{"id", r.id},
-          {"name", r.display_name()},
-          {"family_name", r.family_name},
-          {"given_name", r.given_name}};
-}
-
 json link_json(const Link& l) {
   auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
   return {{"kind", l.kind},
@@ -47,8 +37,8 @@ json link_json(const Link& l) {
 }
 
 json linked_json(const LinkedResident& l) {
-  return {{"resident", resident_json(l.resident)},
-          {"facility", facility_json(l.facility)},
+  return {{"resident", family_resident_json(l.resident)},
+          {"facility", family_facility_json(l.facility)},
           {"link", link_json(l.link)},
           {"needs_relationship", l.needs_relationship}};
 }
@@ -59,11 +49,11 @@ json role_json(const Contexts& c, const std::string& kind) {
   for (const auto& l : c.links) {
     if (l.link.kind != kind) continue;
     if (facilities.empty() || facilities.back()["id"] != l.facility.id) {
-      auto f = facility_json(l.facility);
+      auto f = family_facility_json(l.facility);
       f["residents"] = json::array();
       facilities.push_back(f);
     }
-    auto r = resident_json(l.resident);
+    auto r = family_resident_json(l.resident);
     r["needs_terms"] = c.terms_required;
     r["needs_relationship"] = l.needs_relationship;
     facilities.back()["residents"].push_back(r);
@@ -95,7 +85,7 @@ void register_family_routes(http::Router& r, FamilyService& s) {
   r.add(verb::get, v1 + "/live/contexts", Access::authenticated, [&s](Context& ctx) {
     auto c = s.contexts(ctx.who().account.id);
     json staff = json::array();
-    for (const auto& f : c.staff) staff.push_back(facility_json(f));
+    for (const auto& f : c.staff) staff.push_back(family_facility_json(f));
     auto family = role_json(c, "family");
     auto care_worker = role_json(c, "care_worker");
     json roles = json::array();

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "audit/actor.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -50,7 +51,8 @@ class FamilyTest : public store::testing::BackendTest {
 
   std::int64_t account(const std::string& email) {
     return pass_->create_confirmed_account(
-        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"));
+        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"),
+        audit::Actor::command_line());
   }
   std::string token_for(std::int64_t resident) {
     auto url = live_->invite_url(resident == kanako_ ? "livetest02" : "livetest01", resident);
@@ -109,8 +111,8 @@ TEST_P(FamilyTest, SignupCarryingAnApplicationSubmitsItWhenConfirmed) {
 }
 
 TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
-  pass_->set_confirmed_hook([this](std::int64_t id, const std::string& after) {
-    family_->apply_after_signup(id, after);
+  pass_->set_confirmed_hook([this](const audit::Actor& account, const std::string& after) {
+    family_->apply_after_signup(*account.account, after);
   });
   pass::SignupInput in{"富士田",
                        "熊吉",

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 
@@ -72,6 +73,73 @@ struct Announcement {
   std::string title;
   std::string body;
   core::UnixSeconds published_at = 0;
+};
+
+// Rows of the consoles' lists: an entity with what the list shows beside it.
+
+struct StaffFacility {
+  Facility facility;
+  bool is_admin = false;
+  std::int64_t pending = 0;  // applications waiting for 「承認」/「却下」
+};
+
+struct ResidentSummary {
+  Resident resident;
+  std::int64_t pending = 0;
+  std::int64_t linked = 0;
+};
+
+struct PendingApplication {
+  Application application;
+  Resident resident;
+  std::string applicant_name, applicant_kana;
+};
+
+struct LinkedPerson {
+  Link link;
+  std::string name, kana;
+};
+
+struct StaffRow {
+  StaffMember member;
+  std::string name, kana, login_id;
+};
+
+struct FacilityRow {
+  Facility facility;
+  std::int64_t residents = 0;
+  std::int64_t staff = 0;
+};
+
+// One call of the call log (issue 4): who started it, when, how long, who took part.
+struct CallParticipant {
+  std::int64_t account_id = 0;
+  std::string name;
+  std::int64_t joined_at = 0;
+  std::optional<std::int64_t> left_at;
+};
+struct CallLogEntry {
+  std::int64_t id = 0;
+  std::int64_t resident_id = 0;
+  std::string resident_name;
+  std::int64_t started_by = 0;
+  std::string started_by_name;
+  std::int64_t started_at = 0;
+  std::optional<std::int64_t> ended_at;
+  std::vector<CallParticipant> participants;  // in the order they joined
+};
+
+// One resident the account is linked to, with what is still missing before home (SPEC 3–5).
+struct LinkedResident {
+  Resident resident;
+  Facility facility;
+  Link link;
+  bool needs_relationship = false;
+};
+
+struct AnnouncementView {
+  Announcement announcement;
+  bool read = false;
 };
 
 }  // namespace carelive::live

@@ -13,12 +13,6 @@
 
 namespace carelive::live {
 
-struct FacilityRow {
-  Facility facility;
-  std::int64_t residents = 0;
-  std::int64_t staff = 0;
-};
-
 // The operator console (SPEC 11): facilities, facility admins, announcements, terms versions.
 // Every function refuses (403 forbidden) unless the caller is an operator (accounts.is_operator).
 class OperatorService {

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "audit/audit.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -77,7 +78,8 @@ Facility LiveService::add_facility(const std::string& code_in, const std::string
   return db_.transaction([&](store::Connection& c) {
     if (repo::find_facility(c, f.code)) throw Error::field("code", "taken");
     f.id = repo::insert_facility(c, f, now);
-    pass::repo::audit(c, now, std::nullopt, "facility_added", "", "{\"code\":\"" + f.code + "\"}");
+    audit::record(c, now, audit::Actor::command_line(), "facility_added",
+                  "{\"code\":\"" + f.code + "\"}");
     return f;
   });
 }
@@ -111,7 +113,7 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
                              login.kind == pass::LoginId::Kind::email ? "email" : "phone",
                              login.value,
                              ""};
-    out.account_id = pass_.create_confirmed_account(s, password);
+    out.account_id = pass_.create_confirmed_account(s, password, audit::Actor::command_line());
     out.account_created = true;
   }
   const auto now = clock_.now();
@@ -126,8 +128,8 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
       notify::enqueue(c, templates_.staff_welcome(login.value, facility->name, url, now), now);
       out.set_password_link_sent = true;
     }
-    pass::repo::audit(c, now, out.account_id, "staff_added", "",
-                      "{\"facility\":\"" + facility->code + "\"}");
+    audit::record(c, now, audit::Actor::account_at(out.account_id, ""), "staff_added",
+                  "{\"facility\":\"" + facility->code + "\"}");
   });
   notify_queued();
   return out;
@@ -233,8 +235,8 @@ ApplyOutcome LiveService::apply(const std::string& invite_token, std::int64_t ac
                                           public_url_ + "/staff/applications"),
           now);
     }
-    pass::repo::audit(c, now, account_id, "application_submitted", "",
-                      "{\"resident_id\":" + std::to_string(view.resident.id) + "}");
+    audit::record(c, now, audit::Actor::account_at(account_id, ""), "application_submitted",
+                  "{\"resident_id\":" + std::to_string(view.resident.id) + "}");
     return ApplyOutcome::submitted;
   });
   if (outcome == ApplyOutcome::submitted) notify_queued();
@@ -251,8 +253,8 @@ TermsVersion LiveService::publish_terms(const std::string& body_in) {
     auto latest = repo::latest_terms(c);
     TermsVersion t{0, latest ? latest->version + 1 : 1, body, now};
     t.id = repo::insert_terms(c, t.version, t.body, now);
-    pass::repo::audit(c, now, std::nullopt, "terms_published", "",
-                      "{\"version\":" + std::to_string(t.version) + "}");
+    audit::record(c, now, audit::Actor::command_line(), "terms_published",
+                  "{\"version\":" + std::to_string(t.version) + "}");
     return t;
   });
 }

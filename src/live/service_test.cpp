@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "audit/actor.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -43,7 +44,8 @@ class LiveTest : public store::testing::BackendTest {
 
   std::int64_t account(const std::string& email) {
     return pass_->create_confirmed_account(
-        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"));
+        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"),
+        audit::Actor::command_line());
   }
   std::string token_of(const std::string& url) { return url.substr(url.find("token=") + 6); }
   std::int64_t count(const std::string& sql, const store::Params& p = {}) {

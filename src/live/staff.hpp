@@ -32,52 +32,6 @@ enum class Need { staff, admin };
 FacilityAccess require_facility(store::Connection& c, const pass::Account& who,
                                 std::int64_t facility_id, Need need);
 
-struct StaffFacility {
-  Facility facility;
-  bool is_admin = false;
-  std::int64_t pending = 0;  // applications waiting for 「承認」/「却下」
-};
-
-struct ResidentSummary {
-  Resident resident;
-  std::int64_t pending = 0;
-  std::int64_t linked = 0;
-};
-
-struct PendingApplication {
-  Application application;
-  Resident resident;
-  std::string applicant_name, applicant_kana;
-};
-
-struct LinkedPerson {
-  Link link;
-  std::string name, kana;
-};
-
-struct StaffRow {
-  StaffMember member;
-  std::string name, kana, login_id;
-};
-
-// One call of the call log (issue 4): who started it, when, how long, who took part.
-struct CallParticipant {
-  std::int64_t account_id = 0;
-  std::string name;
-  std::int64_t joined_at = 0;
-  std::optional<std::int64_t> left_at;
-};
-struct CallLogEntry {
-  std::int64_t id = 0;
-  std::int64_t resident_id = 0;
-  std::string resident_name;
-  std::int64_t started_by = 0;
-  std::string started_by_name;
-  std::int64_t started_at = 0;
-  std::optional<std::int64_t> ended_at;
-  std::vector<CallParticipant> participants;  // in the order they joined
-};
-
 // Runs inside the discharge's transaction, after the resident is marked discharged, so what it
 // writes commits or rolls back with the discharge. App sets it to ScheduleService's
 // cancel_upcoming_calls: src/live does not know about scheduled calls (docs/architecture.md).

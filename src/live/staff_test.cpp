@@ -5,6 +5,7 @@
 #include <memory>
 #include <regex>
 
+#include "audit/actor.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -54,7 +55,8 @@ class StaffTest : public store::testing::BackendTest {
 
   std::int64_t account(const std::string& email) {
     return pass_->create_confirmed_account(
-        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"));
+        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"),
+        audit::Actor::command_line());
   }
   pass::Account staff_account(const std::string& email, const std::string& facility, bool admin) {
     auto added = live_->add_staff(facility, {"富士", "職員", "ふじ", "しょくいん"}, email, admin,

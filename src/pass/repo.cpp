@@ -1,5 +1,7 @@
 #include "pass/repo.hpp"
 
+#include "store/rows.hpp"
+
 namespace carelive::pass::repo {
 namespace sql {
 
@@ -71,52 +73,81 @@ constexpr const char* kListSessions =
     "SELECT id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, "
     "user_agent, ip FROM sessions WHERE account_id = ? ORDER BY last_seen_at DESC";
 
-constexpr const char* kInsertAudit =
-    "INSERT INTO audit_log (at, account_id, event, ip, detail) VALUES (?, ?, ?, ?, ?)";
-
 }  // namespace sql
 
 namespace {
 
-Account account_from(const store::Row& r) {
+using store::Columns;
+
+// id, family_name, given_name, family_name_kana, given_name_kana, email, phone, password_hash,
+// is_operator
+Account read_account(Columns& r) {
   Account a;
-  a.id = r.integer(0);
-  a.family_name = r.text(1);
-  a.given_name = r.text(2);
-  a.family_name_kana = r.text(3);
-  a.given_name_kana = r.text(4);
-  a.email = r.opt_text(5);
-  a.phone = r.opt_text(6);
-  a.password_hash = r.text(7);
-  a.is_operator = r.integer(8) != 0;
+  a.id = r.integer();
+  a.family_name = r.text();
+  a.given_name = r.text();
+  a.family_name_kana = r.text();
+  a.given_name_kana = r.text();
+  a.email = r.opt_text();
+  a.phone = r.opt_text();
+  a.password_hash = r.text();
+  a.is_operator = r.boolean();
   return a;
 }
 
-Session session_from(const store::Row& r) {
+// id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, user_agent, ip
+Session read_session(Columns& r) {
   Session s;
-  s.id = r.integer(0);
-  s.account_id = r.integer(1);
-  s.created_at = r.integer(2);
-  s.last_seen_at = r.integer(3);
-  s.absolute_expires_at = r.integer(4);
-  s.idle_timeout = r.integer(5);
-  s.user_agent = r.text(6);
-  s.ip = r.text(7);
+  s.id = r.integer();
+  s.account_id = r.integer();
+  s.created_at = r.integer();
+  s.last_seen_at = r.integer();
+  s.absolute_expires_at = r.integer();
+  s.idle_timeout = r.integer();
+  s.user_agent = r.text();
+  s.ip = r.text();
   return s;
+}
+
+// The columns of kSelectSignupByToken.
+Signup read_signup(Columns& r) {
+  Signup s;
+  s.id = r.integer();
+  s.login_id = r.text();
+  s.login_kind = r.text();
+  s.family_name = r.text();
+  s.given_name = r.text();
+  s.family_name_kana = r.text();
+  s.given_name_kana = r.text();
+  s.password_hash = r.text();
+  s.created_at = r.integer();
+  s.expires_at = r.integer();
+  s.completed_at = r.opt_integer();
+  s.after_confirm = r.opt_text();
+  return s;
+}
+
+// The columns of kSelectToken.
+AccountToken read_token(Columns& r) {
+  AccountToken t;
+  t.id = r.integer();
+  t.account_id = r.integer();
+  t.purpose = r.text();
+  t.new_value = r.opt_text();
+  t.created_at = r.integer();
+  t.expires_at = r.integer();
+  t.used_at = r.opt_integer();
+  return t;
 }
 
 }  // namespace
 
 std::optional<Account> find_account(Connection& c, std::int64_t id) {
-  auto r = c.exec(sql::kSelectAccountById, {id});
-  if (r.empty()) return std::nullopt;
-  return account_from(r.first());
+  return store::first_of(c.exec(sql::kSelectAccountById, {id}), read_account);
 }
 
 std::optional<Account> find_account_by_login(Connection& c, const std::string& login_id) {
-  auto r = c.exec(sql::kSelectAccountByLogin, {login_id, login_id});
-  if (r.empty()) return std::nullopt;
-  return account_from(r.first());
+  return store::first_of(c.exec(sql::kSelectAccountByLogin, {login_id, login_id}), read_account);
 }
 
 std::int64_t insert_account(Connection& c, const Account& a, core::UnixSeconds now) {
@@ -160,9 +191,8 @@ void add_password_history(Connection& c, std::int64_t account_id, const std::str
 }
 
 std::vector<std::string> password_history(Connection& c, std::int64_t account_id) {
-  std::vector<std::string> out;
-  for (const auto& row : c.exec(sql::kSelectHistory, {account_id}).rows) out.push_back(row.text(0));
-  return out;
+  return store::all_of(c.exec(sql::kSelectHistory, {account_id}),
+                       [](Columns& r) { return r.text(); });
 }
 
 void delete_open_signups(Connection& c, const std::string& login_id) {
@@ -178,23 +208,7 @@ std::int64_t insert_signup(Connection& c, const Signup& s, const std::string& to
 }
 
 std::optional<Signup> find_signup_by_token(Connection& c, const std::string& token_hash) {
-  auto r = c.exec(sql::kSelectSignupByToken, {token_hash});
-  if (r.empty()) return std::nullopt;
-  const auto& row = r.first();
-  Signup s;
-  s.id = row.integer(0);
-  s.login_id = row.text(1);
-  s.login_kind = row.text(2);
-  s.family_name = row.text(3);
-  s.given_name = row.text(4);
-  s.family_name_kana = row.text(5);
-  s.given_name_kana = row.text(6);
-  s.password_hash = row.text(7);
-  s.created_at = row.integer(8);
-  s.expires_at = row.integer(9);
-  s.completed_at = row.opt_integer(10);
-  s.after_confirm = row.opt_text(11);
-  return s;
+  return store::first_of(c.exec(sql::kSelectSignupByToken, {token_hash}), read_signup);
 }
 
 void complete_signup(Connection& c, std::int64_t signup_id, std::int64_t account_id,
@@ -210,19 +224,9 @@ std::int64_t insert_token(Connection& c, const AccountToken& t, const std::strin
 
 std::optional<AccountToken> find_token(Connection& c, const std::string& token_hash,
                                        const std::string& purpose_prefix) {
-  auto r = c.exec(sql::kSelectToken, {token_hash});
-  if (r.empty()) return std::nullopt;
-  const auto& row = r.first();
-  AccountToken t;
-  t.id = row.integer(0);
-  t.account_id = row.integer(1);
-  t.purpose = row.text(2);
+  auto t = store::first_of(c.exec(sql::kSelectToken, {token_hash}), read_token);
   // A link made for one purpose never works for another.
-  if (t.purpose.rfind(purpose_prefix, 0) != 0) return std::nullopt;
-  t.new_value = row.opt_text(3);
-  t.created_at = row.integer(4);
-  t.expires_at = row.integer(5);
-  t.used_at = row.opt_integer(6);
+  if (t && t->purpose.rfind(purpose_prefix, 0) != 0) return std::nullopt;
   return t;
 }
 
@@ -242,9 +246,7 @@ std::int64_t insert_session(Connection& c, const Session& s, const std::string& 
 }
 
 std::optional<Session> find_session(Connection& c, const std::string& token_hash) {
-  auto r = c.exec(sql::kSelectSession, {token_hash});
-  if (r.empty()) return std::nullopt;
-  return session_from(r.first());
+  return store::first_of(c.exec(sql::kSelectSession, {token_hash}), read_session);
 }
 
 void touch_session(Connection& c, std::int64_t session_id, core::UnixSeconds now) {
@@ -264,15 +266,7 @@ std::int64_t delete_sessions_except(Connection& c, std::int64_t account_id, std:
 }
 
 std::vector<Session> list_sessions(Connection& c, std::int64_t account_id) {
-  std::vector<Session> out;
-  for (const auto& row : c.exec(sql::kListSessions, {account_id}).rows)
-    out.push_back(session_from(row));
-  return out;
-}
-
-void audit(Connection& c, core::UnixSeconds at, std::optional<std::int64_t> account_id,
-           const std::string& event, const std::string& ip, const std::string& detail_json) {
-  c.exec(sql::kInsertAudit, {at, store::nullable(account_id), event, ip, detail_json});
+  return store::all_of(c.exec(sql::kListSessions, {account_id}), read_session);
 }
 
 }  // namespace carelive::pass::repo

@@ -53,7 +53,4 @@ bool delete_account_session(Connection& c, std::int64_t account_id, std::int64_t
 std::int64_t delete_sessions_except(Connection& c, std::int64_t account_id, std::int64_t keep);
 std::vector<Session> list_sessions(Connection& c, std::int64_t account_id);
 
-void audit(Connection& c, core::UnixSeconds at, std::optional<std::int64_t> account_id,
-           const std::string& event, const std::string& ip, const std::string& detail_json = "{}");
-
 }  // namespace carelive::pass::repo

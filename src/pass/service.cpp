@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "core/phone.hpp"
 #include "core/text.hpp"
@@ -26,6 +27,11 @@ std::string detail(std::initializer_list<std::pair<const char*, std::string>> it
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [k, v] : items) j[k] = v;
   return j.dump();
+}
+
+// The audit actor of a request: the account concerned (when known) from the request's address.
+audit::Actor actor_of(std::optional<std::int64_t> account, const RequestMeta& meta) {
+  return {account, meta.ip};
 }
 
 std::string id_key(const std::optional<Account>& account, const std::string& login_id) {
@@ -123,7 +129,7 @@ void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
           c,
           templates_.signup_account_exists(s.login_id, url("/password/forgot"), url("/login"), now),
           now);
-      repo::audit(c, now, existing->id, "signup_existing_account", meta.ip);
+      audit::record(c, now, actor_of(existing->id, meta), "signup_existing_account");
       return;
     }
     repo::delete_open_signups(c, s.login_id);
@@ -142,8 +148,8 @@ void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
     auto id = repo::insert_signup(c, row, core::token_hash(token));
     notify::enqueue(c, templates_.signup_provisional(s.login_id, url("/pass/confirm", token), now),
                     now);
-    repo::audit(c, now, std::nullopt, "signup", meta.ip,
-                detail({{"signup_id", std::to_string(id)}, {"kind", s.contact_kind}}));
+    audit::record(c, now, actor_of(std::nullopt, meta), "signup",
+                  detail({{"signup_id", std::to_string(id)}, {"kind", s.contact_kind}}));
   });
   notify_queued();
 }
@@ -180,7 +186,7 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
       repo::add_password_history(c, a.id, a.password_hash, now);
       repo::complete_signup(c, s->id, a.id, now);
       notify::enqueue(c, templates_.signup_completed(s->login_id, url("/login")), now);
-      repo::audit(c, now, a.id, "signup_confirmed", meta.ip);
+      audit::record(c, now, actor_of(a.id, meta), "signup_confirmed");
       if (account_id) *account_id = a.id;
       new_account = a.id;
       after_confirm = s->after_confirm;
@@ -198,7 +204,7 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
     outcome = confirm();
   }
   if (outcome == ConfirmOutcome::completed && after_confirm && confirmed_hook_)
-    confirmed_hook_(new_account, *after_confirm);
+    confirmed_hook_(audit::Actor::account_at(new_account, meta.ip), *after_confirm);
   notify_queued();
   return outcome;
 }
@@ -236,8 +242,8 @@ LoginResult PassService::login(const std::string& login_input, const std::string
   const auto now = clock_.now();
   if (!admission.allowed) {
     db_.with([&](store::Connection& c) {
-      repo::audit(c, now, account ? std::optional(account->id) : std::nullopt, "login_throttled",
-                  meta.ip);
+      audit::record(c, now, actor_of(account ? std::optional(account->id) : std::nullopt, meta),
+                    "login_throttled");
     });
     throw Error(codes::kLoginThrottled, {}, std::max<std::int64_t>(1, admission.retry_after));
   }
@@ -245,12 +251,12 @@ LoginResult PassService::login(const std::string& login_input, const std::string
                   account.has_value() && password.size() <= 1024;
   if (!ok) {
     db_.with([&](store::Connection& c) {
-      repo::audit(c, now, account ? std::optional(account->id) : std::nullopt, "login_failed",
-                  meta.ip);
+      audit::record(c, now, actor_of(account ? std::optional(account->id) : std::nullopt, meta),
+                    "login_failed");
       if (admission.locks_now && account) {
         int minutes = static_cast<int>(limits_.lock_duration / 60);
         notify::enqueue(c, templates_.login_locked(account->primary_login_id(), minutes, now), now);
-        repo::audit(c, now, account->id, "login_locked", meta.ip);
+        audit::record(c, now, actor_of(account->id, meta), "login_locked");
       }
     });
     if (admission.locks_now && account) notify_queued();
@@ -260,7 +266,7 @@ LoginResult PassService::login(const std::string& login_input, const std::string
   std::string token;
   auto session = db_.with([&](store::Connection& c) {
     auto s = create_session(c, *account, meta, token);
-    repo::audit(c, now, account->id, "login_ok", meta.ip);
+    audit::record(c, now, actor_of(account->id, meta), "login_ok");
     return s;
   });
   return {*account, token, session.absolute_expires_at - now};
@@ -290,7 +296,7 @@ std::optional<Principal> PassService::authenticate(const std::string& session_to
 void PassService::logout(const Principal& p, const RequestMeta& meta) {
   db_.with([&](store::Connection& c) {
     repo::delete_session(c, p.session.id);
-    repo::audit(c, clock_.now(), p.account.id, "logout", meta.ip);
+    audit::record(c, clock_.now(), actor_of(p.account.id, meta), "logout");
   });
 }
 
@@ -300,14 +306,14 @@ void PassService::request_password_reset(const std::string& login_input, const R
   const auto now = clock_.now();
   auto account = db_.with([&](store::Connection& c) {
     auto found = repo::find_account_by_login(c, login.value);
-    if (!found) repo::audit(c, now, std::nullopt, "password_reset_unknown_id", meta.ip);
+    if (!found) audit::record(c, now, actor_of(std::nullopt, meta), "password_reset_unknown_id");
     return found;
   });
   if (!account) return;
   // Checked outside the transaction: the quota writes on its own connection.
   if (!link_quota(account->id)) {
     db_.with([&](store::Connection& c) {
-      repo::audit(c, now, account->id, "password_reset_suppressed", meta.ip);
+      audit::record(c, now, actor_of(account->id, meta), "password_reset_suppressed");
     });
     return;
   }
@@ -323,7 +329,7 @@ void PassService::request_password_reset(const std::string& login_input, const R
     repo::insert_token(c, t, core::token_hash(token));
     notify::enqueue(c, templates_.password_reset(login.value, url("/password/reset", token), now),
                     now);
-    repo::audit(c, now, account->id, "password_reset_requested", meta.ip);
+    audit::record(c, now, actor_of(account->id, meta), "password_reset_requested");
   });
   notify_queued();
 }
@@ -389,7 +395,7 @@ void PassService::complete_password_reset(const std::string& token, const std::s
     repo::retire_tokens(c, a->id, kPurposeReset, now);
     notify::enqueue(
         c, templates_.password_changed(t.new_value.value_or(a->primary_login_id()), now), now);
-    repo::audit(c, now, a->id, "password_reset_completed", meta.ip);
+    audit::record(c, now, actor_of(a->id, meta), "password_reset_completed");
     return *a;
   });
   throttle_.clear("account:" + std::to_string(account.id));
@@ -405,7 +411,7 @@ Account PassService::change_names(const Principal& p, const std::string& family,
   const auto now = clock_.now();
   return db_.transaction([&](store::Connection& c) {
     repo::update_names(c, p.account.id, f, g, now);
-    repo::audit(c, now, p.account.id, "account_name_changed", meta.ip);
+    audit::record(c, now, actor_of(p.account.id, meta), "account_name_changed");
     return *repo::find_account(c, p.account.id);
   });
 }
@@ -419,7 +425,7 @@ Account PassService::change_kana(const Principal& p, const std::string& family,
   const auto now = clock_.now();
   return db_.transaction([&](store::Connection& c) {
     repo::update_kana(c, p.account.id, f, g, now);
-    repo::audit(c, now, p.account.id, "account_kana_changed", meta.ip);
+    audit::record(c, now, actor_of(p.account.id, meta), "account_kana_changed");
     return *repo::find_account(c, p.account.id);
   });
 }
@@ -459,7 +465,7 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
   const std::string purpose = std::string(kPurposeContact) + kind;
   if (!link_quota(p.account.id)) {
     db_.with([&](store::Connection& c) {
-      repo::audit(c, now, p.account.id, "contact_change_suppressed", meta.ip);
+      audit::record(c, now, actor_of(p.account.id, meta), "contact_change_suppressed");
     });
     return;
   }
@@ -468,7 +474,8 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
         other && other->id != p.account.id) {
       // Same answer on screen; the owner of the address learns it is already in use.
       notify::enqueue(c, templates_.contact_taken(normalized, now), now);
-      repo::audit(c, now, p.account.id, "contact_change_taken", meta.ip, detail({{"kind", kind}}));
+      audit::record(c, now, actor_of(p.account.id, meta), "contact_change_taken",
+                    detail({{"kind", kind}}));
       return;
     }
     repo::retire_tokens(c, p.account.id, purpose, now);
@@ -482,8 +489,8 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
     repo::insert_token(c, t, core::token_hash(token));
     notify::enqueue(
         c, templates_.contact_verify(normalized, url("/account/contact/confirm", token), now), now);
-    repo::audit(c, now, p.account.id, "contact_change_requested", meta.ip,
-                detail({{"kind", kind}}));
+    audit::record(c, now, actor_of(p.account.id, meta), "contact_change_requested",
+                  detail({{"kind", kind}}));
   });
   notify_queued();
 }
@@ -508,7 +515,7 @@ ContactChange PassService::confirm_contact_change(const std::string& token,
     // SPEC 9: the old address is told that it changed.
     if (old && *old != *t.new_value)
       notify::enqueue(c, templates_.contact_changed(*old, out.display, now), now);
-    repo::audit(c, now, a->id, "contact_changed", meta.ip, detail({{"kind", out.kind}}));
+    audit::record(c, now, actor_of(a->id, meta), "contact_changed", detail({{"kind", out.kind}}));
     return out;
   });
   notify_queued();
@@ -531,7 +538,7 @@ void PassService::change_password(const Principal& p, const std::string& current
     repo::add_password_history(c, p.account.id, hash, now);
     repo::delete_sessions_except(c, p.account.id, p.session.id);
     notify::enqueue(c, templates_.password_changed(p.account.primary_login_id(), now), now);
-    repo::audit(c, now, p.account.id, "password_changed", meta.ip);
+    audit::record(c, now, actor_of(p.account.id, meta), "password_changed");
   });
   notify_queued();
 }
@@ -543,8 +550,8 @@ std::vector<Session> PassService::sessions(const Principal& p) {
 std::int64_t PassService::end_other_sessions(const Principal& p, const RequestMeta& meta) {
   return db_.with([&](store::Connection& c) {
     auto n = repo::delete_sessions_except(c, p.account.id, p.session.id);
-    repo::audit(c, clock_.now(), p.account.id, "sessions_ended", meta.ip,
-                detail({{"count", std::to_string(n)}}));
+    audit::record(c, clock_.now(), actor_of(p.account.id, meta), "sessions_ended",
+                  detail({{"count", std::to_string(n)}}));
     return n;
   });
 }
@@ -553,12 +560,13 @@ void PassService::end_session(const Principal& p, std::int64_t session_id,
                               const RequestMeta& meta) {
   db_.with([&](store::Connection& c) {
     if (!repo::delete_account_session(c, p.account.id, session_id)) throw Error(codes::kNotFound);
-    repo::audit(c, clock_.now(), p.account.id, "session_ended", meta.ip);
+    audit::record(c, clock_.now(), actor_of(p.account.id, meta), "session_ended");
   });
 }
 
 std::int64_t PassService::create_confirmed_account(const NormalizedSignup& s,
-                                                   const std::optional<std::string>& password) {
+                                                   const std::optional<std::string>& password,
+                                                   const audit::Actor& by) {
   FieldErrorSet errors;
   if (password)
     for (const auto& code : check_new_password(*password)) errors.add("password", code);
@@ -581,7 +589,7 @@ std::int64_t PassService::create_confirmed_account(const NormalizedSignup& s,
     a.password_hash = hash;
     a.id = repo::insert_account(c, a, now);
     repo::add_password_history(c, a.id, hash, now);
-    repo::audit(c, now, a.id, "account_created_by_admin", "");
+    audit::record(c, now, by.with_account(a.id), "account_created_by_admin");
     return a.id;
   });
 }

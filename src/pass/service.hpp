@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/actor.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "notify/templates.hpp"
@@ -53,9 +54,10 @@ struct ContactChange {
 // Which lifetime a new session gets: staff and operator sessions are short (SPEC).
 using StaffCheck = std::function<bool(store::Connection&, const Account&)>;
 // Runs after a sign-up that carried `after_confirm` made its account (SPEC 1.2: the Live
-// application is submitted once the new Pass is confirmed).
+// application is submitted once the new Pass is confirmed). `account`: the new account, from
+// the address of the request that confirmed it.
 using ConfirmedHook =
-    std::function<void(std::int64_t account_id, const std::string& after_confirm)>;
+    std::function<void(const audit::Actor& account, const std::string& after_confirm)>;
 
 // CareLive Pass: sign-up, confirmation, login, sessions, reset, account changes (SPEC 2, 3, 6, 9).
 // Every function blocks (database, Argon2id): call them from the worker pool.
@@ -99,8 +101,10 @@ class PassService {
 
   // For the admin command line and the Live layer: an account without a confirmation link.
   // Without a password the account cannot log in until a password link is used.
+  // `by` made it: the audit entry names the new account and `by`'s address.
   std::int64_t create_confirmed_account(const NormalizedSignup& s,
-                                        const std::optional<std::string>& password);
+                                        const std::optional<std::string>& password,
+                                        const audit::Actor& by);
   // A 24-hour single-use password link (the reset page) for `login_id`, inside the caller's
   // transaction; returns the URL for the caller's own message (e.g. new staff).
   std::string issue_password_link(store::Connection& c, std::int64_t account_id,

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit/actor.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
@@ -108,7 +109,7 @@ class PassTest : public testing::World {
     s.given_name_kana = "くまきち";
     s.contact_kind = login_id.find('@') != std::string::npos ? "email" : "phone";
     s.login_id = login_id;
-    return pass().create_confirmed_account(s, password);
+    return pass().create_confirmed_account(s, password, audit::Actor::command_line());
   }
 
   Principal login_as(const std::string& login_id, const std::string& password = kPassword) {

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit/actor.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
@@ -56,7 +57,7 @@ class ThrottleTest : public testing::World {
 
   std::int64_t make_account(const std::string& email = kOwner) {
     NormalizedSignup s{"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""};
-    return pass().create_confirmed_account(s, kPassword);
+    return pass().create_confirmed_account(s, kPassword, audit::Actor::command_line());
   }
 
   Outcome attempt(const std::string& login_id, const std::string& password,

@@ -1,0 +1,16 @@
+#include "audit/audit.hpp"
+
+#include "audit/repo.hpp"
+
+namespace carelive::audit {
+
+void record(store::Connection& c, core::UnixSeconds at, const Actor& actor,
+            const std::string& event, const std::string& detail_json) {
+  repo::insert(c, {at, actor.account, event, actor.address, detail_json});
+}
+
+std::vector<Entry> newest(store::Connection& c, std::int64_t limit) {
+  return repo::newest(c, limit);
+}
+
+}  // namespace carelive::audit

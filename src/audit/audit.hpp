@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/actor.hpp"
+#include "core/clock.hpp"
+#include "store/database.hpp"
+
+// The audit log (DESIGN.md "Security baseline": sign-ins, approvals, relationship and account
+// changes): one row per change, written in the change's own transaction so that the log holds a
+// change exactly when the change happened.
+
+namespace carelive::audit {
+
+// One row of the log, newest first when read.
+struct Entry {
+  core::UnixSeconds at = 0;
+  std::optional<std::int64_t> account;
+  std::string event;
+  std::string address;
+  std::string detail;  // JSON object
+};
+
+// Writes `event` by `actor` inside the caller's transaction `c`.
+void record(store::Connection& c, core::UnixSeconds at, const Actor& actor,
+            const std::string& event, const std::string& detail_json = "{}");
+
+// The newest `limit` entries, newest first (`carelive admin audit`).
+std::vector<Entry> newest(store::Connection& c, std::int64_t limit);
+
+}  // namespace carelive::audit

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <vector>
+
+#include "audit/audit.hpp"
+#include "store/database.hpp"
+
+// The SQL of the audit log (table audit_log); only audit.cpp calls it.
+
+namespace carelive::audit::repo {
+
+void insert(store::Connection& c, const Entry& e);
+std::vector<Entry> newest(store::Connection& c, std::int64_t limit);
+
+}  // namespace carelive::audit::repo
