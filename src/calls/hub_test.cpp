@@ -71,19 +71,29 @@ class HubTest : public store::testing::BackendTest {
                                                 templates_, std::string(48, 's'));
     family_ = std::make_unique<live::FamilyService>(db(), clock_, *live_);
     hub_ = std::make_unique<Hub>(db(), clock_, *family_);
-    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）");
-    live_->add_facility("livetest02", "さくら苑", "特別養護老人ホーム");
-    ichiko_ = live_->add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"}).id;
-    akio_ = live_->add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"}).id;
-    live_->publish_terms("第1条");
-    staff_ = live_
-                 ->add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"},
-                             "staff@example.jp", false, std::string("Staff#Fuji2026"))
-                 .account_id;
-    other_staff_ = live_
-                       ->add_staff("livetest02", {"桜", "職員", "さくら", "しょくいん"},
-                                   "staff2@example.jp", false, std::string("Staff#Fuji2026"))
-                       .account_id;
+    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
+                        audit::Actor::command_line());
+    live_->add_facility("livetest02", "さくら苑", "特別養護老人ホーム",
+                        audit::Actor::command_line());
+    ichiko_ = live_
+                  ->add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"},
+                                 audit::Actor::command_line())
+                  .id;
+    akio_ = live_
+                ->add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"},
+                               audit::Actor::command_line())
+                .id;
+    live_->publish_terms("第1条", audit::Actor::command_line());
+    staff_ =
+        live_
+            ->add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"}, "staff@example.jp",
+                        false, std::string("Staff#Fuji2026"), audit::Actor::command_line())
+            .account_id;
+    other_staff_ =
+        live_
+            ->add_staff("livetest02", {"桜", "職員", "さくら", "しょくいん"}, "staff2@example.jp",
+                        false, std::string("Staff#Fuji2026"), audit::Actor::command_line())
+            .account_id;
     family_a_ = linked("a@example.jp", ichiko_);
     family_b_ = linked("b@example.jp", akio_);
   }
@@ -100,7 +110,7 @@ class HubTest : public store::testing::BackendTest {
         pass_->create_confirmed_account({"駿河", "花子", "するが", "はなこ", "email", email, ""},
                                         std::string("Fujita#Kuma9"), audit::Actor::command_line());
     family_->link_for_testing(resident, id, "family");
-    family_->consent(id, family_->terms(id).terms.version);
+    family_->consent(id, family_->terms(id).terms.version, audit::Actor::account_at(id, ""));
     return id;
   }
 
@@ -158,7 +168,7 @@ TEST_P(HubTest, OnlyLinkedPeopleAndStaffOfTheFacilityReachAResident) {
 }
 
 TEST_P(HubTest, TermsNotAgreedAreRefused) {
-  live_->publish_terms("第2条");
+  live_->publish_terms("第2条", audit::Actor::command_line());
   auto a = connect(family_a_);
   say(a, {{"type", "watch"}, {"resident_id", ichiko_}});
   EXPECT_EQ(a.peer->take(), std::vector<json>{error("terms_required", "watch")});
