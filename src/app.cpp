@@ -62,13 +62,13 @@ App::App(Config config, std::shared_ptr<const core::Clock> clock)
   // A discharge cancels the resident's upcoming calls and tells the invitees, in its own
   // transaction; StaffService wakes the dispatcher after the commit.
   staff_->set_discharge_hook(
-      [s = schedules_.get()](store::Connection& c, std::int64_t actor_id, std::int64_t facility_id,
+      [s = schedules_.get()](store::Connection& c, const audit::Actor& by, std::int64_t facility_id,
                              std::int64_t resident_id, core::UnixSeconds now) {
-        s->cancel_upcoming_calls(c, actor_id, facility_id, resident_id, now);
+        s->cancel_upcoming_calls(c, by, facility_id, resident_id, now);
       });
   pass_->set_confirmed_hook(
       [f = family_.get()](const audit::Actor& account, const std::string& after) {
-        f->apply_after_signup(*account.account, after);
+        f->apply_after_signup(account, after);
       });
 }
 

@@ -20,12 +20,17 @@ class AppTest : public testing::World {};
 
 TEST_P(AppTest, DischargingAResidentCancelsTheirUpcomingCallsAndTellsTheInvitees) {
   auto& app = this->app();
-  const auto x = app.live().add_facility("facilityx", "ふじ園", "特別養護老人ホーム").id;
-  const auto resident =
-      app.live().add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"}).id;
-  const auto added =
-      app.live().add_staff("facilityx", {"富士", "職員", "ふじ", "しょくいん"},
-                           "staff.x@example.jp", false, std::string(testing::kPassword));
+  const auto x =
+      app.live()
+          .add_facility("facilityx", "ふじ園", "特別養護老人ホーム", audit::Actor::command_line())
+          .id;
+  const auto resident = app.live()
+                            .add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"},
+                                          audit::Actor::command_line())
+                            .id;
+  const auto added = app.live().add_staff(
+      "facilityx", {"富士", "職員", "ふじ", "しょくいん"}, "staff.x@example.jp", false,
+      std::string(testing::kPassword), audit::Actor::command_line());
   const auto staff = *app.db().with(
       [&](store::Connection& c) { return pass::repo::find_account(c, added.account_id); });
   const auto daughter = app.pass().create_confirmed_account(
@@ -36,9 +41,9 @@ TEST_P(AppTest, DischargingAResidentCancelsTheirUpcomingCallsAndTellsTheInvitees
   in.resident_id = resident;
   in.date = "2027-01-16";  // the clock starts on 2027-01-15 17:00 in Japan
   in.time = "14:00";
-  app.schedules().create(staff, x, in);
+  app.schedules().create(staff, x, in, audit::Actor::account_at(staff.id, ""));
 
-  app.staff().discharge(staff, x, resident);
+  app.staff().discharge(staff, x, resident, audit::Actor::account_at(staff.id, ""));
 
   EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE cancelled_at IS NULL"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'daughter@example.jp' AND "

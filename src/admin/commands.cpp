@@ -131,7 +131,8 @@ void Commands::add_live_commands(CLI::App& admin) {
   facility_add->callback([this] {
     selected_ = [this](const Config& config) {
       App app(config);
-      auto f = app.live().add_facility(live_.code, live_.name, live_.kind);
+      auto f =
+          app.live().add_facility(live_.code, live_.name, live_.kind, audit::Actor::command_line());
       std::cout << "facility " << f.code << ": " << f.name << " (" << f.kind << ")\n";
       return 0;
     };
@@ -153,7 +154,7 @@ void Commands::add_live_commands(CLI::App& admin) {
       std::optional<std::string> password;
       if (live_.password_stdin) password = read_password_line();
       auto added = app.live().add_staff(live_.facility, name_input(), live_.login_id,
-                                        live_.is_admin, password);
+                                        live_.is_admin, password, audit::Actor::command_line());
       app.dispatcher().run_once();
       std::cout << "staff of " << live_.facility << ": account " << added.account_id << " <"
                 << live_.login_id << ">" << (live_.is_admin ? " (facility admin)" : "")
@@ -173,7 +174,7 @@ void Commands::add_live_commands(CLI::App& admin) {
   resident_add->callback([this, name_input] {
     selected_ = [this, name_input](const Config& config) {
       App app(config);
-      auto r = app.live().add_resident(live_.facility, name_input());
+      auto r = app.live().add_resident(live_.facility, name_input(), audit::Actor::command_line());
       std::cout << r.id << "\n";
       return 0;
     };
@@ -198,7 +199,8 @@ void Commands::add_live_commands(CLI::App& admin) {
   announcement_add->callback([this] {
     selected_ = [this](const Config& config) {
       App app(config);
-      auto a = app.live().add_announcement(live_.title, read_text_file(live_.body_file));
+      auto a = app.live().add_announcement(live_.title, read_text_file(live_.body_file),
+                                           audit::Actor::command_line());
       std::cout << "announcement " << a.id << ": " << a.title << "\n";
       return 0;
     };
@@ -211,7 +213,7 @@ void Commands::add_live_commands(CLI::App& admin) {
   terms_publish->callback([this] {
     selected_ = [this](const Config& config) {
       App app(config);
-      auto t = app.live().publish_terms(read_text_file(live_.file));
+      auto t = app.live().publish_terms(read_text_file(live_.file), audit::Actor::command_line());
       std::cout << "terms version " << t.version << " published\n";
       return 0;
     };

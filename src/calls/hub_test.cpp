@@ -64,19 +64,29 @@ class HubTest : public carelive::testing::World {
     World::SetUp();
     if (not_ready()) return;
     hub_ = std::make_unique<Hub>(db(), clock_, family());
-    live().add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）");
-    live().add_facility("livetest02", "さくら苑", "特別養護老人ホーム");
-    ichiko_ = live().add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"}).id;
-    akio_ = live().add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"}).id;
-    live().publish_terms("第1条");
+    live().add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
+                        audit::Actor::command_line());
+    live().add_facility("livetest02", "さくら苑", "特別養護老人ホーム",
+                        audit::Actor::command_line());
+    ichiko_ = live()
+                  .add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"},
+                                audit::Actor::command_line())
+                  .id;
+    akio_ = live()
+                .add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"},
+                              audit::Actor::command_line())
+                .id;
+    live().publish_terms("第1条", audit::Actor::command_line());
     staff_ = live()
                  .add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"},
-                            "staff@example.jp", false, std::string(carelive::testing::kPassword))
+                            "staff@example.jp", false, std::string(carelive::testing::kPassword),
+                            audit::Actor::command_line())
                  .account_id;
     other_staff_ =
         live()
             .add_staff("livetest02", {"桜", "職員", "さくら", "しょくいん"}, "staff2@example.jp",
-                       false, std::string(carelive::testing::kPassword))
+                       false, std::string(carelive::testing::kPassword),
+                       audit::Actor::command_line())
             .account_id;
     family_a_ = linked("a@example.jp", ichiko_);
     family_b_ = linked("b@example.jp", akio_);
@@ -91,7 +101,7 @@ class HubTest : public carelive::testing::World {
         {"駿河", "花子", "するが", "はなこ", "email", email, ""},
         std::string(carelive::testing::kPassword), audit::Actor::command_line());
     family().link_for_testing(resident, id, "family");
-    family().consent(id, family().terms(id).terms.version);
+    family().consent(id, family().terms(id).terms.version, audit::Actor::account_at(id, ""));
     return id;
   }
 
@@ -142,7 +152,7 @@ TEST_P(HubTest, OnlyLinkedPeopleAndStaffOfTheFacilityReachAResident) {
 }
 
 TEST_P(HubTest, TermsNotAgreedAreRefused) {
-  live().publish_terms("第2条");
+  live().publish_terms("第2条", audit::Actor::command_line());
   auto a = connect(family_a_);
   say(a, {{"type", "watch"}, {"resident_id", ichiko_}});
   EXPECT_EQ(a.peer->take(), std::vector<json>{error("terms_required", "watch")});

@@ -139,7 +139,7 @@ std::vector<CallSchedule> ScheduleService::list(const pass::Account& who,
 }
 
 CallSchedule ScheduleService::create(const pass::Account& who, std::int64_t facility_id,
-                                     const ScheduleInput& in) {
+                                     const ScheduleInput& in, const audit::Actor& by) {
   const auto now = clock_.now();
   auto created = db_.transaction([&](store::Connection& c) {
     auto access = live::require_facility(c, who, facility_id, live::Need::staff);
@@ -170,7 +170,7 @@ CallSchedule ScheduleService::create(const pass::Account& who, std::int64_t faci
       if (auto a = pass::repo::find_account(c, account_id))
         notify::enqueue(c, templates_.call_scheduled(a->primary_login_id(), notice), now);
     }
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "call_scheduled",
+    audit::record(c, now, by, "call_scheduled",
                   detail({{"facility_id", facility_id},
                           {"resident_id", resident->id},
                           {"schedule_id", id},
@@ -182,7 +182,8 @@ CallSchedule ScheduleService::create(const pass::Account& who, std::int64_t faci
 }
 
 CallSchedule ScheduleService::change(const pass::Account& who, std::int64_t facility_id,
-                                     std::int64_t schedule_id, const ScheduleInput& in) {
+                                     std::int64_t schedule_id, const ScheduleInput& in,
+                                     const audit::Actor& by) {
   const auto now = clock_.now();
   auto changed = db_.transaction([&](store::Connection& c) {
     auto access = live::require_facility(c, who, facility_id, live::Need::staff);
@@ -229,7 +230,7 @@ CallSchedule ScheduleService::change(const pass::Account& who, std::int64_t faci
       if (!old_set.count(id))
         send(id, [&](const std::string& to) { return templates_.call_scheduled(to, notice); });
     }
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "call_schedule_changed",
+    audit::record(c, now, by, "call_schedule_changed",
                   detail({{"facility_id", facility_id},
                           {"resident_id", resident->id},
                           {"schedule_id", schedule_id},
@@ -241,33 +242,33 @@ CallSchedule ScheduleService::change(const pass::Account& who, std::int64_t faci
 }
 
 void ScheduleService::cancel(const pass::Account& who, std::int64_t facility_id,
-                             std::int64_t schedule_id) {
+                             std::int64_t schedule_id, const audit::Actor& by) {
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     auto access = live::require_facility(c, who, facility_id, live::Need::staff);
     auto s = schedule_repo::find(c, facility_id, schedule_id);
     if (!s) throw Error(codes::kNotFound);
     if (s->cancelled_at || s->starts_at <= now) throw Error(codes::kScheduleClosed);
-    if (!cancel_and_tell(c, who.id, access.facility.name, facility_id, schedule_id, now, ""))
+    if (!cancel_and_tell(c, by, access.facility.name, facility_id, schedule_id, now, ""))
       throw Error(codes::kScheduleClosed);
   });
   notify_queued();
 }
 
-int ScheduleService::cancel_upcoming_calls(store::Connection& c, std::int64_t actor_id,
+int ScheduleService::cancel_upcoming_calls(store::Connection& c, const audit::Actor& by,
                                            std::int64_t facility_id, std::int64_t resident_id,
                                            core::UnixSeconds now) {
   auto facility = live::repo::find_facility(c, facility_id);
   if (!facility) return 0;
   int cancelled = 0;
   for (auto id : schedule_repo::upcoming_of_resident(c, resident_id, facility_id, now)) {
-    if (cancel_and_tell(c, actor_id, facility->name, facility_id, id, now, "resident_discharged"))
+    if (cancel_and_tell(c, by, facility->name, facility_id, id, now, "resident_discharged"))
       ++cancelled;
   }
   return cancelled;
 }
 
-bool ScheduleService::cancel_and_tell(store::Connection& c, std::int64_t actor_id,
+bool ScheduleService::cancel_and_tell(store::Connection& c, const audit::Actor& by,
                                       const std::string& facility_name, std::int64_t facility_id,
                                       std::int64_t schedule_id, core::UnixSeconds now,
                                       const std::string& reason) {
@@ -288,8 +289,7 @@ bool ScheduleService::cancel_and_tell(store::Connection& c, std::int64_t actor_i
   }
   nlohmann::json d{{"facility_id", facility_id}, {"schedule_id", schedule_id}};
   if (!reason.empty()) d["reason"] = reason;
-  audit::record(c, now, audit::Actor::account_at(actor_id, ""), "call_schedule_cancelled",
-                detail(d));
+  audit::record(c, now, by, "call_schedule_cancelled", detail(d));
   return true;
 }
 

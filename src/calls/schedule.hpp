@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/actor.hpp"
 #include "calls/schedule_model.hpp"
 #include "calls/schedule_time.hpp"
 #include "calls/settings.hpp"
@@ -56,19 +57,21 @@ class ScheduleService {
 
   // Calls from `kRecentWindow` ago on, in time order, cancelled ones included.
   std::vector<CallSchedule> list(const pass::Account& who, std::int64_t facility_id);
-  CallSchedule create(const pass::Account& who, std::int64_t facility_id, const ScheduleInput& in);
+  CallSchedule create(const pass::Account& who, std::int64_t facility_id, const ScheduleInput& in,
+                      const audit::Actor& by);
   // Replaces time, note and invitees (in.resident_id is ignored). Added invitees get the
   // scheduled notice, removed ones the cancellation, the others a change notice when the time
   // or the note changed. A new time gets a new reminder. 409 schedule_closed once cancelled or
   // started.
   CallSchedule change(const pass::Account& who, std::int64_t facility_id, std::int64_t schedule_id,
-                      const ScheduleInput& in);
-  void cancel(const pass::Account& who, std::int64_t facility_id, std::int64_t schedule_id);
+                      const ScheduleInput& in, const audit::Actor& by);
+  void cancel(const pass::Account& who, std::int64_t facility_id, std::int64_t schedule_id,
+              const audit::Actor& by);
   // Cancels every call of the resident that has not started yet, each like cancel() (the
-  // invitees told, an audit entry by `actor_id`), inside the caller's transaction: the discharge
+  // invitees told, an audit entry by `by`), inside the caller's transaction: the discharge
   // hook of live::StaffService, run after the resident is marked discharged. The caller wakes the
   // dispatcher after its commit. Returns how many calls were cancelled.
-  int cancel_upcoming_calls(store::Connection& c, std::int64_t actor_id, std::int64_t facility_id,
+  int cancel_upcoming_calls(store::Connection& c, const audit::Actor& by, std::int64_t facility_id,
                             std::int64_t resident_id, core::UnixSeconds now);
 
   // The account's next call with the resident (from kShownAfterStart ago), if any. forbidden
@@ -90,7 +93,7 @@ class ScheduleService {
   // The one way a call gets cancelled: a compare-and-set on cancelled_at, then the cancellation
   // notice to every invitee and an audit entry (`reason` added to it unless empty), in the
   // caller's transaction. False when the call was cancelled already.
-  bool cancel_and_tell(store::Connection& c, std::int64_t actor_id,
+  bool cancel_and_tell(store::Connection& c, const audit::Actor& by,
                        const std::string& facility_name, std::int64_t facility_id,
                        std::int64_t schedule_id, core::UnixSeconds now, const std::string& reason);
 

@@ -50,15 +50,28 @@ class ScheduleTest : public store::testing::BackendTest {
     schedules_ = std::make_unique<ScheduleService>(db(), clock_, config_.public_url, config_.calls,
                                                    config_.time_zone, templates_, *family_);
     // Wired as App does: a discharge cancels the resident's upcoming calls.
-    staff_->set_discharge_hook([s = schedules_.get()](store::Connection& c, std::int64_t actor,
+    staff_->set_discharge_hook([s = schedules_.get()](store::Connection& c,
+                                                      const audit::Actor& actor,
                                                       std::int64_t facility, std::int64_t resident,
                                                       core::UnixSeconds now) {
       s->cancel_upcoming_calls(c, actor, facility, resident, now);
     });
-    x_ = live_->add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）").id;
-    y_ = live_->add_facility("facilityy", "さくら園", "特別養護老人ホーム").id;
-    resident_ = live_->add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"}).id;
-    other_resident_ = live_->add_resident("facilityy", {"桜井", "花", "さくらい", "はな"}).id;
+    x_ = live_
+             ->add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）",
+                            audit::Actor::command_line())
+             .id;
+    y_ = live_
+             ->add_facility("facilityy", "さくら園", "特別養護老人ホーム",
+                            audit::Actor::command_line())
+             .id;
+    resident_ = live_
+                    ->add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"},
+                                   audit::Actor::command_line())
+                    .id;
+    other_resident_ = live_
+                          ->add_resident("facilityy", {"桜井", "花", "さくらい", "はな"},
+                                         audit::Actor::command_line())
+                          .id;
     staff_x_ = staff_account("staff.x@example.jp", "facilityx");
     staff_y_ = staff_account("staff.y@example.jp", "facilityy");
     daughter_ = account("email", "daughter@example.jp", "");
@@ -83,7 +96,7 @@ class ScheduleTest : public store::testing::BackendTest {
   }
   pass::Account staff_account(const std::string& email, const std::string& facility) {
     auto added = live_->add_staff(facility, {"富士", "職員", "ふじ", "しょくいん"}, email, false,
-                                  std::string("Staff#Fuji2026"));
+                                  std::string("Staff#Fuji2026"), audit::Actor::command_line());
     return *db().with(
         [&](store::Connection& c) { return pass::repo::find_account(c, added.account_id); });
   }
@@ -120,7 +133,7 @@ class ScheduleTest : public store::testing::BackendTest {
 TEST_P(ScheduleTest, SchedulingInvitesEveryLinkedPersonAndTellsEachByTheirLoginId) {
   auto in = at("2027-01-16", "14:00");
   in.note = "お誕生日のお祝いをします";
-  auto s = schedules_->create(staff_x_, x_, in);
+  auto s = schedules_->create(staff_x_, x_, in, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(s.starts_at, kTomorrow1400);
   EXPECT_EQ(s.resident_name, "駿河 市子");
   EXPECT_EQ(s.note, "お誕生日のお祝いをします");
@@ -146,7 +159,7 @@ TEST_P(ScheduleTest, SchedulingInvitesEveryLinkedPersonAndTellsEachByTheirLoginI
 TEST_P(ScheduleTest, StaffChooseWhoIsInvited) {
   auto in = at("2027-01-16", "14:00");
   in.invitees = std::vector<std::int64_t>{son_};
-  auto s = schedules_->create(staff_x_, x_, in);
+  auto s = schedules_->create(staff_x_, x_, in, audit::Actor::account_at(staff_x_.id, ""));
   ASSERT_EQ(s.invitees.size(), 1u);
   EXPECT_EQ(s.invitees[0].account_id, son_);
   EXPECT_EQ(messages_like("daughter@example.jp", "ビデオ通話"), 0);
@@ -158,78 +171,141 @@ TEST_P(ScheduleTest, StaffChooseWhoIsInvited) {
 TEST_P(ScheduleTest, EveryBrokenRuleHasItsOwnFieldCode) {
   using F = core::FieldErrors;
   // Already past (17:00 today is now), too far ahead (over 180 days).
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-15", "16:59")); }),
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, at("2027-01-15", "16:59"),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (F{{"time", {"schedule_past"}}}));
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-07-20", "10:00")); }),
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, at("2027-07-20", "10:00"),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (F{{"date", {"schedule_too_far"}}}));
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-02-30", "10:00")); }),
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, at("2027-02-30", "10:00"),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (F{{"date", {"invalid"}}}));
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-16", "25:00")); }),
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, at("2027-01-16", "25:00"),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (F{{"time", {"invalid"}}}));
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("", "")); }),
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, at("", ""),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (F{{"date", {"required"}}, {"time", {"required"}}}));
   auto long_note = at("2027-01-16", "14:00");
   for (int i = 0; i < kScheduleNoteMax + 1; ++i) long_note.note += "あ";
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, long_note); }),
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, long_note,
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (F{{"note", {"too_long"}}}));
   // Someone who is not linked to the resident, or nobody at all.
   auto stranger = at("2027-01-16", "14:00");
   stranger.invitees = std::vector<std::int64_t>{daughter_, staff_x_.id};
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, stranger); }),
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, stranger, audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (F{{"invitees", {"invitee_not_linked"}}}));
   auto nobody = at("2027-01-16", "14:00");
   nobody.invitees = std::vector<std::int64_t>{};
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, nobody); }),
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, nobody, audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (F{{"invitees", {"required"}}}));
-  auto alone = live_->add_resident("facilityx", {"富士", "一郎", "ふじ", "いちろう"}).id;
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-16", "14:00", alone)); }),
+  auto alone = live_
+                   ->add_resident("facilityx", {"富士", "一郎", "ふじ", "いちろう"},
+                                  audit::Actor::command_line())
+                   .id;
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, at("2027-01-16", "14:00", alone),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (F{{"invitees", {"no_linked_people"}}}));
   // Another facility's resident reads like an unknown one; a discharged one says so.
   EXPECT_EQ(fields_of([&] {
-              schedules_->create(staff_x_, x_, at("2027-01-16", "14:00", other_resident_));
+              schedules_->create(staff_x_, x_, at("2027-01-16", "14:00", other_resident_),
+                                 audit::Actor::account_at(staff_x_.id, ""));
             }),
             (F{{"resident_id", {"resident_not_found"}}}));
   EXPECT_EQ(fields_of([&] {
               ScheduleInput no_resident = at("2027-01-16", "14:00");
               no_resident.resident_id = std::nullopt;
-              schedules_->create(staff_x_, x_, no_resident);
+              schedules_->create(staff_x_, x_, no_resident,
+                                 audit::Actor::account_at(staff_x_.id, ""));
             }),
             (F{{"resident_id", {"required"}}}));
   EXPECT_EQ(messages(), 0);
-  staff_->discharge(staff_x_, x_, resident_);
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-16", "14:00")); }),
+  staff_->discharge(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (F{{"resident_id", {"resident_discharged"}}}));
   EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules"), 0);
 }
 
 TEST_P(ScheduleTest, TwoCallsOfOneResidentMustBeFifteenMinutesApart) {
-  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-16", "14:10")); }),
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                     audit::Actor::account_at(staff_x_.id, ""));
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, at("2027-01-16", "14:10"),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (core::FieldErrors{{"time", {"schedule_conflict"}}}));
-  EXPECT_EQ(fields_of([&] { schedules_->create(staff_x_, x_, at("2027-01-16", "13:46")); }),
+  EXPECT_EQ(fields_of([&] {
+              schedules_->create(staff_x_, x_, at("2027-01-16", "13:46"),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (core::FieldErrors{{"time", {"schedule_conflict"}}}));
-  schedules_->create(staff_x_, x_, at("2027-01-16", "14:15"));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:15"),
+                     audit::Actor::account_at(staff_x_.id, ""));
   // Another resident at the same time is fine; so is the slot of a cancelled call.
-  auto second = live_->add_resident("facilityx", {"富士", "一郎", "ふじ", "いちろう"}).id;
+  auto second = live_
+                    ->add_resident("facilityx", {"富士", "一郎", "ふじ", "いちろう"},
+                                   audit::Actor::command_line())
+                    .id;
   family_->link_for_testing(second, daughter_, "family");
-  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00", second));
-  auto late = schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"));
-  schedules_->cancel(staff_x_, x_, late.id);
-  schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00", second),
+                     audit::Actor::account_at(staff_x_.id, ""));
+  auto late = schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+  schedules_->cancel(staff_x_, x_, late.id, audit::Actor::account_at(staff_x_.id, ""));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"),
+                     audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE cancelled_at IS NULL"), 4);
 }
 
 TEST_P(ScheduleTest, StaffOfAnotherFacilityCannotSeeOrTouchSchedules) {
-  auto s = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  auto s = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                              audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(code_of([&] { schedules_->list(staff_y_, x_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { schedules_->create(staff_y_, x_, at("2027-01-17", "14:00")); }),
+  EXPECT_EQ(code_of([&] {
+              schedules_->create(staff_y_, x_, at("2027-01-17", "14:00"),
+                                 audit::Actor::account_at(staff_y_.id, ""));
+            }),
             "forbidden");
-  EXPECT_EQ(code_of([&] { schedules_->change(staff_y_, x_, s.id, at("2027-01-17", "14:00")); }),
+  EXPECT_EQ(code_of([&] {
+              schedules_->change(staff_y_, x_, s.id, at("2027-01-17", "14:00"),
+                                 audit::Actor::account_at(staff_y_.id, ""));
+            }),
             "forbidden");
-  EXPECT_EQ(code_of([&] { schedules_->cancel(staff_y_, x_, s.id); }), "forbidden");
+  EXPECT_EQ(code_of([&] {
+              schedules_->cancel(staff_y_, x_, s.id, audit::Actor::account_at(staff_y_.id, ""));
+            }),
+            "forbidden");
   // Through their own facility the schedule of another one does not exist.
-  EXPECT_EQ(code_of([&] { schedules_->cancel(staff_y_, y_, s.id); }), "not_found");
-  EXPECT_EQ(code_of([&] { schedules_->change(staff_y_, y_, s.id, at("2027-01-17", "14:00")); }),
+  EXPECT_EQ(code_of([&] {
+              schedules_->cancel(staff_y_, y_, s.id, audit::Actor::account_at(staff_y_.id, ""));
+            }),
+            "not_found");
+  EXPECT_EQ(code_of([&] {
+              schedules_->change(staff_y_, y_, s.id, at("2027-01-17", "14:00"),
+                                 audit::Actor::account_at(staff_y_.id, ""));
+            }),
             "not_found");
   EXPECT_TRUE(schedules_->list(staff_y_, y_).empty());
   // A family member is not staff.
@@ -240,10 +316,11 @@ TEST_P(ScheduleTest, StaffOfAnotherFacilityCannotSeeOrTouchSchedules) {
 
 TEST_P(ScheduleTest, TheNextCallIsTheEarliestUpcomingOneTheAccountIsInvitedTo) {
   EXPECT_FALSE(schedules_->next_call(daughter_, resident_));
-  auto later = schedules_->create(staff_x_, x_, at("2027-01-20", "10:00"));
+  auto later = schedules_->create(staff_x_, x_, at("2027-01-20", "10:00"),
+                                  audit::Actor::account_at(staff_x_.id, ""));
   auto sooner = at("2027-01-16", "14:00");
   sooner.note = "お誕生日";
-  auto first = schedules_->create(staff_x_, x_, sooner);
+  auto first = schedules_->create(staff_x_, x_, sooner, audit::Actor::account_at(staff_x_.id, ""));
   auto next = schedules_->next_call(daughter_, resident_);
   ASSERT_TRUE(next);
   EXPECT_EQ(next->id, first.id);
@@ -255,26 +332,28 @@ TEST_P(ScheduleTest, TheNextCallIsTheEarliestUpcomingOneTheAccountIsInvitedTo) {
   // … then the following one.
   clock_.set(kTomorrow1400 + kShownAfterStart);
   EXPECT_EQ(schedules_->next_call(daughter_, resident_)->id, later.id);
-  schedules_->cancel(staff_x_, x_, later.id);
+  schedules_->cancel(staff_x_, x_, later.id, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_FALSE(schedules_->next_call(daughter_, resident_));
 }
 
 TEST_P(ScheduleTest, OnlyLinkedFamilyWhoAgreedToTheTermsSeeTheNextCall) {
-  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                     audit::Actor::account_at(staff_x_.id, ""));
   auto stranger = account("email", "stranger@example.jp", "");
   EXPECT_EQ(code_of([&] { schedules_->next_call(stranger, resident_); }), "forbidden");
   // Linked to another resident only.
   family_->link_for_testing(other_resident_, stranger, "family");
   EXPECT_EQ(code_of([&] { schedules_->next_call(stranger, resident_); }), "forbidden");
-  live_->publish_terms("第1条 本規約に同意の上で利用できます。");
+  live_->publish_terms("第1条 本規約に同意の上で利用できます。", audit::Actor::command_line());
   EXPECT_EQ(code_of([&] { schedules_->next_call(daughter_, resident_); }), "terms_required");
-  family_->consent(daughter_, 1);
+  family_->consent(daughter_, 1, audit::Actor::account_at(daughter_, ""));
   EXPECT_TRUE(schedules_->next_call(daughter_, resident_));
 }
 
 TEST_P(ScheduleTest, TheReminderGoesOutOnceAtTheConfiguredTimeBefore) {
   config_.calls.reminder_minutes_before = 60;
-  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                     audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(schedules_->send_due_reminders(), 0);
   clock_.set(kTomorrow1400 - 61 * core::kMinute);
   EXPECT_EQ(schedules_->send_due_reminders(), 0);
@@ -301,9 +380,11 @@ TEST_P(ScheduleTest, TheReminderGoesOutOnceAtTheConfiguredTimeBefore) {
 }
 
 TEST_P(ScheduleTest, NoReminderForACancelledCallOrOneWhoseTimeHasPassed) {
-  auto cancelled = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
-  schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"));
-  schedules_->cancel(staff_x_, x_, cancelled.id);
+  auto cancelled = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                                      audit::Actor::account_at(staff_x_.id, ""));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"),
+                     audit::Actor::account_at(staff_x_.id, ""));
+  schedules_->cancel(staff_x_, x_, cancelled.id, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(messages_like("daughter@example.jp", "取り消されました"), 1);
   EXPECT_EQ(messages_like("+819012345678", "取り消されました"), 1);
   clock_.set(kTomorrow1400 - 10 * core::kMinute);
@@ -313,14 +394,21 @@ TEST_P(ScheduleTest, NoReminderForACancelledCallOrOneWhoseTimeHasPassed) {
   EXPECT_EQ(schedules_->send_due_reminders(), 0);
   EXPECT_EQ(messages_like("daughter@example.jp", "まもなく"), 0);
   // Cancelling a cancelled or past call is refused.
-  EXPECT_EQ(code_of([&] { schedules_->cancel(staff_x_, x_, cancelled.id); }), "schedule_closed");
+  EXPECT_EQ(code_of([&] {
+              schedules_->cancel(staff_x_, x_, cancelled.id,
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
+            "schedule_closed");
 }
 
 TEST_P(ScheduleTest, SomeoneNoLongerLinkedGetsNoReminder) {
-  auto s = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  auto s = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                              audit::Actor::account_at(staff_x_.id, ""));
   auto people = staff_->links(staff_x_, x_, resident_);
   for (const auto& p : people)
-    if (p.link.account_id == son_) staff_->remove_link(staff_x_, x_, resident_, p.link.id);
+    if (p.link.account_id == son_)
+      staff_->remove_link(staff_x_, x_, resident_, p.link.id,
+                          audit::Actor::account_at(staff_x_.id, ""));
   clock_.set(kTomorrow1400 - 5 * core::kMinute);
   EXPECT_EQ(schedules_->send_due_reminders(), 1);
   EXPECT_EQ(messages_like("daughter@example.jp", "まもなく"), 1);
@@ -329,13 +417,15 @@ TEST_P(ScheduleTest, SomeoneNoLongerLinkedGetsNoReminder) {
 }
 
 TEST_P(ScheduleTest, ChangingTellsEachInviteeWhatChangedForThemAndRemindsAgain) {
-  auto s = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  auto s = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                              audit::Actor::account_at(staff_x_.id, ""));
   clock_.set(kTomorrow1400 - 30 * core::kMinute);
   ASSERT_EQ(schedules_->send_due_reminders(), 1);
   // Moved to 16:00, the son taken off the list.
   auto in = at("2027-01-16", "16:00");
   in.invitees = std::vector<std::int64_t>{daughter_};
-  auto changed = schedules_->change(staff_x_, x_, s.id, in);
+  auto changed =
+      schedules_->change(staff_x_, x_, s.id, in, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(changed.starts_at, kTomorrow1400 + 2 * core::kHour);
   ASSERT_EQ(changed.invitees.size(), 1u);
   EXPECT_FALSE(changed.reminded_at);
@@ -353,38 +443,50 @@ TEST_P(ScheduleTest, ChangingTellsEachInviteeWhatChangedForThemAndRemindsAgain) 
   // Adding the son back sends him the scheduled notice; an unchanged call tells nobody.
   const auto before = messages();
   in.invitees = std::vector<std::int64_t>{daughter_, son_};
-  schedules_->change(staff_x_, x_, s.id, in);
+  schedules_->change(staff_x_, x_, s.id, in, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(messages(), before + 1);
   EXPECT_EQ(messages_like("+819012345678", "予定しました"), 2);
-  schedules_->change(staff_x_, x_, s.id, in);
+  schedules_->change(staff_x_, x_, s.id, in, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(messages(), before + 1);
   // Once started it cannot be changed any more.
   clock_.set(kTomorrow1400 + 2 * core::kHour);
-  EXPECT_EQ(code_of([&] { schedules_->change(staff_x_, x_, s.id, at("2027-01-17", "10:00")); }),
+  EXPECT_EQ(code_of([&] {
+              schedules_->change(staff_x_, x_, s.id, at("2027-01-17", "10:00"),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             "schedule_closed");
 }
 
 TEST_P(ScheduleTest, AChangedScheduleKeepsItsOwnSlotButNotAnother) {
-  auto a = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
-  schedules_->create(staff_x_, x_, at("2027-01-16", "15:00"));
+  auto a = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                              audit::Actor::account_at(staff_x_.id, ""));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "15:00"),
+                     audit::Actor::account_at(staff_x_.id, ""));
   auto same = at("2027-01-16", "14:05");
   same.note = "少し遅らせます";
-  EXPECT_EQ(schedules_->change(staff_x_, x_, a.id, same).note, "少し遅らせます");
-  EXPECT_EQ(fields_of([&] { schedules_->change(staff_x_, x_, a.id, at("2027-01-16", "14:50")); }),
+  EXPECT_EQ(
+      schedules_->change(staff_x_, x_, a.id, same, audit::Actor::account_at(staff_x_.id, "")).note,
+      "少し遅らせます");
+  EXPECT_EQ(fields_of([&] {
+              schedules_->change(staff_x_, x_, a.id, at("2027-01-16", "14:50"),
+                                 audit::Actor::account_at(staff_x_.id, ""));
+            }),
             (core::FieldErrors{{"time", {"schedule_conflict"}}}));
 }
 
 TEST_P(ScheduleTest, DischargeCancelsEveryUpcomingCallAndTellsEachInvitee) {
   auto birthday = at("2027-01-16", "14:00");
   birthday.note = "お誕生日";
-  auto first = schedules_->create(staff_x_, x_, birthday);
+  auto first =
+      schedules_->create(staff_x_, x_, birthday, audit::Actor::account_at(staff_x_.id, ""));
   auto only_son = at("2027-01-20", "10:00");
   only_son.invitees = std::vector<std::int64_t>{son_};
-  auto second = schedules_->create(staff_x_, x_, only_son);
+  auto second =
+      schedules_->create(staff_x_, x_, only_son, audit::Actor::account_at(staff_x_.id, ""));
   const auto before = messages();
 
   clock_.advance(core::kHour);
-  staff_->discharge(staff_x_, x_, resident_);
+  staff_->discharge(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
 
   EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE resident_id = ? AND cancelled_at = ?",
                   {resident_, kNow + core::kHour}),
@@ -416,21 +518,29 @@ TEST_P(ScheduleTest, DischargeCancelsEveryUpcomingCallAndTellsEachInvitee) {
 }
 
 TEST_P(ScheduleTest, DischargeLeavesPastCancelledAndOtherResidentsCallsAlone) {
-  auto started = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
-  auto cancelled = schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"));
-  auto upcoming = schedules_->create(staff_x_, x_, at("2027-01-17", "10:00"));
-  schedules_->cancel(staff_x_, x_, cancelled.id);
-  auto neighbour = live_->add_resident("facilityx", {"富士", "一郎", "ふじ", "いちろう"}).id;
+  auto started = schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                                    audit::Actor::account_at(staff_x_.id, ""));
+  auto cancelled = schedules_->create(staff_x_, x_, at("2027-01-16", "16:00"),
+                                      audit::Actor::account_at(staff_x_.id, ""));
+  auto upcoming = schedules_->create(staff_x_, x_, at("2027-01-17", "10:00"),
+                                     audit::Actor::account_at(staff_x_.id, ""));
+  schedules_->cancel(staff_x_, x_, cancelled.id, audit::Actor::account_at(staff_x_.id, ""));
+  auto neighbour = live_
+                       ->add_resident("facilityx", {"富士", "一郎", "ふじ", "いちろう"},
+                                      audit::Actor::command_line())
+                       .id;
   family_->link_for_testing(neighbour, daughter_, "family");
-  auto neighbours = schedules_->create(staff_x_, x_, at("2027-01-17", "10:00", neighbour));
+  auto neighbours = schedules_->create(staff_x_, x_, at("2027-01-17", "10:00", neighbour),
+                                       audit::Actor::account_at(staff_x_.id, ""));
   family_->link_for_testing(other_resident_, son_, "family");
-  auto elsewhere = schedules_->create(staff_y_, y_, at("2027-01-17", "10:00", other_resident_));
+  auto elsewhere = schedules_->create(staff_y_, y_, at("2027-01-17", "10:00", other_resident_),
+                                      audit::Actor::account_at(staff_y_.id, ""));
 
   // The first call started ten minutes ago.
   const auto now = kTomorrow1400 + 10 * core::kMinute;
   clock_.set(now);
   const auto before = messages();
-  staff_->discharge(staff_x_, x_, resident_);
+  staff_->discharge(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
 
   auto cancelled_at = [&](std::int64_t id) {
     return db().with([&](store::Connection& c) {
@@ -456,20 +566,33 @@ TEST_P(ScheduleTest, DischargeLeavesPastCancelledAndOtherResidentsCallsAlone) {
 }
 
 TEST_P(ScheduleTest, AFailedDischargeCancelsNothing) {
-  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"));
+  schedules_->create(staff_x_, x_, at("2027-01-16", "14:00"),
+                     audit::Actor::account_at(staff_x_.id, ""));
   const auto before = messages();
-  EXPECT_EQ(code_of([&] { staff_->discharge(staff_y_, x_, resident_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->discharge(staff_y_, y_, resident_); }), "not_found");
+  EXPECT_EQ(code_of([&] {
+              staff_->discharge(staff_y_, x_, resident_, audit::Actor::account_at(staff_y_.id, ""));
+            }),
+            "forbidden");
+  EXPECT_EQ(code_of([&] {
+              staff_->discharge(staff_y_, y_, resident_, audit::Actor::account_at(staff_y_.id, ""));
+            }),
+            "not_found");
   auto family = *db().with([&](store::Connection& c) { return pass::repo::find_account(c, son_); });
-  EXPECT_EQ(code_of([&] { staff_->discharge(family, x_, resident_); }), "forbidden");
+  EXPECT_EQ(code_of([&] {
+              staff_->discharge(family, x_, resident_, audit::Actor::account_at(family.id, ""));
+            }),
+            "forbidden");
   // A failure after the calls were cancelled takes the cancellation back with the discharge.
-  staff_->set_discharge_hook([s = schedules_.get()](store::Connection& c, std::int64_t actor,
+  staff_->set_discharge_hook([s = schedules_.get()](store::Connection& c, const audit::Actor& actor,
                                                     std::int64_t facility, std::int64_t resident,
                                                     core::UnixSeconds now) {
     EXPECT_EQ(s->cancel_upcoming_calls(c, actor, facility, resident, now), 1);
     throw core::Error(codes::kInternal);
   });
-  EXPECT_EQ(code_of([&] { staff_->discharge(staff_x_, x_, resident_); }), "internal");
+  EXPECT_EQ(code_of([&] {
+              staff_->discharge(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
+            }),
+            "internal");
 
   EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE cancelled_at IS NULL"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM residents WHERE discharged_at IS NOT NULL"), 0);

@@ -33,8 +33,9 @@ std::string FamilyService::after_confirm_for(const std::string& token, const std
   return nlohmann::json{{"apply", {{"token", token}, {"kind", kind}}}}.dump();
 }
 
-std::optional<ApplyOutcome> FamilyService::apply_after_signup(std::int64_t account_id,
+std::optional<ApplyOutcome> FamilyService::apply_after_signup(const audit::Actor& account,
                                                               const std::string& after_confirm) {
+  const auto account_id = account.account.value();
   auto j = nlohmann::json::parse(after_confirm, nullptr, false);
   if (!j.is_object() || !j.contains("apply") || !j["apply"].is_object()) return std::nullopt;
   const auto& a = j["apply"];
@@ -42,7 +43,8 @@ std::optional<ApplyOutcome> FamilyService::apply_after_signup(std::int64_t accou
       !a["kind"].is_string())
     return std::nullopt;
   try {
-    return live_.apply(a["token"].get<std::string>(), account_id, a["kind"].get<std::string>());
+    return live_.apply(a["token"].get<std::string>(), account_id, a["kind"].get<std::string>(),
+                       account);
   } catch (const Error& e) {
     // The invite may have been revoked meanwhile: the account stands, the applicant scans again.
     spdlog::info("application after sign-up of account {} not submitted: {}", account_id, e.code());
@@ -95,15 +97,14 @@ TermsView FamilyService::terms(std::int64_t account_id) {
   });
 }
 
-void FamilyService::consent(std::int64_t account_id, int version) {
+void FamilyService::consent(std::int64_t account_id, int version, const audit::Actor& by) {
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     auto latest = repo::latest_terms(c);
     // Only the newest version counts (SPEC 4): a page left open over an update agrees again.
     if (!latest || latest->version != version) throw Error::field("version", "invalid");
     if (repo::insert_consent(c, account_id, latest->id, now))
-      audit::record(c, now, audit::Actor::account_at(account_id, ""), "terms_agreed",
-                    "{\"version\":" + std::to_string(version) + "}");
+      audit::record(c, now, by, "terms_agreed", "{\"version\":" + std::to_string(version) + "}");
   });
 }
 
@@ -125,7 +126,7 @@ Home FamilyService::home(std::int64_t account_id, std::int64_t resident_id) {
 }
 
 Link FamilyService::set_relationship(std::int64_t account_id, std::int64_t resident_id,
-                                     const RelationshipInput& in) {
+                                     const RelationshipInput& in, const audit::Actor& by) {
   const auto now = clock_.now();
   return db_.transaction([&](store::Connection& c) {
     auto current = require(c, account_id, resident_id);
@@ -155,7 +156,7 @@ Link FamilyService::set_relationship(std::int64_t account_id, std::int64_t resid
     }
     errors.throw_if_any();
     repo::set_relationship(c, link, now);
-    audit::record(c, now, audit::Actor::account_at(account_id, ""), "relationship_set",
+    audit::record(c, now, by, "relationship_set",
                   "{\"resident_id\":" + std::to_string(resident_id) + "}");
     return link;
   });

@@ -54,12 +54,14 @@ class FamilyService {
   FamilyService(store::Database& db, const core::Clock& clock, LiveService& live);
 
   InviteView open_invite(const std::string& token) { return live_.open_invite(token); }
-  ApplyOutcome apply(const std::string& token, std::int64_t account_id, const std::string& kind) {
-    return live_.apply(token, account_id, kind);
+  ApplyOutcome apply(const std::string& token, std::int64_t account_id, const std::string& kind,
+                     const audit::Actor& by) {
+    return live_.apply(token, account_id, kind, by);
   }
   // The `after_confirm` JSON a sign-up carried (`{"apply":{"token","kind"}}`, SPEC 1.2): the
-  // application is submitted once the new account exists. Unknown content is ignored.
-  std::optional<ApplyOutcome> apply_after_signup(std::int64_t account_id,
+  // application is submitted once the new account (`account.account`) exists. Unknown content
+  // is ignored.
+  std::optional<ApplyOutcome> apply_after_signup(const audit::Actor& account,
                                                  const std::string& after_confirm);
   // The `after_confirm` value for a sign-up that applies through `token` as `kind`.
   static std::string after_confirm_for(const std::string& token, const std::string& kind);
@@ -69,11 +71,11 @@ class FamilyService {
   // The newest terms; not_found when none were published.
   TermsView terms(std::int64_t account_id);
   // Records consent to `version`, which must be the newest (else validation_failed on version).
-  void consent(std::int64_t account_id, int version);
+  void consent(std::int64_t account_id, int version, const audit::Actor& by);
 
   Home home(std::int64_t account_id, std::int64_t resident_id);
   Link set_relationship(std::int64_t account_id, std::int64_t resident_id,
-                        const RelationshipInput& in);
+                        const RelationshipInput& in, const audit::Actor& by);
   // Every link with its relationship (アカウント管理 → 「利用者様との関係」).
   std::vector<LinkedResident> relationships(std::int64_t account_id);
 

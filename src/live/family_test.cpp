@@ -35,12 +35,23 @@ class FamilyTest : public store::testing::BackendTest {
     live_ = std::make_unique<LiveService>(db(), clock_, config_.public_url, *pass_, templates_,
                                           std::string(48, 's'));
     family_ = std::make_unique<FamilyService>(db(), clock_, *live_);
-    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）");
-    live_->add_facility("livetest02", "さくら苑", "特別養護老人ホーム");
-    ichiko_ = live_->add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"}).id;
-    akio_ = live_->add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"}).id;
-    kanako_ = live_->add_resident("livetest02", {"シナリオ", "香奈子", "しなりお", "かなこ"}).id;
-    live_->publish_terms("第1条 本規約に同意の上で利用できます。");
+    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
+                        audit::Actor::command_line());
+    live_->add_facility("livetest02", "さくら苑", "特別養護老人ホーム",
+                        audit::Actor::command_line());
+    ichiko_ = live_
+                  ->add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"},
+                                 audit::Actor::command_line())
+                  .id;
+    akio_ = live_
+                ->add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"},
+                               audit::Actor::command_line())
+                .id;
+    kanako_ = live_
+                  ->add_resident("livetest02", {"シナリオ", "香奈子", "しなりお", "かなこ"},
+                                 audit::Actor::command_line())
+                  .id;
+    live_->publish_terms("第1条 本規約に同意の上で利用できます。", audit::Actor::command_line());
   }
   void TearDown() override {
     family_.reset();
@@ -63,7 +74,7 @@ class FamilyTest : public store::testing::BackendTest {
                       const std::string& kind = "family") {
     auto id = account(email);
     family_->link_for_testing(resident, id, kind);
-    family_->consent(id, family_->terms(id).terms.version);
+    family_->consent(id, family_->terms(id).terms.version, audit::Actor::account_at(id, ""));
     return id;
   }
 
@@ -80,21 +91,31 @@ class FamilyTest : public store::testing::BackendTest {
 TEST_P(FamilyTest, AnyPassMayApplyOnceButNotWhenAlreadyLinked) {
   auto token = token_for(ichiko_);
   auto applicant = account("kuma@example.jp");
-  EXPECT_EQ(family_->apply(token, applicant, "family"), ApplyOutcome::submitted);
-  EXPECT_EQ(family_->apply(token, applicant, "family"), ApplyOutcome::already_pending);
+  EXPECT_EQ(family_->apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
+            ApplyOutcome::submitted);
+  EXPECT_EQ(family_->apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
+            ApplyOutcome::already_pending);
   family_->link_for_testing(ichiko_, applicant, "family");
-  EXPECT_EQ(family_->apply(token, applicant, "care_worker"), ApplyOutcome::already_linked);
-  EXPECT_EQ(code_of([&] { family_->apply(token, applicant, "staff"); }), "validation_failed");
-  live_->revoke_invite(ichiko_);
-  EXPECT_EQ(code_of([&] { family_->apply(token, account("late@example.jp"), "family"); }),
-            "token_invalid");
+  EXPECT_EQ(
+      family_->apply(token, applicant, "care_worker", audit::Actor::account_at(applicant, "")),
+      ApplyOutcome::already_linked);
+  EXPECT_EQ(code_of([&] {
+              family_->apply(token, applicant, "staff", audit::Actor::account_at(applicant, ""));
+            }),
+            "validation_failed");
+  live_->revoke_invite(ichiko_, audit::Actor::command_line());
+  const auto late = account("late@example.jp");
+  EXPECT_EQ(
+      code_of([&] { family_->apply(token, late, "family", audit::Actor::account_at(late, "")); }),
+      "token_invalid");
 }
 
 TEST_P(FamilyTest, SignupCarryingAnApplicationSubmitsItWhenConfirmed) {
   auto token = token_for(akio_);
   auto after = FamilyService::after_confirm_for(token, "care_worker");
   auto applicant = account("care@example.jp");
-  EXPECT_EQ(family_->apply_after_signup(applicant, after), ApplyOutcome::submitted);
+  EXPECT_EQ(family_->apply_after_signup(audit::Actor::account_at(applicant, ""), after),
+            ApplyOutcome::submitted);
   EXPECT_EQ(db().with([&](store::Connection& c) {
     return c
         .exec("SELECT kind FROM applications WHERE account_id = ? AND resident_id = ?",
@@ -104,15 +125,17 @@ TEST_P(FamilyTest, SignupCarryingAnApplicationSubmitsItWhenConfirmed) {
   }),
             "care_worker");
   // Garbage or a revoked invite leaves the new account alone.
-  EXPECT_FALSE(family_->apply_after_signup(applicant, "not json"));
-  EXPECT_FALSE(family_->apply_after_signup(applicant, "{\"apply\":{\"token\":1}}"));
-  live_->revoke_invite(akio_);
-  EXPECT_FALSE(family_->apply_after_signup(account("x@example.jp"), after));
+  EXPECT_FALSE(family_->apply_after_signup(audit::Actor::account_at(applicant, ""), "not json"));
+  EXPECT_FALSE(family_->apply_after_signup(audit::Actor::account_at(applicant, ""),
+                                           "{\"apply\":{\"token\":1}}"));
+  live_->revoke_invite(akio_, audit::Actor::command_line());
+  EXPECT_FALSE(
+      family_->apply_after_signup(audit::Actor::account_at(account("x@example.jp"), ""), after));
 }
 
 TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
   pass_->set_confirmed_hook([this](const audit::Actor& account, const std::string& after) {
-    family_->apply_after_signup(*account.account, after);
+    family_->apply_after_signup(account, after);
   });
   pass::SignupInput in{"富士田",
                        "熊吉",
@@ -158,7 +181,7 @@ TEST_P(FamilyTest, ContextsListRolesFacilitiesAndWhatIsStillNeeded) {
   family_->link_for_testing(ichiko_, id, "family");
   family_->link_for_testing(kanako_, id, "care_worker");
   live_->add_staff("livetest02", {"富士", "職員", "ふじ", "しょくいん"}, "both@example.jp", false,
-                   std::nullopt);
+                   std::nullopt, audit::Actor::command_line());
   auto c = family_->contexts(id);
   ASSERT_EQ(c.staff.size(), 1u);
   EXPECT_EQ(c.staff[0].code, "livetest02");
@@ -179,20 +202,22 @@ TEST_P(FamilyTest, OnlyTheNewestTermsVersionCountsAndAnUpdateAsksAgain) {
   auto t = family_->terms(id);
   EXPECT_EQ(t.terms.version, 1);
   EXPECT_FALSE(t.updated);
-  EXPECT_EQ(code_of([&] { family_->consent(id, 2); }), "validation_failed");
-  family_->consent(id, 1);
-  family_->consent(id, 1);  // twice is fine
+  EXPECT_EQ(code_of([&] { family_->consent(id, 2, audit::Actor::account_at(id, "")); }),
+            "validation_failed");
+  family_->consent(id, 1, audit::Actor::account_at(id, ""));
+  family_->consent(id, 1, audit::Actor::account_at(id, ""));  // twice is fine
   EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "ok");
 
   clock_.advance(60);
-  live_->publish_terms("第1条 改訂しました。");
+  live_->publish_terms("第1条 改訂しました。", audit::Actor::command_line());
   EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "terms_required");
   t = family_->terms(id);
   EXPECT_EQ(t.terms.version, 2);
   EXPECT_TRUE(t.updated);
   EXPECT_TRUE(family_->contexts(id).terms_updated);
-  EXPECT_EQ(code_of([&] { family_->consent(id, 1); }), "validation_failed");
-  family_->consent(id, 2);
+  EXPECT_EQ(code_of([&] { family_->consent(id, 1, audit::Actor::account_at(id, "")); }),
+            "validation_failed");
+  family_->consent(id, 2, audit::Actor::account_at(id, ""));
   EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "ok");
   // Which account agreed to which version, and when (SPEC 4).
   EXPECT_EQ(db().with([&](store::Connection& c) {
@@ -203,17 +228,23 @@ TEST_P(FamilyTest, OnlyTheNewestTermsVersionCountsAndAnUpdateAsksAgain) {
 
 TEST_P(FamilyTest, FamilyChoosesARelationshipFromTheList) {
   auto id = linked("kuma@example.jp", ichiko_);
-  EXPECT_EQ(fields_of([&] {
-              family_->set_relationship(id, ichiko_, {"", "", ""});
-            }),
-            (core::FieldErrors{{"relationship", {"required"}}}));
-  EXPECT_EQ(fields_of([&] {
-              family_->set_relationship(id, ichiko_, {"友人", "", ""});
-            }),
-            (core::FieldErrors{{"relationship", {"invalid"}}}));
+  EXPECT_EQ(
+      fields_of([&] {
+        family_->set_relationship(id, ichiko_, {"", "", ""}, audit::Actor::account_at(id, ""));
+      }),
+      (core::FieldErrors{{"relationship", {"required"}}}));
+  EXPECT_EQ(
+      fields_of([&] {
+        family_->set_relationship(id, ichiko_, {"友人", "", ""}, audit::Actor::account_at(id, ""));
+      }),
+      (core::FieldErrors{{"relationship", {"invalid"}}}));
   for (const auto& choice : relationship_choices())
-    EXPECT_EQ(family_->set_relationship(id, ichiko_, {choice, "", ""}).relationship, choice);
-  auto link = family_->set_relationship(id, ichiko_, {"子", "ケア", "けあ"});
+    EXPECT_EQ(
+        family_->set_relationship(id, ichiko_, {choice, "", ""}, audit::Actor::account_at(id, ""))
+            .relationship,
+        choice);
+  auto link = family_->set_relationship(id, ichiko_, {"子", "ケア", "けあ"},
+                                        audit::Actor::account_at(id, ""));
   EXPECT_EQ(link.relationship, "子");
   EXPECT_FALSE(link.office_name);
   EXPECT_FALSE(family_->contexts(id).links[0].needs_relationship);
@@ -221,13 +252,19 @@ TEST_P(FamilyTest, FamilyChoosesARelationshipFromTheList) {
 
 TEST_P(FamilyTest, CareWorkerGivesAFullWidthOfficeNameAndHiraganaFurigana) {
   auto id = linked("care@example.jp", akio_, "care_worker");
-  auto errors = fields_of([&] { family_->set_relationship(id, akio_, {"子", "", ""}); });
+  auto errors = fields_of([&] {
+    family_->set_relationship(id, akio_, {"子", "", ""}, audit::Actor::account_at(id, ""));
+  });
   EXPECT_EQ(errors["office_name"], std::vector<std::string>{"required"});
   EXPECT_EQ(errors["office_name_kana"], std::vector<std::string>{"required"});
-  errors = fields_of([&] { family_->set_relationship(id, akio_, {"", "Care Plan", "けあ1"}); });
+  errors = fields_of([&] {
+    family_->set_relationship(id, akio_, {"", "Care Plan", "けあ1"},
+                              audit::Actor::account_at(id, ""));
+  });
   EXPECT_EQ(errors["office_name"], std::vector<std::string>{"not_fullwidth"});
   EXPECT_EQ(errors["office_name_kana"], std::vector<std::string>{"not_hiragana"});
-  auto link = family_->set_relationship(id, akio_, {"", "ふじ居宅介護支援事業所", "フジキョタク"});
+  auto link = family_->set_relationship(id, akio_, {"", "ふじ居宅介護支援事業所", "フジキョタク"},
+                                        audit::Actor::account_at(id, ""));
   EXPECT_EQ(link.office_name, "ふじ居宅介護支援事業所");
   EXPECT_EQ(link.office_name_kana, "ふじきょたく");
   EXPECT_FALSE(link.relationship);
@@ -238,11 +275,15 @@ TEST_P(FamilyTest, AnotherResidentsFamilyIsRefusedEverywhere) {
   auto b = linked("b@example.jp", akio_);
   EXPECT_EQ(code_of([&] { family_->home(a, ichiko_); }), "ok");
   EXPECT_EQ(code_of([&] { family_->home(b, ichiko_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { family_->set_relationship(b, ichiko_, {"子", "", ""}); }), "forbidden");
+  EXPECT_EQ(
+      code_of([&] {
+        family_->set_relationship(b, ichiko_, {"子", "", ""}, audit::Actor::account_at(b, ""));
+      }),
+      "forbidden");
   EXPECT_EQ(code_of([&] { family_->home(a, kanako_ + 1000); }), "forbidden");
   // A pending application is not a link.
   auto pending = account("p@example.jp");
-  family_->apply(token_for(ichiko_), pending, "family");
+  family_->apply(token_for(ichiko_), pending, "family", audit::Actor::account_at(pending, ""));
   EXPECT_EQ(code_of([&] { family_->home(pending, ichiko_); }), "forbidden");
   EXPECT_EQ(code_of([&] { family_->announcements(pending); }), "forbidden");
   // A discharged resident's link stops working.
@@ -270,9 +311,11 @@ TEST_P(FamilyTest, HomeOffersSwitchesOnlyWhenTheyApply) {
 
 TEST_P(FamilyTest, AnnouncementsComeNewestFirstAndOpeningMarksRead) {
   auto id = linked("kuma@example.jp", ichiko_);
-  auto first = live_->add_announcement("メンテナンスのお知らせ", "本文1");
+  auto first =
+      live_->add_announcement("メンテナンスのお知らせ", "本文1", audit::Actor::command_line());
   clock_.advance(3600);
-  auto second = live_->add_announcement("バージョンアップ情報", "本文2");
+  auto second =
+      live_->add_announcement("バージョンアップ情報", "本文2", audit::Actor::command_line());
   auto list = family_->announcements(id);
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].announcement.id, second.id);

@@ -33,13 +33,14 @@ std::vector<FacilityRow> OperatorService::facilities(const pass::Account& who) {
 }
 
 Facility OperatorService::add_facility(const pass::Account& who, const std::string& code,
-                                       const std::string& name, const std::string& kind) {
+                                       const std::string& name, const std::string& kind,
+                                       const audit::Actor& by) {
   require_operator(who);
-  return live_.add_facility(code, name, kind);
+  return live_.add_facility(code, name, kind, by);
 }
 
 Facility OperatorService::rename_facility(const pass::Account& who, std::int64_t facility_id,
-                                          const std::string& name_in) {
+                                          const std::string& name_in, const audit::Actor& by) {
   require_operator(who);
   std::string name = core::is_valid_utf8(name_in) ? core::trim(name_in) : std::string();
   if (name.empty()) throw Error::field("name", "required");
@@ -48,20 +49,21 @@ Facility OperatorService::rename_facility(const pass::Account& who, std::int64_t
   return db_.transaction([&](store::Connection& c) {
     auto f = require_facility(c, facility_id);
     repo::rename_facility(c, facility_id, name);
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "facility_renamed",
+    audit::record(c, now, by, "facility_renamed",
                   nlohmann::json{{"facility_id", facility_id}}.dump());
     f.name = name;
     return f;
   });
 }
 
-void OperatorService::close_facility(const pass::Account& who, std::int64_t facility_id) {
+void OperatorService::close_facility(const pass::Account& who, std::int64_t facility_id,
+                                     const audit::Actor& by) {
   require_operator(who);
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     require_facility(c, facility_id);
     repo::close_facility(c, facility_id, now);
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "facility_closed",
+    audit::record(c, now, by, "facility_closed",
                   nlohmann::json{{"facility_id", facility_id}}.dump());
   });
 }
@@ -75,11 +77,12 @@ std::vector<StaffRow> OperatorService::admins(const pass::Account& who, std::int
 }
 
 StaffAdded OperatorService::add_admin(const pass::Account& who, std::int64_t facility_id,
-                                      const NameInput& names, const std::string& login_id) {
+                                      const NameInput& names, const std::string& login_id,
+                                      const audit::Actor& by) {
   require_operator(who);
   auto f = db_.with([&](store::Connection& c) { return require_facility(c, facility_id); });
   if (f.closed_at) throw Error(codes::kNotFound);
-  return live_.add_staff(f.code, names, login_id, true, std::nullopt);
+  return live_.add_staff(f.code, names, login_id, true, std::nullopt, by);
 }
 
 std::vector<Announcement> OperatorService::announcements(const pass::Account& who) {
@@ -88,9 +91,9 @@ std::vector<Announcement> OperatorService::announcements(const pass::Account& wh
 }
 
 Announcement OperatorService::add_announcement(const pass::Account& who, const std::string& title,
-                                               const std::string& body) {
+                                               const std::string& body, const audit::Actor& by) {
   require_operator(who);
-  return live_.add_announcement(title, body);
+  return live_.add_announcement(title, body, by);
 }
 
 std::vector<TermsVersion> OperatorService::terms(const pass::Account& who) {
@@ -98,9 +101,10 @@ std::vector<TermsVersion> OperatorService::terms(const pass::Account& who) {
   return db_.with([&](store::Connection& c) { return repo::terms_versions(c); });
 }
 
-TermsVersion OperatorService::publish_terms(const pass::Account& who, const std::string& body) {
+TermsVersion OperatorService::publish_terms(const pass::Account& who, const std::string& body,
+                                            const audit::Actor& by) {
   require_operator(who);
-  return live_.publish_terms(body);
+  return live_.publish_terms(body, by);
 }
 
 }  // namespace carelive::live

@@ -23,22 +23,23 @@ class OperatorService {
 
   std::vector<FacilityRow> facilities(const pass::Account& who);
   Facility add_facility(const pass::Account& who, const std::string& code, const std::string& name,
-                        const std::string& kind);
+                        const std::string& kind, const audit::Actor& by);
   Facility rename_facility(const pass::Account& who, std::int64_t facility_id,
-                           const std::string& name);
+                           const std::string& name, const audit::Actor& by);
   // A closed facility keeps its data; its staff console and invites stop working.
-  void close_facility(const pass::Account& who, std::int64_t facility_id);
+  void close_facility(const pass::Account& who, std::int64_t facility_id, const audit::Actor& by);
 
   std::vector<StaffRow> admins(const pass::Account& who, std::int64_t facility_id);
   StaffAdded add_admin(const pass::Account& who, std::int64_t facility_id, const NameInput& names,
-                       const std::string& login_id);
+                       const std::string& login_id, const audit::Actor& by);
 
   std::vector<Announcement> announcements(const pass::Account& who);
   Announcement add_announcement(const pass::Account& who, const std::string& title,
-                                const std::string& body);
+                                const std::string& body, const audit::Actor& by);
 
   std::vector<TermsVersion> terms(const pass::Account& who);
-  TermsVersion publish_terms(const pass::Account& who, const std::string& body);
+  TermsVersion publish_terms(const pass::Account& who, const std::string& body,
+                             const audit::Actor& by);
 
  private:
   Facility require_facility(store::Connection& c, std::int64_t facility_id);

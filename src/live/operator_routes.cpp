@@ -1,5 +1,6 @@
 #include "live/operator_routes.hpp"
 
+#include "audit/actor.hpp"
 #include "live/console_json.hpp"
 
 namespace carelive::live {
@@ -47,18 +48,20 @@ void register_operator_routes(http::Router& r, OperatorService& s) {
   r.add(verb::post, v1 + "/facilities", Access::authenticated, [&s](Context& ctx) {
     auto b = ctx.json_body();
     auto f = s.add_facility(ctx.who().account, string_field(b, "code"), string_field(b, "name"),
-                            string_field(b, "kind"));
+                            string_field(b, "kind"), audit::Actor::of(ctx.who(), ctx.meta()));
     return json_response(ctx, 201, {{"facility", facility_json(f)}});
   });
 
   r.add(verb::put, v1 + "/facilities/{fid}", Access::authenticated, [&s](Context& ctx) {
     auto f = s.rename_facility(ctx.who().account, id_param(ctx, "fid"),
-                               string_field(ctx.json_body(), "name"));
+                               string_field(ctx.json_body(), "name"),
+                               audit::Actor::of(ctx.who(), ctx.meta()));
     return json_response(ctx, 200, {{"facility", facility_json(f)}});
   });
 
   r.add(verb::post, v1 + "/facilities/{fid}/close", Access::authenticated, [&s](Context& ctx) {
-    s.close_facility(ctx.who().account, id_param(ctx, "fid"));
+    s.close_facility(ctx.who().account, id_param(ctx, "fid"),
+                     audit::Actor::of(ctx.who(), ctx.meta()));
     return http::empty_response(ctx, 204);
   });
 
@@ -73,7 +76,7 @@ void register_operator_routes(http::Router& r, OperatorService& s) {
   r.add(verb::post, v1 + "/facilities/{fid}/admins", Access::authenticated, [&s](Context& ctx) {
     auto b = ctx.json_body();
     auto added = s.add_admin(ctx.who().account, id_param(ctx, "fid"), names_of(b),
-                             string_field(b, "login_id"));
+                             string_field(b, "login_id"), audit::Actor::of(ctx.who(), ctx.meta()));
     return json_response(ctx, 201,
                          {{"account_id", added.account_id},
                           {"account_created", added.account_created},
@@ -88,8 +91,8 @@ void register_operator_routes(http::Router& r, OperatorService& s) {
 
   r.add(verb::post, v1 + "/announcements", Access::authenticated, [&s](Context& ctx) {
     auto b = ctx.json_body();
-    auto a =
-        s.add_announcement(ctx.who().account, string_field(b, "title"), string_field(b, "body"));
+    auto a = s.add_announcement(ctx.who().account, string_field(b, "title"),
+                                string_field(b, "body"), audit::Actor::of(ctx.who(), ctx.meta()));
     return json_response(ctx, 201, {{"announcement", announcement_json(a)}});
   });
 
@@ -100,7 +103,8 @@ void register_operator_routes(http::Router& r, OperatorService& s) {
   });
 
   r.add(verb::post, v1 + "/terms", Access::authenticated, [&s](Context& ctx) {
-    auto t = s.publish_terms(ctx.who().account, string_field(ctx.json_body(), "body"));
+    auto t = s.publish_terms(ctx.who().account, string_field(ctx.json_body(), "body"),
+                             audit::Actor::of(ctx.who(), ctx.meta()));
     return json_response(ctx, 201, {{"terms", terms_json(t)}});
   });
 }

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
+
 #include <regex>
 
 #include "audit/audit.hpp"
@@ -29,6 +31,11 @@ void check_names(const NameInput& in, NameInput& out, FieldErrorSet& errors) {
   out.given_name = pass::check_name("given_name", in.given_name, errors);
   out.family_name_kana = pass::check_kana("family_name_kana", in.family_name_kana, errors);
   out.given_name_kana = pass::check_kana("given_name_kana", in.given_name_kana, errors);
+}
+
+// The detail of an entry about one resident of one facility.
+std::string resident_detail(const Resident& r) {
+  return nlohmann::json{{"facility_id", r.facility_id}, {"resident_id", r.id}}.dump();
 }
 
 std::string checked_text(const std::string& field, const std::string& input, int max,
@@ -61,7 +68,7 @@ void LiveService::notify_queued() const {
 }
 
 Facility LiveService::add_facility(const std::string& code_in, const std::string& name,
-                                   const std::string& kind) {
+                                   const std::string& kind, const audit::Actor& by) {
   FieldErrorSet errors;
   std::string code = core::trim(code_in);
   static const std::regex kCode("^[a-z0-9][a-z0-9_-]{2,31}$");
@@ -78,8 +85,7 @@ Facility LiveService::add_facility(const std::string& code_in, const std::string
   return db_.transaction([&](store::Connection& c) {
     if (repo::find_facility(c, f.code)) throw Error::field("code", "taken");
     f.id = repo::insert_facility(c, f, now);
-    audit::record(c, now, audit::Actor::command_line(), "facility_added",
-                  "{\"code\":\"" + f.code + "\"}");
+    audit::record(c, now, by, "facility_added", "{\"code\":\"" + f.code + "\"}");
     return f;
   });
 }
@@ -90,7 +96,8 @@ std::optional<Facility> LiveService::find_facility(const std::string& code) {
 
 StaffAdded LiveService::add_staff(const std::string& facility_code, const NameInput& names,
                                   const std::string& login_input, bool is_admin,
-                                  const std::optional<std::string>& password) {
+                                  const std::optional<std::string>& password,
+                                  const audit::Actor& by) {
   FieldErrorSet errors;
   NameInput n;
   check_names(names, n, errors);
@@ -113,7 +120,7 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
                              login.kind == pass::LoginId::Kind::email ? "email" : "phone",
                              login.value,
                              ""};
-    out.account_id = pass_.create_confirmed_account(s, password, audit::Actor::command_line());
+    out.account_id = pass_.create_confirmed_account(s, password, by);
     out.account_created = true;
   }
   const auto now = clock_.now();
@@ -128,14 +135,19 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
       notify::enqueue(c, templates_.staff_welcome(login.value, facility->name, url, now), now);
       out.set_password_link_sent = true;
     }
-    audit::record(c, now, audit::Actor::account_at(out.account_id, ""), "staff_added",
+    audit::record(c, now, by.with_account(out.account_id), "staff_added",
                   "{\"facility\":\"" + facility->code + "\"}");
+    if (by.account)
+      audit::record(
+          c, now, by, "staff_added_by",
+          nlohmann::json{{"facility_id", facility->id}, {"account_id", out.account_id}}.dump());
   });
   notify_queued();
   return out;
 }
 
-Resident LiveService::add_resident(const std::string& facility_code, const NameInput& names) {
+Resident LiveService::add_resident(const std::string& facility_code, const NameInput& names,
+                                   const audit::Actor& by) {
   FieldErrorSet errors;
   NameInput n;
   check_names(names, n, errors);
@@ -148,6 +160,7 @@ Resident LiveService::add_resident(const std::string& facility_code, const NameI
       std::nullopt};
   return db_.transaction([&](store::Connection& c) {
     r.id = repo::insert_resident(c, r, now);
+    audit::record(c, now, by, "resident_added", resident_detail(r));
     return r;
   });
 }
@@ -192,17 +205,26 @@ std::string LiveService::invite_url(const std::string& facility_code, std::int64
   });
 }
 
-std::string LiveService::reissue_invite(std::int64_t resident_id) {
+std::string LiveService::reissue_invite(std::int64_t resident_id, const audit::Actor& by) {
   return db_.transaction([&](store::Connection& c) {
     auto r = repo::find_resident(c, resident_id);
     if (!r || r->discharged_at) throw Error(codes::kNotFound);
-    repo::revoke_invites(c, resident_id, clock_.now());
-    return make_invite(c, resident_id);
+    const auto now = clock_.now();
+    repo::revoke_invites(c, resident_id, now);
+    auto url = make_invite(c, resident_id);
+    audit::record(c, now, by, "invite_reissued", resident_detail(*r));
+    return url;
   });
 }
 
-void LiveService::revoke_invite(std::int64_t resident_id) {
-  db_.with([&](store::Connection& c) { repo::revoke_invites(c, resident_id, clock_.now()); });
+void LiveService::revoke_invite(std::int64_t resident_id, const audit::Actor& by) {
+  db_.transaction([&](store::Connection& c) {
+    auto r = repo::find_resident(c, resident_id);
+    if (!r) return;  // no resident, no invite
+    const auto now = clock_.now();
+    repo::revoke_invites(c, resident_id, now);
+    audit::record(c, now, by, "invite_revoked", resident_detail(*r));
+  });
 }
 
 InviteView LiveService::open_invite(const std::string& token) {
@@ -219,7 +241,7 @@ InviteView LiveService::open_invite(const std::string& token) {
 }
 
 ApplyOutcome LiveService::apply(const std::string& invite_token, std::int64_t account_id,
-                                const std::string& kind) {
+                                const std::string& kind, const audit::Actor& by) {
   if (!valid_link_kind(kind)) throw Error::field("kind", "invalid");
   auto view = open_invite(invite_token);
   const auto now = clock_.now();
@@ -235,7 +257,7 @@ ApplyOutcome LiveService::apply(const std::string& invite_token, std::int64_t ac
                                           public_url_ + "/staff/applications"),
           now);
     }
-    audit::record(c, now, audit::Actor::account_at(account_id, ""), "application_submitted",
+    audit::record(c, now, by, "application_submitted",
                   "{\"resident_id\":" + std::to_string(view.resident.id) + "}");
     return ApplyOutcome::submitted;
   });
@@ -243,7 +265,7 @@ ApplyOutcome LiveService::apply(const std::string& invite_token, std::int64_t ac
   return outcome;
 }
 
-TermsVersion LiveService::publish_terms(const std::string& body_in) {
+TermsVersion LiveService::publish_terms(const std::string& body_in, const audit::Actor& by) {
   FieldErrorSet errors;
   std::string body = core::is_valid_utf8(body_in) ? core::trim(body_in) : std::string();
   if (body.empty()) errors.add("body", "required");
@@ -253,8 +275,7 @@ TermsVersion LiveService::publish_terms(const std::string& body_in) {
     auto latest = repo::latest_terms(c);
     TermsVersion t{0, latest ? latest->version + 1 : 1, body, now};
     t.id = repo::insert_terms(c, t.version, t.body, now);
-    audit::record(c, now, audit::Actor::command_line(), "terms_published",
-                  "{\"version\":" + std::to_string(t.version) + "}");
+    audit::record(c, now, by, "terms_published", "{\"version\":" + std::to_string(t.version) + "}");
     return t;
   });
 }
@@ -263,7 +284,8 @@ std::optional<TermsVersion> LiveService::latest_terms() {
   return db_.with([&](store::Connection& c) { return repo::latest_terms(c); });
 }
 
-Announcement LiveService::add_announcement(const std::string& title, const std::string& body) {
+Announcement LiveService::add_announcement(const std::string& title, const std::string& body,
+                                           const audit::Actor& by) {
   FieldErrorSet errors;
   Announcement a;
   a.title = checked_text("title", title, 200, errors);
@@ -273,6 +295,8 @@ Announcement LiveService::add_announcement(const std::string& title, const std::
   a.published_at = clock_.now();
   return db_.transaction([&](store::Connection& c) {
     a.id = repo::insert_announcement(c, a);
+    audit::record(c, a.published_at, by, "announcement_published",
+                  "{\"announcement_id\":" + std::to_string(a.id) + "}");
     return a;
   });
 }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/actor.hpp"
 #include "core/clock.hpp"
 #include "live/model.hpp"
 #include "notify/templates.hpp"
@@ -31,39 +32,45 @@ struct InviteView {
 enum class ApplyOutcome { submitted, already_pending, already_linked };
 
 // Facilities, residents, staff, invites, applications, terms and announcements (SPEC 1, 4, 8, 10,
-// 11). Blocking: call from the worker pool or the admin command.
+// 11). Every change is audited as made `by` its actor, in the change's transaction. Blocking:
+// call from the worker pool or the admin command.
 class LiveService {
  public:
   LiveService(store::Database& db, const core::Clock& clock, std::string public_url,
               pass::PassService& pass, const notify::Templates& templates, std::string secret,
               std::function<void()> messages_queued = {});
 
-  Facility add_facility(const std::string& code, const std::string& name, const std::string& kind);
+  Facility add_facility(const std::string& code, const std::string& name, const std::string& kind,
+                        const audit::Actor& by);
   std::optional<Facility> find_facility(const std::string& code);
 
   // Adds a Pass account (made when the login id has none) as staff of the facility. Without a
-  // password a new account gets a set-password link by message.
+  // password a new account gets a set-password link by message. Audited as `staff_added` under
+  // the new member's account (as the admin command always wrote it) and, when `by` is a
+  // logged-in account, as `staff_added_by` under it.
   StaffAdded add_staff(const std::string& facility_code, const NameInput& names,
                        const std::string& login_id, bool is_admin,
-                       const std::optional<std::string>& password);
+                       const std::optional<std::string>& password, const audit::Actor& by);
 
-  Resident add_resident(const std::string& facility_code, const NameInput& names);
+  Resident add_resident(const std::string& facility_code, const NameInput& names,
+                        const audit::Actor& by);
 
   // The resident's current application URL, made on first use (`carelive admin invite`).
   std::string invite_url(const std::string& facility_code, std::int64_t resident_id);
   // Revokes the current invite and makes a new one (staff console 「再発行」).
-  std::string reissue_invite(std::int64_t resident_id);
-  void revoke_invite(std::int64_t resident_id);
+  std::string reissue_invite(std::int64_t resident_id, const audit::Actor& by);
+  void revoke_invite(std::int64_t resident_id, const audit::Actor& by);
   // token_invalid when unknown, revoked, the resident discharged or the facility closed.
   InviteView open_invite(const std::string& token);
 
   // SPEC 1.2–1.4: a Pass account applies through an invite; the facility's staff are told.
   ApplyOutcome apply(const std::string& invite_token, std::int64_t account_id,
-                     const std::string& kind);
+                     const std::string& kind, const audit::Actor& by);
 
-  TermsVersion publish_terms(const std::string& body);
+  TermsVersion publish_terms(const std::string& body, const audit::Actor& by);
   std::optional<TermsVersion> latest_terms();
-  Announcement add_announcement(const std::string& title, const std::string& body);
+  Announcement add_announcement(const std::string& title, const std::string& body,
+                                const audit::Actor& by);
 
   // The token of an invite, derived from the server secret (HMAC-SHA-256 of the nonce).
   std::string invite_token(const std::string& nonce) const;

@@ -33,8 +33,12 @@ class LiveTest : public store::testing::BackendTest {
                                                 config_.throttle, hasher_, templates_);
     live_ = std::make_unique<LiveService>(db(), clock_, config_.public_url, *pass_, templates_,
                                           std::string(48, 's'));
-    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）");
-    resident_ = live_->add_resident("livetest01", {"駿河", "市子", "スルガ", "いちこ"}).id;
+    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
+                        audit::Actor::command_line());
+    resident_ = live_
+                    ->add_resident("livetest01", {"駿河", "市子", "スルガ", "いちこ"},
+                                   audit::Actor::command_line())
+                    .id;
   }
   void TearDown() override {
     live_.reset();
@@ -65,10 +69,15 @@ TEST_P(LiveTest, ResidentKanaIsConvertedAndFacilityCodesAreUnique) {
   auto r = db().with([&](store::Connection& c) { return repo::find_resident(c, resident_); });
   ASSERT_TRUE(r);
   EXPECT_EQ(r->family_name_kana, "するが");
-  EXPECT_EQ(code_of([&] { live_->add_facility("livetest01", "別", "別"); }), "validation_failed");
-  EXPECT_EQ(code_of([&] { live_->add_facility("Bad Code!", "別", "別"); }), "validation_failed");
+  EXPECT_EQ(
+      code_of([&] { live_->add_facility("livetest01", "別", "別", audit::Actor::command_line()); }),
+      "validation_failed");
+  EXPECT_EQ(
+      code_of([&] { live_->add_facility("Bad Code!", "別", "別", audit::Actor::command_line()); }),
+      "validation_failed");
   EXPECT_EQ(code_of([&] {
-              live_->add_resident("nowhere", {"駿河", "秋男", "するが", "あきお"});
+              live_->add_resident("nowhere", {"駿河", "秋男", "するが", "あきお"},
+                                  audit::Actor::command_line());
             }),
             "not_found");
 }
@@ -83,11 +92,11 @@ TEST_P(LiveTest, InviteUrlIsStableUntilReissuedAndOldOnesStopWorking) {
   // The token itself is not stored, only its hash.
   EXPECT_EQ(count("SELECT COUNT(*) FROM invites WHERE token_hash = ?", {token_of(url)}), 0);
 
-  auto again = live_->reissue_invite(resident_);
+  auto again = live_->reissue_invite(resident_, audit::Actor::command_line());
   EXPECT_NE(again, url);
   EXPECT_EQ(code_of([&] { live_->open_invite(token_of(url)); }), "token_invalid");
   EXPECT_NO_THROW(live_->open_invite(token_of(again)));
-  live_->revoke_invite(resident_);
+  live_->revoke_invite(resident_, audit::Actor::command_line());
   EXPECT_EQ(code_of([&] { live_->open_invite(token_of(again)); }), "token_invalid");
   EXPECT_EQ(code_of([&] { live_->open_invite("made-up"); }), "token_invalid");
   EXPECT_EQ(code_of([&] { live_->invite_url("livetest01", resident_ + 100); }), "not_found");
@@ -95,30 +104,41 @@ TEST_P(LiveTest, InviteUrlIsStableUntilReissuedAndOldOnesStopWorking) {
 
 TEST_P(LiveTest, ApplyingTwiceKeepsOnePendingApplicationAndStaffAreTold) {
   live_->add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"}, "staff@example.jp", true,
-                   std::string("Staff#Fuji2026"));
+                   std::string("Staff#Fuji2026"), audit::Actor::command_line());
   auto token = token_of(live_->invite_url("livetest01", resident_));
   auto applicant = account("family@example.jp");
-  EXPECT_EQ(live_->apply(token, applicant, "family"), ApplyOutcome::submitted);
-  EXPECT_EQ(live_->apply(token, applicant, "family"), ApplyOutcome::already_pending);
-  EXPECT_EQ(live_->apply(token, applicant, "care_worker"), ApplyOutcome::already_pending);
+  EXPECT_EQ(live_->apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
+            ApplyOutcome::submitted);
+  EXPECT_EQ(live_->apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
+            ApplyOutcome::already_pending);
+  EXPECT_EQ(live_->apply(token, applicant, "care_worker", audit::Actor::account_at(applicant, "")),
+            ApplyOutcome::already_pending);
   EXPECT_EQ(count("SELECT COUNT(*) FROM applications WHERE status = 'pending'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'staff@example.jp' AND subject "
                   "LIKE '%新しい利用申請%'"),
             1);
-  EXPECT_EQ(code_of([&] { live_->apply(token, applicant, "friend"); }), "validation_failed");
-  EXPECT_EQ(code_of([&] { live_->apply("made-up", applicant, "family"); }), "token_invalid");
+  EXPECT_EQ(code_of([&] {
+              live_->apply(token, applicant, "friend", audit::Actor::account_at(applicant, ""));
+            }),
+            "validation_failed");
+  EXPECT_EQ(code_of([&] {
+              live_->apply("made-up", applicant, "family", audit::Actor::account_at(applicant, ""));
+            }),
+            "token_invalid");
 }
 
 TEST_P(LiveTest, StaffAddReusesAnAccountAndSendsANewOneASetPasswordLink) {
   auto existing = account("both@example.jp");
-  auto added = live_->add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"},
-                                "BOTH@example.jp", false, std::nullopt);
+  auto added =
+      live_->add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"}, "BOTH@example.jp",
+                       false, std::nullopt, audit::Actor::command_line());
   EXPECT_EQ(added.account_id, existing);
   EXPECT_FALSE(added.account_created);
   EXPECT_FALSE(added.set_password_link_sent);
 
-  auto fresh = live_->add_staff("livetest01", {"新人", "職員", "しんじん", "しょくいん"},
-                                "new.staff@example.jp", false, std::nullopt);
+  auto fresh =
+      live_->add_staff("livetest01", {"新人", "職員", "しんじん", "しょくいん"},
+                       "new.staff@example.jp", false, std::nullopt, audit::Actor::command_line());
   EXPECT_TRUE(fresh.account_created);
   EXPECT_TRUE(fresh.set_password_link_sent);
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'new.staff@example.jp' AND "
@@ -131,11 +151,13 @@ TEST_P(LiveTest, StaffAddReusesAnAccountAndSendsANewOneASetPasswordLink) {
 
 TEST_P(LiveTest, TermsVersionsCountUp) {
   EXPECT_FALSE(live_->latest_terms());
-  EXPECT_EQ(live_->publish_terms("第1版").version, 1);
-  EXPECT_EQ(live_->publish_terms("第2版").version, 2);
+  EXPECT_EQ(live_->publish_terms("第1版", audit::Actor::command_line()).version, 1);
+  EXPECT_EQ(live_->publish_terms("第2版", audit::Actor::command_line()).version, 2);
   EXPECT_EQ(live_->latest_terms()->body, "第2版");
-  EXPECT_EQ(code_of([&] { live_->publish_terms("  "); }), "validation_failed");
-  EXPECT_EQ(code_of([&] { live_->add_announcement("", "本文"); }), "validation_failed");
+  EXPECT_EQ(code_of([&] { live_->publish_terms("  ", audit::Actor::command_line()); }),
+            "validation_failed");
+  EXPECT_EQ(code_of([&] { live_->add_announcement("", "本文", audit::Actor::command_line()); }),
+            "validation_failed");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LiveTest, ::testing::Values("sqlite", "postgres"),

@@ -93,18 +93,14 @@ std::vector<CallLogEntry> StaffService::calls(const pass::Account& who, std::int
 }
 
 Resident StaffService::add_resident(const pass::Account& who, std::int64_t facility_id,
-                                    const NameInput& in) {
+                                    const NameInput& in, const audit::Actor& by) {
   auto a = access(who, facility_id, Need::staff);
-  auto r = live_.add_resident(a.facility.code, in);
-  db_.with([&](store::Connection& c) {
-    audit::record(c, clock_.now(), audit::Actor::account_at(who.id, ""), "resident_added",
-                  detail({{"facility_id", facility_id}, {"resident_id", r.id}}));
-  });
-  return r;
+  return live_.add_resident(a.facility.code, in, by);
 }
 
 Resident StaffService::edit_resident(const pass::Account& who, std::int64_t facility_id,
-                                     std::int64_t resident_id, const NameInput& in) {
+                                     std::int64_t resident_id, const NameInput& in,
+                                     const audit::Actor& by) {
   auto n = checked_names(in);
   const auto now = clock_.now();
   return db_.transaction([&](store::Connection& c) {
@@ -115,14 +111,14 @@ Resident StaffService::edit_resident(const pass::Account& who, std::int64_t faci
     r.family_name_kana = n.family_name_kana;
     r.given_name_kana = n.given_name_kana;
     repo::update_resident_names(c, r, now);
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "resident_edited",
+    audit::record(c, now, by, "resident_edited",
                   detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
     return r;
   });
 }
 
 void StaffService::discharge(const pass::Account& who, std::int64_t facility_id,
-                             std::int64_t resident_id) {
+                             std::int64_t resident_id, const audit::Actor& by) {
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::staff);
@@ -131,9 +127,9 @@ void StaffService::discharge(const pass::Account& who, std::int64_t facility_id,
     // the resident: a call scheduled at the same moment is either seen here or refused.
     repo::discharge_resident(c, resident_id, now);
     repo::revoke_invites(c, resident_id, now);
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "resident_discharged",
+    audit::record(c, now, by, "resident_discharged",
                   detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
-    if (discharge_hook_) discharge_hook_(c, who.id, facility_id, resident_id, now);
+    if (discharge_hook_) discharge_hook_(c, by, facility_id, resident_id, now);
   });
   notify_queued();
 }
@@ -151,28 +147,23 @@ std::optional<std::string> StaffService::invite_url(const pass::Account& who,
 }
 
 std::string StaffService::reissue_invite(const pass::Account& who, std::int64_t facility_id,
-                                         std::int64_t resident_id) {
+                                         std::int64_t resident_id, const audit::Actor& by) {
   db_.with([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::staff);
     auto r = require_resident(c, facility_id, resident_id);
     if (r.discharged_at) throw Error(codes::kNotFound);
   });
-  auto url = live_.reissue_invite(resident_id);
-  db_.with([&](store::Connection& c) {
-    audit::record(c, clock_.now(), audit::Actor::account_at(who.id, ""), "invite_reissued",
-                  detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
-  });
-  return url;
+  return live_.reissue_invite(resident_id, by);
 }
 
 void StaffService::revoke_invite(const pass::Account& who, std::int64_t facility_id,
-                                 std::int64_t resident_id) {
+                                 std::int64_t resident_id, const audit::Actor& by) {
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::staff);
     require_resident(c, facility_id, resident_id);
     repo::revoke_invites(c, resident_id, now);
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "invite_revoked",
+    audit::record(c, now, by, "invite_revoked",
                   detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
   });
 }
@@ -186,7 +177,7 @@ std::vector<PendingApplication> StaffService::pending(const pass::Account& who,
 }
 
 Link StaffService::approve(const pass::Account& who, std::int64_t facility_id,
-                           std::int64_t application_id) {
+                           std::int64_t application_id, const audit::Actor& by) {
   const auto now = clock_.now();
   auto link = db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::staff);
@@ -203,7 +194,7 @@ Link StaffService::approve(const pass::Account& who, std::int64_t facility_id,
           c, templates_.application_approved(applicant->primary_login_id(), public_url_ + "/login"),
           now);
     }
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "application_approved",
+    audit::record(c, now, by, "application_approved",
                   detail({{"application_id", application_id},
                           {"resident_id", app->resident_id},
                           {"applicant_id", app->account_id}}));
@@ -214,7 +205,7 @@ Link StaffService::approve(const pass::Account& who, std::int64_t facility_id,
 }
 
 void StaffService::reject(const pass::Account& who, std::int64_t facility_id,
-                          std::int64_t application_id) {
+                          std::int64_t application_id, const audit::Actor& by) {
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     auto a = require_facility(c, who, facility_id, Need::staff);
@@ -226,7 +217,7 @@ void StaffService::reject(const pass::Account& who, std::int64_t facility_id,
       notify::enqueue(
           c, templates_.application_rejected(applicant->primary_login_id(), a.facility.name), now);
     }
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "application_rejected",
+    audit::record(c, now, by, "application_rejected",
                   detail({{"application_id", application_id},
                           {"resident_id", app->resident_id},
                           {"applicant_id", app->account_id}}));
@@ -244,13 +235,14 @@ std::vector<LinkedPerson> StaffService::links(const pass::Account& who, std::int
 }
 
 void StaffService::remove_link(const pass::Account& who, std::int64_t facility_id,
-                               std::int64_t resident_id, std::int64_t link_id) {
+                               std::int64_t resident_id, std::int64_t link_id,
+                               const audit::Actor& by) {
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::staff);
     require_resident(c, facility_id, resident_id);
     if (!repo::delete_link(c, link_id, resident_id)) throw Error(codes::kNotFound);
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "link_removed",
+    audit::record(c, now, by, "link_removed",
                   detail({{"resident_id", resident_id}, {"link_id", link_id}}));
   });
 }
@@ -264,18 +256,13 @@ std::vector<StaffRow> StaffService::staff(const pass::Account& who, std::int64_t
 
 StaffAdded StaffService::add_staff(const pass::Account& who, std::int64_t facility_id,
                                    const NameInput& names, const std::string& login_id,
-                                   bool is_admin) {
+                                   bool is_admin, const audit::Actor& by) {
   auto a = access(who, facility_id, Need::admin);
-  auto added = live_.add_staff(a.facility.code, names, login_id, is_admin, std::nullopt);
-  db_.with([&](store::Connection& c) {
-    audit::record(c, clock_.now(), audit::Actor::account_at(who.id, ""), "staff_added_by",
-                  detail({{"facility_id", facility_id}, {"account_id", added.account_id}}));
-  });
-  return added;
+  return live_.add_staff(a.facility.code, names, login_id, is_admin, std::nullopt, by);
 }
 
 void StaffService::remove_staff(const pass::Account& who, std::int64_t facility_id,
-                                std::int64_t staff_id) {
+                                std::int64_t staff_id, const audit::Actor& by) {
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::admin);
@@ -284,7 +271,7 @@ void StaffService::remove_staff(const pass::Account& who, std::int64_t facility_
     if (target->account_id == who.id) throw Error(codes::kSelfRemoval);
     if (target->is_admin && repo::admin_count(c, facility_id) <= 1) throw Error(codes::kLastAdmin);
     repo::delete_staff(c, staff_id);
-    audit::record(c, now, audit::Actor::account_at(who.id, ""), "staff_removed",
+    audit::record(c, now, by, "staff_removed",
                   detail({{"facility_id", facility_id}, {"account_id", target->account_id}}));
   });
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/actor.hpp"
 #include "core/clock.hpp"
 #include "live/model.hpp"
 #include "live/service.hpp"
@@ -36,11 +37,13 @@ FacilityAccess require_facility(store::Connection& c, const pass::Account& who,
 // writes commits or rolls back with the discharge. App sets it to ScheduleService's
 // cancel_upcoming_calls: src/live does not know about scheduled calls (docs/architecture.md).
 using DischargeHook =
-    std::function<void(store::Connection&, std::int64_t actor_id, std::int64_t facility_id,
+    std::function<void(store::Connection&, const audit::Actor& by, std::int64_t facility_id,
                        std::int64_t resident_id, core::UnixSeconds now)>;
 
 // The staff console (SPEC 10): residents, invites, applications, links and staff of one facility.
-// Every function takes the caller and checks access itself. Blocking: call from the worker pool.
+// Every function takes the caller and checks access itself; every change takes its actor `by`
+// (the caller and the request's address) and is audited in its transaction. Blocking: call from
+// the worker pool.
 class StaffService {
  public:
   StaffService(store::Database& db, const core::Clock& clock, std::string public_url,
@@ -51,32 +54,37 @@ class StaffService {
   FacilityAccess access(const pass::Account& who, std::int64_t facility_id, Need need);
 
   std::vector<ResidentSummary> residents(const pass::Account& who, std::int64_t facility_id);
-  Resident add_resident(const pass::Account& who, std::int64_t facility_id, const NameInput& in);
+  Resident add_resident(const pass::Account& who, std::int64_t facility_id, const NameInput& in,
+                        const audit::Actor& by);
   Resident edit_resident(const pass::Account& who, std::int64_t facility_id,
-                         std::int64_t resident_id, const NameInput& in);
+                         std::int64_t resident_id, const NameInput& in, const audit::Actor& by);
   // Sets discharged_at and revokes the invite: the QR code stops working (SPEC 10); then runs
   // the discharge hook in the same transaction and wakes the dispatcher after the commit.
-  void discharge(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id);
+  void discharge(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id,
+                 const audit::Actor& by);
 
   // The current invite URL; made on first use. Empty after 「停止」 until 「再発行」, so showing
   // the page again never brings a stopped code back.
   std::optional<std::string> invite_url(const pass::Account& who, std::int64_t facility_id,
                                         std::int64_t resident_id);
   std::string reissue_invite(const pass::Account& who, std::int64_t facility_id,
-                             std::int64_t resident_id);
-  void revoke_invite(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id);
+                             std::int64_t resident_id, const audit::Actor& by);
+  void revoke_invite(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id,
+                     const audit::Actor& by);
 
   std::vector<PendingApplication> pending(const pass::Account& who, std::int64_t facility_id);
   // SPEC 1.3: approval links the applicant (kind from the application) and sends
   // 【Live】利用申請が承認されました with the login URL; rejection tells the applicant. A decided
   // application cannot be decided again (409 already_decided).
-  Link approve(const pass::Account& who, std::int64_t facility_id, std::int64_t application_id);
-  void reject(const pass::Account& who, std::int64_t facility_id, std::int64_t application_id);
+  Link approve(const pass::Account& who, std::int64_t facility_id, std::int64_t application_id,
+               const audit::Actor& by);
+  void reject(const pass::Account& who, std::int64_t facility_id, std::int64_t application_id,
+              const audit::Actor& by);
 
   std::vector<LinkedPerson> links(const pass::Account& who, std::int64_t facility_id,
                                   std::int64_t resident_id);
   void remove_link(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id,
-                   std::int64_t link_id);
+                   std::int64_t link_id, const audit::Actor& by);
 
   // The facility's latest calls (at most `limit`), newest first; any staff member.
   std::vector<CallLogEntry> calls(const pass::Account& who, std::int64_t facility_id,
@@ -85,9 +93,10 @@ class StaffService {
   // Facility admins only.
   std::vector<StaffRow> staff(const pass::Account& who, std::int64_t facility_id);
   StaffAdded add_staff(const pass::Account& who, std::int64_t facility_id, const NameInput& names,
-                       const std::string& login_id, bool is_admin);
+                       const std::string& login_id, bool is_admin, const audit::Actor& by);
   // Refuses removing oneself (409 self_removal) and the last admin (409 last_admin).
-  void remove_staff(const pass::Account& who, std::int64_t facility_id, std::int64_t staff_id);
+  void remove_staff(const pass::Account& who, std::int64_t facility_id, std::int64_t staff_id,
+                    const audit::Actor& by);
 
   void set_discharge_hook(DischargeHook hook) { discharge_hook_ = std::move(hook); }
 

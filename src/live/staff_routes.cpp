@@ -1,5 +1,6 @@
 #include "live/staff_routes.hpp"
 
+#include "audit/actor.hpp"
 #include "live/console_json.hpp"
 #include "live/qr.hpp"
 
@@ -88,18 +89,21 @@ void register_staff_routes(http::Router& r, StaffService& s) {
   });
 
   r.add(verb::post, fac + "/residents", Access::authenticated, [&s](Context& ctx) {
-    auto added = s.add_resident(ctx.who().account, facility_of(ctx), names_of(ctx.json_body()));
+    auto added = s.add_resident(ctx.who().account, facility_of(ctx), names_of(ctx.json_body()),
+                                audit::Actor::of(ctx.who(), ctx.meta()));
     return json_response(ctx, 201, {{"resident", resident_json(added)}});
   });
 
   r.add(verb::put, res, Access::authenticated, [&s](Context& ctx) {
-    auto edited = s.edit_resident(ctx.who().account, facility_of(ctx), resident_of(ctx),
-                                  names_of(ctx.json_body()));
+    auto edited =
+        s.edit_resident(ctx.who().account, facility_of(ctx), resident_of(ctx),
+                        names_of(ctx.json_body()), audit::Actor::of(ctx.who(), ctx.meta()));
     return json_response(ctx, 200, {{"resident", resident_json(edited)}});
   });
 
   r.add(verb::post, res + "/discharge", Access::authenticated, [&s](Context& ctx) {
-    s.discharge(ctx.who().account, facility_of(ctx), resident_of(ctx));
+    s.discharge(ctx.who().account, facility_of(ctx), resident_of(ctx),
+                audit::Actor::of(ctx.who(), ctx.meta()));
     return http::empty_response(ctx, 204);
   });
 
@@ -111,11 +115,13 @@ void register_staff_routes(http::Router& r, StaffService& s) {
   r.add(verb::post, res + "/invite/reissue", Access::authenticated, [&s](Context& ctx) {
     return json_response(
         ctx, 200,
-        invite_json(s.reissue_invite(ctx.who().account, facility_of(ctx), resident_of(ctx))));
+        invite_json(s.reissue_invite(ctx.who().account, facility_of(ctx), resident_of(ctx),
+                                     audit::Actor::of(ctx.who(), ctx.meta()))));
   });
 
   r.add(verb::post, res + "/invite/revoke", Access::authenticated, [&s](Context& ctx) {
-    s.revoke_invite(ctx.who().account, facility_of(ctx), resident_of(ctx));
+    s.revoke_invite(ctx.who().account, facility_of(ctx), resident_of(ctx),
+                    audit::Actor::of(ctx.who(), ctx.meta()));
     return http::empty_response(ctx, 204);
   });
 
@@ -135,7 +141,8 @@ void register_staff_routes(http::Router& r, StaffService& s) {
   });
 
   r.add(verb::delete_, res + "/links/{lid}", Access::authenticated, [&s](Context& ctx) {
-    s.remove_link(ctx.who().account, facility_of(ctx), resident_of(ctx), id_param(ctx, "lid"));
+    s.remove_link(ctx.who().account, facility_of(ctx), resident_of(ctx), id_param(ctx, "lid"),
+                  audit::Actor::of(ctx.who(), ctx.meta()));
     return http::empty_response(ctx, 204);
   });
 
@@ -152,12 +159,14 @@ void register_staff_routes(http::Router& r, StaffService& s) {
   });
 
   r.add(verb::post, fac + "/applications/{aid}/approve", Access::authenticated, [&s](Context& ctx) {
-    s.approve(ctx.who().account, facility_of(ctx), id_param(ctx, "aid"));
+    s.approve(ctx.who().account, facility_of(ctx), id_param(ctx, "aid"),
+              audit::Actor::of(ctx.who(), ctx.meta()));
     return json_response(ctx, 200, {{"status", "approved"}});
   });
 
   r.add(verb::post, fac + "/applications/{aid}/reject", Access::authenticated, [&s](Context& ctx) {
-    s.reject(ctx.who().account, facility_of(ctx), id_param(ctx, "aid"));
+    s.reject(ctx.who().account, facility_of(ctx), id_param(ctx, "aid"),
+             audit::Actor::of(ctx.who(), ctx.meta()));
     return json_response(ctx, 200, {{"status", "rejected"}});
   });
 
@@ -174,7 +183,8 @@ void register_staff_routes(http::Router& r, StaffService& s) {
     bool is_admin =
         b.contains("is_admin") && b["is_admin"].is_boolean() && b["is_admin"].get<bool>();
     auto added = s.add_staff(ctx.who().account, facility_of(ctx), names_of(b),
-                             http::string_field(b, "login_id"), is_admin);
+                             http::string_field(b, "login_id"), is_admin,
+                             audit::Actor::of(ctx.who(), ctx.meta()));
     return json_response(ctx, 201,
                          {{"account_id", added.account_id},
                           {"account_created", added.account_created},
@@ -182,7 +192,8 @@ void register_staff_routes(http::Router& r, StaffService& s) {
   });
 
   r.add(verb::delete_, fac + "/staff/{sid}", Access::authenticated, [&s](Context& ctx) {
-    s.remove_staff(ctx.who().account, facility_of(ctx), id_param(ctx, "sid"));
+    s.remove_staff(ctx.who().account, facility_of(ctx), id_param(ctx, "sid"),
+                   audit::Actor::of(ctx.who(), ctx.meta()));
     return http::empty_response(ctx, 204);
   });
 }

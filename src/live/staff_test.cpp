@@ -38,9 +38,18 @@ class StaffTest : public store::testing::BackendTest {
                                           std::string(48, 's'));
     staff_ = std::make_unique<StaffService>(db(), clock_, config_.public_url, *live_, templates_);
     operator_ = std::make_unique<OperatorService>(db(), clock_, *live_);
-    x_ = live_->add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）").id;
-    y_ = live_->add_facility("facilityy", "さくら園", "特別養護老人ホーム").id;
-    resident_ = live_->add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"}).id;
+    x_ = live_
+             ->add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）",
+                            audit::Actor::command_line())
+             .id;
+    y_ = live_
+             ->add_facility("facilityy", "さくら園", "特別養護老人ホーム",
+                            audit::Actor::command_line())
+             .id;
+    resident_ = live_
+                    ->add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"},
+                                   audit::Actor::command_line())
+                    .id;
     admin_x_ = staff_account("admin.x@example.jp", "facilityx", true);
     staff_x_ = staff_account("staff.x@example.jp", "facilityx", false);
     staff_y_ = staff_account("staff.y@example.jp", "facilityy", true);
@@ -60,7 +69,7 @@ class StaffTest : public store::testing::BackendTest {
   }
   pass::Account staff_account(const std::string& email, const std::string& facility, bool admin) {
     auto added = live_->add_staff(facility, {"富士", "職員", "ふじ", "しょくいん"}, email, admin,
-                                  std::string("Staff#Fuji2026"));
+                                  std::string("Staff#Fuji2026"), audit::Actor::command_line());
     return who(added.account_id);
   }
   pass::Account who(std::int64_t id) {
@@ -69,7 +78,7 @@ class StaffTest : public store::testing::BackendTest {
   std::int64_t apply(const std::string& email, const std::string& kind = "family") {
     auto url = live_->invite_url("facilityx", resident_);
     auto id = account(email);
-    live_->apply(url.substr(url.find("token=") + 6), id, kind);
+    live_->apply(url.substr(url.find("token=") + 6), id, kind, audit::Actor::account_at(id, ""));
     return db().with(
         [&](store::Connection& c) { return repo::pending_application(c, resident_, id)->id; });
   }
@@ -93,7 +102,7 @@ TEST_P(StaffTest, ApprovalLinksTheApplicantAndSendsTheLoginUrl) {
   auto id = apply("family@example.jp", "care_worker");
   ASSERT_EQ(staff_->pending(staff_x_, x_).size(), 1u);
   EXPECT_EQ(staff_->facilities(staff_x_).at(0).pending, 1);
-  auto link = staff_->approve(staff_x_, x_, id);
+  auto link = staff_->approve(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(link.kind, "care_worker");
   EXPECT_TRUE(staff_->pending(staff_x_, x_).empty());
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'family@example.jp' AND "
@@ -111,9 +120,58 @@ TEST_P(StaffTest, ApprovalLinksTheApplicantAndSendsTheLoginUrl) {
   EXPECT_EQ(staff_->residents(staff_x_, x_).at(0).linked, 1);
 }
 
+// Issue 8: every audit entry written for an HTTP request carries the request's client address;
+// an approval (SPEC 1.3) is a security event of DESIGN.md's baseline.
+TEST_P(StaffTest, ApprovalIsAuditedWithTheStaffMemberAndTheClientAddress) {
+  auto id = apply("family@example.jp");
+  staff_->approve(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, "198.51.100.7"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'application_approved' AND "
+                  "account_id = ? AND ip = '198.51.100.7'",
+                  {staff_x_.id}),
+            1);
+}
+
+// Issue 8: a resident and its audit entry commit together. A trigger refuses the audit entry:
+// then the resident is not added either; without the trigger both are there.
+TEST_P(StaffTest, AddingAResidentWritesItAndItsAuditEntryInOneTransaction) {
+  const auto by = audit::Actor::account_at(staff_x_.id, "198.51.100.7");
+  db().with([](store::Connection& c) {
+    if (c.dialect() == store::Dialect::sqlite) {
+      c.exec_script(
+          "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
+          "WHEN NEW.event = 'resident_added' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+    } else {
+      c.exec_script(
+          "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS "
+          "$$ BEGIN RAISE EXCEPTION 'refused'; END $$; "
+          "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW "
+          "WHEN (NEW.event = 'resident_added') EXECUTE FUNCTION refuse_audit();");
+    }
+  });
+  const NameInput jiro{"駿河", "次郎", "するが", "じろう"};
+  EXPECT_THROW(staff_->add_resident(staff_x_, x_, jiro, by), std::exception);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM residents WHERE given_name = '次郎'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'resident_added' AND "
+                  "ip = '198.51.100.7'"),
+            0);
+
+  db().with([](store::Connection& c) {
+    c.exec_script(c.dialect() == store::Dialect::sqlite
+                      ? "DROP TRIGGER refuse_audit;"
+                      : "DROP TRIGGER refuse_audit ON audit_log;");
+  });
+  auto added = staff_->add_resident(staff_x_, x_, jiro, by);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM residents WHERE given_name = '次郎'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'resident_added' AND "
+                  "account_id = ? AND ip = '198.51.100.7' AND detail = ?",
+                  {staff_x_.id, "{\"facility_id\":" + std::to_string(x_) +
+                                    ",\"resident_id\":" + std::to_string(added.id) + "}"}),
+            1);
+}
+
 TEST_P(StaffTest, RejectionTellsTheApplicantAndCreatesNoLink) {
   auto id = apply("rejected@example.jp");
-  staff_->reject(staff_x_, x_, id);
+  staff_->reject(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'rejected@example.jp' AND body "
                   "LIKE '%ふじ園への利用申請は承認されませんでした%'"),
             1);
@@ -123,14 +181,26 @@ TEST_P(StaffTest, RejectionTellsTheApplicantAndCreatesNoLink) {
 
 TEST_P(StaffTest, ADecidedApplicationCannotBeDecidedAgain) {
   auto approved = apply("a@example.jp");
-  staff_->approve(staff_x_, x_, approved);
-  EXPECT_EQ(code_of([&] { staff_->approve(admin_x_, x_, approved); }), "already_decided");
-  EXPECT_EQ(code_of([&] { staff_->reject(admin_x_, x_, approved); }), "already_decided");
+  staff_->approve(staff_x_, x_, approved, audit::Actor::account_at(staff_x_.id, ""));
+  EXPECT_EQ(code_of([&] {
+              staff_->approve(admin_x_, x_, approved, audit::Actor::account_at(admin_x_.id, ""));
+            }),
+            "already_decided");
+  EXPECT_EQ(code_of([&] {
+              staff_->reject(admin_x_, x_, approved, audit::Actor::account_at(admin_x_.id, ""));
+            }),
+            "already_decided");
   auto rejected = apply("b@example.jp");
-  staff_->reject(staff_x_, x_, rejected);
-  EXPECT_EQ(code_of([&] { staff_->approve(staff_x_, x_, rejected); }), "already_decided");
+  staff_->reject(staff_x_, x_, rejected, audit::Actor::account_at(staff_x_.id, ""));
+  EXPECT_EQ(code_of([&] {
+              staff_->approve(staff_x_, x_, rejected, audit::Actor::account_at(staff_x_.id, ""));
+            }),
+            "already_decided");
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE subject LIKE '%承認されました%'"), 1);
-  EXPECT_EQ(code_of([&] { staff_->approve(staff_x_, x_, 9999); }), "not_found");
+  EXPECT_EQ(code_of([&] {
+              staff_->approve(staff_x_, x_, 9999, audit::Actor::account_at(staff_x_.id, ""));
+            }),
+            "not_found");
 }
 
 TEST_P(StaffTest, StaffOfAnotherFacilityIsRefusedEverywhere) {
@@ -138,18 +208,27 @@ TEST_P(StaffTest, StaffOfAnotherFacilityIsRefusedEverywhere) {
   const auto& y = staff_y_;
   EXPECT_EQ(code_of([&] { staff_->residents(y, x_); }), "forbidden");
   EXPECT_EQ(code_of([&] {
-              staff_->add_resident(y, x_, {"駿河", "秋男", "するが", "あきお"});
+              staff_->add_resident(y, x_, {"駿河", "秋男", "するが", "あきお"},
+                                   audit::Actor::account_at(y.id, ""));
             }),
             "forbidden");
   EXPECT_EQ(code_of([&] { staff_->invite_url(y, x_, resident_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->reissue_invite(y, x_, resident_); }), "forbidden");
+  EXPECT_EQ(code_of([&] {
+              staff_->reissue_invite(y, x_, resident_, audit::Actor::account_at(y.id, ""));
+            }),
+            "forbidden");
   EXPECT_EQ(code_of([&] { staff_->pending(y, x_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->approve(y, x_, id); }), "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->reject(y, x_, id); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->approve(y, x_, id, audit::Actor::account_at(y.id, "")); }),
+            "forbidden");
+  EXPECT_EQ(code_of([&] { staff_->reject(y, x_, id, audit::Actor::account_at(y.id, "")); }),
+            "forbidden");
   EXPECT_EQ(code_of([&] { staff_->links(y, x_, resident_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->discharge(y, x_, resident_); }), "forbidden");
+  EXPECT_EQ(
+      code_of([&] { staff_->discharge(y, x_, resident_, audit::Actor::account_at(y.id, "")); }),
+      "forbidden");
   // Through their own facility: the resident and application of X are not found there.
-  EXPECT_EQ(code_of([&] { staff_->approve(y, y_, id); }), "not_found");
+  EXPECT_EQ(code_of([&] { staff_->approve(y, y_, id, audit::Actor::account_at(y.id, "")); }),
+            "not_found");
   EXPECT_EQ(code_of([&] { staff_->invite_url(y, y_, resident_); }), "not_found");
   EXPECT_EQ(code_of([&] { staff_->links(y, y_, resident_); }), "not_found");
   // A family member is not staff; plain staff are not facility admins.
@@ -209,66 +288,88 @@ TEST_P(StaffTest, TheLastAdminAndOneselfCannotBeRemoved) {
   ASSERT_EQ(rows.size(), 2u);
   std::int64_t admin_row = 0, staff_row = 0;
   for (const auto& r : rows) (r.member.is_admin ? admin_row : staff_row) = r.member.id;
-  EXPECT_EQ(code_of([&] { staff_->remove_staff(admin_x_, x_, admin_row); }), "self_removal");
+  EXPECT_EQ(code_of([&] {
+              staff_->remove_staff(admin_x_, x_, admin_row,
+                                   audit::Actor::account_at(admin_x_.id, ""));
+            }),
+            "self_removal");
   auto op = who(account("operator@example.jp"));
   db().with([&](store::Connection& c) { pass::repo::set_operator(c, op.id, true); });
   op.is_operator = true;
-  EXPECT_EQ(code_of([&] { staff_->remove_staff(op, x_, admin_row); }), "last_admin");
-  staff_->remove_staff(admin_x_, x_, staff_row);
+  EXPECT_EQ(code_of([&] {
+              staff_->remove_staff(op, x_, admin_row, audit::Actor::account_at(op.id, ""));
+            }),
+            "last_admin");
+  staff_->remove_staff(admin_x_, x_, staff_row, audit::Actor::account_at(admin_x_.id, ""));
   EXPECT_EQ(staff_->staff(admin_x_, x_).size(), 1u);
   EXPECT_EQ(code_of([&] { staff_->residents(staff_x_, x_); }), "forbidden");
   // With a second admin the first one can go.
-  auto added = staff_->add_staff(admin_x_, x_, {"新人", "管理者", "しんじん", "かんりしゃ"},
-                                 "second.admin@example.jp", true);
+  auto added =
+      staff_->add_staff(admin_x_, x_, {"新人", "管理者", "しんじん", "かんりしゃ"},
+                        "second.admin@example.jp", true, audit::Actor::account_at(admin_x_.id, ""));
   EXPECT_TRUE(added.set_password_link_sent);
-  staff_->remove_staff(op, x_, admin_row);
+  staff_->remove_staff(op, x_, admin_row, audit::Actor::account_at(op.id, ""));
   EXPECT_EQ(code_of([&] { staff_->residents(admin_x_, x_); }), "forbidden");
 }
 
 TEST_P(StaffTest, DischargeRevokesTheInviteAndRemovingALinkIsAudited) {
   auto id = apply("d@example.jp");
-  auto link = staff_->approve(staff_x_, x_, id);
-  staff_->remove_link(staff_x_, x_, resident_, link.id);
+  auto link = staff_->approve(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, ""));
+  staff_->remove_link(staff_x_, x_, resident_, link.id, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_TRUE(staff_->links(staff_x_, x_, resident_).empty());
-  EXPECT_EQ(code_of([&] { staff_->remove_link(staff_x_, x_, resident_, link.id); }), "not_found");
+  EXPECT_EQ(code_of([&] {
+              staff_->remove_link(staff_x_, x_, resident_, link.id,
+                                  audit::Actor::account_at(staff_x_.id, ""));
+            }),
+            "not_found");
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'link_removed'"), 1);
 
   auto url = *staff_->invite_url(staff_x_, x_, resident_);
   EXPECT_EQ(staff_->invite_url(staff_x_, x_, resident_), url);
   // 「停止」 holds: showing the resident again does not bring a code back until 「再発行」.
-  staff_->revoke_invite(staff_x_, x_, resident_);
+  staff_->revoke_invite(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_FALSE(staff_->invite_url(staff_x_, x_, resident_));
-  url = staff_->reissue_invite(staff_x_, x_, resident_);
+  url = staff_->reissue_invite(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(staff_->invite_url(staff_x_, x_, resident_), url);
-  auto edited =
-      staff_->edit_resident(staff_x_, x_, resident_, {"駿河", "一子", "スルガ", "かずこ"});
+  auto edited = staff_->edit_resident(staff_x_, x_, resident_, {"駿河", "一子", "スルガ", "かずこ"},
+                                      audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(edited.family_name_kana, "するが");
-  staff_->discharge(staff_x_, x_, resident_);
+  staff_->discharge(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(code_of([&] { live_->open_invite(url.substr(url.find("token=") + 6)); }),
             "token_invalid");
   EXPECT_TRUE(staff_->residents(staff_x_, x_).at(0).resident.discharged_at);
-  EXPECT_EQ(code_of([&] { staff_->reissue_invite(staff_x_, x_, resident_); }), "not_found");
+  EXPECT_EQ(code_of([&] {
+              staff_->reissue_invite(staff_x_, x_, resident_,
+                                     audit::Actor::account_at(staff_x_.id, ""));
+            }),
+            "not_found");
 }
 
 TEST_P(StaffTest, OperatorManagesFacilitiesAdminsAnnouncementsAndTerms) {
   auto op = who(account("op@example.jp"));
   op.is_operator = true;
-  auto f = operator_->add_facility(op, "newfacility", "もみじ園", "通所介護");
-  EXPECT_EQ(operator_->rename_facility(op, f.id, "もみじの里").name, "もみじの里");
+  auto f = operator_->add_facility(op, "newfacility", "もみじ園", "通所介護",
+                                   audit::Actor::account_at(op.id, ""));
+  EXPECT_EQ(
+      operator_->rename_facility(op, f.id, "もみじの里", audit::Actor::account_at(op.id, "")).name,
+      "もみじの里");
   auto added = operator_->add_admin(op, f.id, {"紅葉", "太郎", "もみじ", "たろう"},
-                                    "momiji.admin@example.jp");
+                                    "momiji.admin@example.jp", audit::Actor::account_at(op.id, ""));
   EXPECT_TRUE(added.set_password_link_sent);
   EXPECT_EQ(operator_->admins(op, f.id).size(), 1u);
   EXPECT_EQ(staff_->facilities(who(added.account_id)).size(), 1u);
-  operator_->close_facility(op, f.id);
+  operator_->close_facility(op, f.id, audit::Actor::account_at(op.id, ""));
   EXPECT_TRUE(staff_->facilities(who(added.account_id)).empty());
   EXPECT_EQ(code_of([&] { staff_->residents(who(added.account_id), f.id); }), "forbidden");
-  operator_->add_announcement(op, "お知らせ", "本文");
+  operator_->add_announcement(op, "お知らせ", "本文", audit::Actor::account_at(op.id, ""));
   EXPECT_EQ(operator_->announcements(op).size(), 1u);
-  operator_->publish_terms(op, "第1版");
-  operator_->publish_terms(op, "第2版");
+  operator_->publish_terms(op, "第1版", audit::Actor::account_at(op.id, ""));
+  operator_->publish_terms(op, "第2版", audit::Actor::account_at(op.id, ""));
   EXPECT_EQ(operator_->terms(op).at(0).version, 2);
-  EXPECT_EQ(code_of([&] { operator_->rename_facility(op, f.id, " "); }), "validation_failed");
+  EXPECT_EQ(code_of([&] {
+              operator_->rename_facility(op, f.id, " ", audit::Actor::account_at(op.id, ""));
+            }),
+            "validation_failed");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StaffTest, ::testing::Values("sqlite", "postgres"),

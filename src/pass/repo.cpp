@@ -79,65 +79,32 @@ namespace {
 
 using store::Columns;
 
+// Each reads its SELECT's columns in the order of the struct's members (braced initialization
+// evaluates left to right).
+
 // id, family_name, given_name, family_name_kana, given_name_kana, email, phone, password_hash,
 // is_operator
 Account read_account(Columns& r) {
-  Account a;
-  a.id = r.integer();
-  a.family_name = r.text();
-  a.given_name = r.text();
-  a.family_name_kana = r.text();
-  a.given_name_kana = r.text();
-  a.email = r.opt_text();
-  a.phone = r.opt_text();
-  a.password_hash = r.text();
-  a.is_operator = r.boolean();
-  return a;
+  return {r.integer(),  r.text(),     r.text(), r.text(),   r.text(),
+          r.opt_text(), r.opt_text(), r.text(), r.boolean()};
 }
 
 // id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, user_agent, ip
 Session read_session(Columns& r) {
-  Session s;
-  s.id = r.integer();
-  s.account_id = r.integer();
-  s.created_at = r.integer();
-  s.last_seen_at = r.integer();
-  s.absolute_expires_at = r.integer();
-  s.idle_timeout = r.integer();
-  s.user_agent = r.text();
-  s.ip = r.text();
-  return s;
+  return {r.integer(), r.integer(), r.integer(), r.integer(),
+          r.integer(), r.integer(), r.text(),    r.text()};
 }
 
 // The columns of kSelectSignupByToken.
 Signup read_signup(Columns& r) {
-  Signup s;
-  s.id = r.integer();
-  s.login_id = r.text();
-  s.login_kind = r.text();
-  s.family_name = r.text();
-  s.given_name = r.text();
-  s.family_name_kana = r.text();
-  s.given_name_kana = r.text();
-  s.password_hash = r.text();
-  s.created_at = r.integer();
-  s.expires_at = r.integer();
-  s.completed_at = r.opt_integer();
-  s.after_confirm = r.opt_text();
-  return s;
+  return {r.integer(), r.text(), r.text(),    r.text(),    r.text(),        r.text(),
+          r.text(),    r.text(), r.integer(), r.integer(), r.opt_integer(), r.opt_text()};
 }
 
 // The columns of kSelectToken.
 AccountToken read_token(Columns& r) {
-  AccountToken t;
-  t.id = r.integer();
-  t.account_id = r.integer();
-  t.purpose = r.text();
-  t.new_value = r.opt_text();
-  t.created_at = r.integer();
-  t.expires_at = r.integer();
-  t.used_at = r.opt_integer();
-  return t;
+  return {r.integer(), r.integer(), r.text(),       r.opt_text(),
+          r.integer(), r.integer(), r.opt_integer()};
 }
 
 }  // namespace
