@@ -7,10 +7,9 @@
 #include "audit/actor.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
-#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/error_testing.hpp"
-#include "store/test_support.hpp"
+#include "testing/world.hpp"
 
 // The family / care-worker side of Live: who may apply (SPEC 1), consent versions (SPEC 4),
 // relationship values (SPEC 5), home and announcements (SPEC 3, 8), and that every call is
@@ -23,90 +22,70 @@ using core::testing::code_of;
 
 using core::testing::fields_of;
 
-class FamilyTest : public store::testing::BackendTest {
+class FamilyTest : public carelive::testing::World {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    World::SetUp();
     if (not_ready()) return;
-    core::init_crypto();
-    config_.public_url = "https://live.test";
-    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_.public_url, config_.sessions,
-                                                config_.throttle, hasher_, templates_);
-    live_ = std::make_unique<LiveService>(db(), clock_, config_.public_url, *pass_, templates_,
-                                          std::string(48, 's'));
-    family_ = std::make_unique<FamilyService>(db(), clock_, *live_);
-    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
+    live().add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
                         audit::Actor::command_line());
-    live_->add_facility("livetest02", "さくら苑", "特別養護老人ホーム",
+    live().add_facility("livetest02", "さくら苑", "特別養護老人ホーム",
                         audit::Actor::command_line());
-    ichiko_ = live_
-                  ->add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"},
-                                 audit::Actor::command_line())
+    ichiko_ = live()
+                  .add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"},
+                                audit::Actor::command_line())
                   .id;
-    akio_ = live_
-                ->add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"},
-                               audit::Actor::command_line())
+    akio_ = live()
+                .add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"},
+                              audit::Actor::command_line())
                 .id;
-    kanako_ = live_
-                  ->add_resident("livetest02", {"シナリオ", "香奈子", "しなりお", "かなこ"},
-                                 audit::Actor::command_line())
+    kanako_ = live()
+                  .add_resident("livetest02", {"シナリオ", "香奈子", "しなりお", "かなこ"},
+                                audit::Actor::command_line())
                   .id;
-    live_->publish_terms("第1条 本規約に同意の上で利用できます。", audit::Actor::command_line());
-  }
-  void TearDown() override {
-    family_.reset();
-    live_.reset();
-    pass_.reset();
-    BackendTest::TearDown();
+    live().publish_terms("第1条 本規約に同意の上で利用できます。", audit::Actor::command_line());
   }
 
   std::int64_t account(const std::string& email) {
-    return pass_->create_confirmed_account(
-        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"),
-        audit::Actor::command_line());
+    return pass().create_confirmed_account(
+        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""},
+        std::string(carelive::testing::kPassword), audit::Actor::command_line());
   }
   std::string token_for(std::int64_t resident) {
-    auto url = live_->invite_url(resident == kanako_ ? "livetest02" : "livetest01", resident);
+    auto url = live().invite_url(resident == kanako_ ? "livetest02" : "livetest01", resident);
     return url.substr(url.find("token=") + 6);
   }
   // A linked account that agreed to the newest terms.
   std::int64_t linked(const std::string& email, std::int64_t resident,
                       const std::string& kind = "family") {
     auto id = account(email);
-    family_->link_for_testing(resident, id, kind);
-    family_->consent(id, family_->terms(id).terms.version, audit::Actor::account_at(id, ""));
+    family().link_for_testing(resident, id, kind);
+    family().consent(id, family().terms(id).terms.version, audit::Actor::account_at(id, ""));
     return id;
   }
 
-  core::ManualClock clock_;
-  Config config_;
-  core::PasswordHasher hasher_;
-  notify::Templates templates_{notify::Brand{}};
-  std::unique_ptr<pass::PassService> pass_;
-  std::unique_ptr<LiveService> live_;
-  std::unique_ptr<FamilyService> family_;
   std::int64_t ichiko_ = 0, akio_ = 0, kanako_ = 0;
 };
 
 TEST_P(FamilyTest, AnyPassMayApplyOnceButNotWhenAlreadyLinked) {
   auto token = token_for(ichiko_);
   auto applicant = account("kuma@example.jp");
-  EXPECT_EQ(family_->apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
+  EXPECT_EQ(family().apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
             ApplyOutcome::submitted);
-  EXPECT_EQ(family_->apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
+  EXPECT_EQ(family().apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
             ApplyOutcome::already_pending);
-  family_->link_for_testing(ichiko_, applicant, "family");
+  family().link_for_testing(ichiko_, applicant, "family");
   EXPECT_EQ(
-      family_->apply(token, applicant, "care_worker", audit::Actor::account_at(applicant, "")),
+      family().apply(token, applicant, "care_worker", audit::Actor::account_at(applicant, "")),
       ApplyOutcome::already_linked);
   EXPECT_EQ(code_of([&] {
-              family_->apply(token, applicant, "staff", audit::Actor::account_at(applicant, ""));
+              family().apply(token, applicant, "staff", audit::Actor::account_at(applicant, ""));
             }),
             "validation_failed");
-  live_->revoke_invite(ichiko_, audit::Actor::command_line());
+  live().revoke_invite(ichiko_, audit::Actor::command_line());
   const auto late = account("late@example.jp");
   EXPECT_EQ(
-      code_of([&] { family_->apply(token, late, "family", audit::Actor::account_at(late, "")); }),
+      code_of([&] { family().apply(token, late, "family", audit::Actor::account_at(late, "")); }),
       "token_invalid");
 }
 
@@ -114,7 +93,7 @@ TEST_P(FamilyTest, SignupCarryingAnApplicationSubmitsItWhenConfirmed) {
   auto token = token_for(akio_);
   auto after = FamilyService::after_confirm_for(token, "care_worker");
   auto applicant = account("care@example.jp");
-  EXPECT_EQ(family_->apply_after_signup(audit::Actor::account_at(applicant, ""), after),
+  EXPECT_EQ(family().apply_after_signup(audit::Actor::account_at(applicant, ""), after),
             ApplyOutcome::submitted);
   EXPECT_EQ(db().with([&](store::Connection& c) {
     return c
@@ -125,17 +104,17 @@ TEST_P(FamilyTest, SignupCarryingAnApplicationSubmitsItWhenConfirmed) {
   }),
             "care_worker");
   // Garbage or a revoked invite leaves the new account alone.
-  EXPECT_FALSE(family_->apply_after_signup(audit::Actor::account_at(applicant, ""), "not json"));
-  EXPECT_FALSE(family_->apply_after_signup(audit::Actor::account_at(applicant, ""),
+  EXPECT_FALSE(family().apply_after_signup(audit::Actor::account_at(applicant, ""), "not json"));
+  EXPECT_FALSE(family().apply_after_signup(audit::Actor::account_at(applicant, ""),
                                            "{\"apply\":{\"token\":1}}"));
-  live_->revoke_invite(akio_, audit::Actor::command_line());
+  live().revoke_invite(akio_, audit::Actor::command_line());
   EXPECT_FALSE(
-      family_->apply_after_signup(audit::Actor::account_at(account("x@example.jp"), ""), after));
+      family().apply_after_signup(audit::Actor::account_at(account("x@example.jp"), ""), after));
 }
 
 TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
-  pass_->set_confirmed_hook([this](const audit::Actor& account, const std::string& after) {
-    family_->apply_after_signup(account, after);
+  pass().set_confirmed_hook([this](const audit::Actor& account, const std::string& after) {
+    family().apply_after_signup(account, after);
   });
   pass::SignupInput in{"富士田",
                        "熊吉",
@@ -145,10 +124,10 @@ TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
                        "new@example.jp",
                        "new@example.jp",
                        "",
-                       "Fujita#Kuma9",
-                       "Fujita#Kuma9",
+                       carelive::testing::kPassword,
+                       carelive::testing::kPassword,
                        FamilyService::after_confirm_for(token_for(ichiko_), "family")};
-  pass_->signup(in, {"127.0.0.1", "test"});
+  pass().signup(in, {"127.0.0.1", "test"});
   auto body = db().with([&](store::Connection& c) {
     return c.exec("SELECT body FROM messages WHERE recipient = 'new@example.jp' ORDER BY id DESC")
         .first()
@@ -159,9 +138,9 @@ TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
   auto end = body.find_first_of(" \r\n", at);
   auto token = body.substr(at + 6, end == std::string::npos ? std::string::npos : end - at - 6);
   std::int64_t id = 0;
-  ASSERT_EQ(pass_->confirm_signup(token, {"127.0.0.1", "test"}, &id),
+  ASSERT_EQ(pass().confirm_signup(token, {"127.0.0.1", "test"}, &id),
             pass::ConfirmOutcome::completed);
-  ASSERT_EQ(pass_->confirm_signup(token, {"127.0.0.1", "test"}),
+  ASSERT_EQ(pass().confirm_signup(token, {"127.0.0.1", "test"}),
             pass::ConfirmOutcome::already_completed);
   EXPECT_EQ(db().with([&](store::Connection& c) {
     return c
@@ -177,12 +156,12 @@ TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
 
 TEST_P(FamilyTest, ContextsListRolesFacilitiesAndWhatIsStillNeeded) {
   auto id = account("both@example.jp");
-  EXPECT_TRUE(family_->contexts(id).links.empty());
-  family_->link_for_testing(ichiko_, id, "family");
-  family_->link_for_testing(kanako_, id, "care_worker");
-  live_->add_staff("livetest02", {"富士", "職員", "ふじ", "しょくいん"}, "both@example.jp", false,
+  EXPECT_TRUE(family().contexts(id).links.empty());
+  family().link_for_testing(ichiko_, id, "family");
+  family().link_for_testing(kanako_, id, "care_worker");
+  live().add_staff("livetest02", {"富士", "職員", "ふじ", "しょくいん"}, "both@example.jp", false,
                    std::nullopt, audit::Actor::command_line());
-  auto c = family_->contexts(id);
+  auto c = family().contexts(id);
   ASSERT_EQ(c.staff.size(), 1u);
   EXPECT_EQ(c.staff[0].code, "livetest02");
   ASSERT_EQ(c.links.size(), 2u);
@@ -196,29 +175,29 @@ TEST_P(FamilyTest, ContextsListRolesFacilitiesAndWhatIsStillNeeded) {
 
 TEST_P(FamilyTest, OnlyTheNewestTermsVersionCountsAndAnUpdateAsksAgain) {
   auto id = account("kuma@example.jp");
-  family_->link_for_testing(ichiko_, id, "family");
-  EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "terms_required");
-  EXPECT_EQ(code_of([&] { family_->announcements(id); }), "terms_required");
-  auto t = family_->terms(id);
+  family().link_for_testing(ichiko_, id, "family");
+  EXPECT_EQ(code_of([&] { family().home(id, ichiko_); }), "terms_required");
+  EXPECT_EQ(code_of([&] { family().announcements(id); }), "terms_required");
+  auto t = family().terms(id);
   EXPECT_EQ(t.terms.version, 1);
   EXPECT_FALSE(t.updated);
-  EXPECT_EQ(code_of([&] { family_->consent(id, 2, audit::Actor::account_at(id, "")); }),
+  EXPECT_EQ(code_of([&] { family().consent(id, 2, audit::Actor::account_at(id, "")); }),
             "validation_failed");
-  family_->consent(id, 1, audit::Actor::account_at(id, ""));
-  family_->consent(id, 1, audit::Actor::account_at(id, ""));  // twice is fine
-  EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "ok");
+  family().consent(id, 1, audit::Actor::account_at(id, ""));
+  family().consent(id, 1, audit::Actor::account_at(id, ""));  // twice is fine
+  EXPECT_EQ(code_of([&] { family().home(id, ichiko_); }), "ok");
 
   clock_.advance(60);
-  live_->publish_terms("第1条 改訂しました。", audit::Actor::command_line());
-  EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "terms_required");
-  t = family_->terms(id);
+  live().publish_terms("第1条 改訂しました。", audit::Actor::command_line());
+  EXPECT_EQ(code_of([&] { family().home(id, ichiko_); }), "terms_required");
+  t = family().terms(id);
   EXPECT_EQ(t.terms.version, 2);
   EXPECT_TRUE(t.updated);
-  EXPECT_TRUE(family_->contexts(id).terms_updated);
-  EXPECT_EQ(code_of([&] { family_->consent(id, 1, audit::Actor::account_at(id, "")); }),
+  EXPECT_TRUE(family().contexts(id).terms_updated);
+  EXPECT_EQ(code_of([&] { family().consent(id, 1, audit::Actor::account_at(id, "")); }),
             "validation_failed");
-  family_->consent(id, 2, audit::Actor::account_at(id, ""));
-  EXPECT_EQ(code_of([&] { family_->home(id, ichiko_); }), "ok");
+  family().consent(id, 2, audit::Actor::account_at(id, ""));
+  EXPECT_EQ(code_of([&] { family().home(id, ichiko_); }), "ok");
   // Which account agreed to which version, and when (SPEC 4).
   EXPECT_EQ(db().with([&](store::Connection& c) {
     return c.exec("SELECT COUNT(*) FROM consents WHERE account_id = ?", {id}).first().integer(0);
@@ -230,40 +209,40 @@ TEST_P(FamilyTest, FamilyChoosesARelationshipFromTheList) {
   auto id = linked("kuma@example.jp", ichiko_);
   EXPECT_EQ(
       fields_of([&] {
-        family_->set_relationship(id, ichiko_, {"", "", ""}, audit::Actor::account_at(id, ""));
+        family().set_relationship(id, ichiko_, {"", "", ""}, audit::Actor::account_at(id, ""));
       }),
       (core::FieldErrors{{"relationship", {"required"}}}));
   EXPECT_EQ(
       fields_of([&] {
-        family_->set_relationship(id, ichiko_, {"友人", "", ""}, audit::Actor::account_at(id, ""));
+        family().set_relationship(id, ichiko_, {"友人", "", ""}, audit::Actor::account_at(id, ""));
       }),
       (core::FieldErrors{{"relationship", {"invalid"}}}));
   for (const auto& choice : relationship_choices())
-    EXPECT_EQ(
-        family_->set_relationship(id, ichiko_, {choice, "", ""}, audit::Actor::account_at(id, ""))
-            .relationship,
-        choice);
-  auto link = family_->set_relationship(id, ichiko_, {"子", "ケア", "けあ"},
+    EXPECT_EQ(family()
+                  .set_relationship(id, ichiko_, {choice, "", ""}, audit::Actor::account_at(id, ""))
+                  .relationship,
+              choice);
+  auto link = family().set_relationship(id, ichiko_, {"子", "ケア", "けあ"},
                                         audit::Actor::account_at(id, ""));
   EXPECT_EQ(link.relationship, "子");
   EXPECT_FALSE(link.office_name);
-  EXPECT_FALSE(family_->contexts(id).links[0].needs_relationship);
+  EXPECT_FALSE(family().contexts(id).links[0].needs_relationship);
 }
 
 TEST_P(FamilyTest, CareWorkerGivesAFullWidthOfficeNameAndHiraganaFurigana) {
   auto id = linked("care@example.jp", akio_, "care_worker");
   auto errors = fields_of([&] {
-    family_->set_relationship(id, akio_, {"子", "", ""}, audit::Actor::account_at(id, ""));
+    family().set_relationship(id, akio_, {"子", "", ""}, audit::Actor::account_at(id, ""));
   });
   EXPECT_EQ(errors["office_name"], std::vector<std::string>{"required"});
   EXPECT_EQ(errors["office_name_kana"], std::vector<std::string>{"required"});
   errors = fields_of([&] {
-    family_->set_relationship(id, akio_, {"", "Care Plan", "けあ1"},
+    family().set_relationship(id, akio_, {"", "Care Plan", "けあ1"},
                               audit::Actor::account_at(id, ""));
   });
   EXPECT_EQ(errors["office_name"], std::vector<std::string>{"not_fullwidth"});
   EXPECT_EQ(errors["office_name_kana"], std::vector<std::string>{"not_hiragana"});
-  auto link = family_->set_relationship(id, akio_, {"", "ふじ居宅介護支援事業所", "フジキョタク"},
+  auto link = family().set_relationship(id, akio_, {"", "ふじ居宅介護支援事業所", "フジキョタク"},
                                         audit::Actor::account_at(id, ""));
   EXPECT_EQ(link.office_name, "ふじ居宅介護支援事業所");
   EXPECT_EQ(link.office_name_kana, "ふじきょたく");
@@ -273,38 +252,38 @@ TEST_P(FamilyTest, CareWorkerGivesAFullWidthOfficeNameAndHiraganaFurigana) {
 TEST_P(FamilyTest, AnotherResidentsFamilyIsRefusedEverywhere) {
   auto a = linked("a@example.jp", ichiko_);
   auto b = linked("b@example.jp", akio_);
-  EXPECT_EQ(code_of([&] { family_->home(a, ichiko_); }), "ok");
-  EXPECT_EQ(code_of([&] { family_->home(b, ichiko_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { family().home(a, ichiko_); }), "ok");
+  EXPECT_EQ(code_of([&] { family().home(b, ichiko_); }), "forbidden");
   EXPECT_EQ(
       code_of([&] {
-        family_->set_relationship(b, ichiko_, {"子", "", ""}, audit::Actor::account_at(b, ""));
+        family().set_relationship(b, ichiko_, {"子", "", ""}, audit::Actor::account_at(b, ""));
       }),
       "forbidden");
-  EXPECT_EQ(code_of([&] { family_->home(a, kanako_ + 1000); }), "forbidden");
+  EXPECT_EQ(code_of([&] { family().home(a, kanako_ + 1000); }), "forbidden");
   // A pending application is not a link.
   auto pending = account("p@example.jp");
-  family_->apply(token_for(ichiko_), pending, "family", audit::Actor::account_at(pending, ""));
-  EXPECT_EQ(code_of([&] { family_->home(pending, ichiko_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { family_->announcements(pending); }), "forbidden");
+  family().apply(token_for(ichiko_), pending, "family", audit::Actor::account_at(pending, ""));
+  EXPECT_EQ(code_of([&] { family().home(pending, ichiko_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { family().announcements(pending); }), "forbidden");
   // A discharged resident's link stops working.
   db().with([&](store::Connection& c) {
     c.exec("UPDATE residents SET discharged_at = 1 WHERE id = ?", {ichiko_});
   });
-  EXPECT_EQ(code_of([&] { family_->home(a, ichiko_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { family().home(a, ichiko_); }), "forbidden");
 }
 
 TEST_P(FamilyTest, HomeOffersSwitchesOnlyWhenTheyApply) {
   auto id = linked("kuma@example.jp", ichiko_);
-  auto h = family_->home(id, ichiko_);
+  auto h = family().home(id, ichiko_);
   EXPECT_EQ(h.current.facility.code, "livetest01");
   EXPECT_FALSE(h.several_facilities);
   EXPECT_FALSE(h.several_residents);
-  family_->link_for_testing(akio_, id, "family");
-  h = family_->home(id, ichiko_);
+  family().link_for_testing(akio_, id, "family");
+  h = family().home(id, ichiko_);
   EXPECT_FALSE(h.several_facilities);
   EXPECT_TRUE(h.several_residents);
-  family_->link_for_testing(kanako_, id, "family");
-  h = family_->home(id, kanako_);
+  family().link_for_testing(kanako_, id, "family");
+  h = family().home(id, kanako_);
   EXPECT_TRUE(h.several_facilities);
   EXPECT_FALSE(h.several_residents);
 }
@@ -312,21 +291,21 @@ TEST_P(FamilyTest, HomeOffersSwitchesOnlyWhenTheyApply) {
 TEST_P(FamilyTest, AnnouncementsComeNewestFirstAndOpeningMarksRead) {
   auto id = linked("kuma@example.jp", ichiko_);
   auto first =
-      live_->add_announcement("メンテナンスのお知らせ", "本文1", audit::Actor::command_line());
+      live().add_announcement("メンテナンスのお知らせ", "本文1", audit::Actor::command_line());
   clock_.advance(3600);
   auto second =
-      live_->add_announcement("バージョンアップ情報", "本文2", audit::Actor::command_line());
-  auto list = family_->announcements(id);
+      live().add_announcement("バージョンアップ情報", "本文2", audit::Actor::command_line());
+  auto list = family().announcements(id);
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].announcement.id, second.id);
   EXPECT_FALSE(list[0].read);
-  EXPECT_EQ(family_->announcement(id, first.id).body, "本文1");
-  family_->announcement(id, first.id);
-  list = family_->announcements(id);
+  EXPECT_EQ(family().announcement(id, first.id).body, "本文1");
+  family().announcement(id, first.id);
+  list = family().announcements(id);
   EXPECT_FALSE(list[0].read);
   EXPECT_TRUE(list[1].read);
-  EXPECT_TRUE(family_->announcements(linked("other@example.jp", akio_))[1].read == false);
-  EXPECT_EQ(code_of([&] { family_->announcement(id, second.id + 99); }), "not_found");
+  EXPECT_TRUE(family().announcements(linked("other@example.jp", akio_))[1].read == false);
+  EXPECT_EQ(code_of([&] { family().announcement(id, second.id + 99); }), "not_found");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FamilyTest, ::testing::Values("sqlite", "postgres"),

@@ -7,11 +7,10 @@
 #include "audit/actor.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
-#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/error_testing.hpp"
 #include "live/repo.hpp"
-#include "store/test_support.hpp"
+#include "testing/world.hpp"
 
 // SPEC 1 (who may apply, one pending application), the admin contract, invite links.
 
@@ -22,46 +21,26 @@ constexpr const char* kPublicUrl = "https://live.test";
 
 using core::testing::code_of;
 
-class LiveTest : public store::testing::BackendTest {
+class LiveTest : public carelive::testing::World {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    World::SetUp();
     if (not_ready()) return;
-    core::init_crypto();
-    config_.public_url = kPublicUrl;
-    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_.public_url, config_.sessions,
-                                                config_.throttle, hasher_, templates_);
-    live_ = std::make_unique<LiveService>(db(), clock_, config_.public_url, *pass_, templates_,
-                                          std::string(48, 's'));
-    live_->add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
+    live().add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
                         audit::Actor::command_line());
-    resident_ = live_
-                    ->add_resident("livetest01", {"駿河", "市子", "スルガ", "いちこ"},
-                                   audit::Actor::command_line())
+    resident_ = live()
+                    .add_resident("livetest01", {"駿河", "市子", "スルガ", "いちこ"},
+                                  audit::Actor::command_line())
                     .id;
-  }
-  void TearDown() override {
-    live_.reset();
-    pass_.reset();
-    BackendTest::TearDown();
   }
 
   std::int64_t account(const std::string& email) {
-    return pass_->create_confirmed_account(
-        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"),
-        audit::Actor::command_line());
+    return pass().create_confirmed_account(
+        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""},
+        std::string(carelive::testing::kPassword), audit::Actor::command_line());
   }
   std::string token_of(const std::string& url) { return url.substr(url.find("token=") + 6); }
-  std::int64_t count(const std::string& sql, const store::Params& p = {}) {
-    return db().with([&](store::Connection& c) { return c.exec(sql, p).first().integer(0); });
-  }
 
-  core::ManualClock clock_;
-  Config config_;
-  core::PasswordHasher hasher_;
-  notify::Templates templates_{notify::Brand{}};
-  std::unique_ptr<pass::PassService> pass_;
-  std::unique_ptr<LiveService> live_;
   std::int64_t resident_ = 0;
 };
 
@@ -70,59 +49,59 @@ TEST_P(LiveTest, ResidentKanaIsConvertedAndFacilityCodesAreUnique) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->family_name_kana, "するが");
   EXPECT_EQ(
-      code_of([&] { live_->add_facility("livetest01", "別", "別", audit::Actor::command_line()); }),
+      code_of([&] { live().add_facility("livetest01", "別", "別", audit::Actor::command_line()); }),
       "validation_failed");
   EXPECT_EQ(
-      code_of([&] { live_->add_facility("Bad Code!", "別", "別", audit::Actor::command_line()); }),
+      code_of([&] { live().add_facility("Bad Code!", "別", "別", audit::Actor::command_line()); }),
       "validation_failed");
   EXPECT_EQ(code_of([&] {
-              live_->add_resident("nowhere", {"駿河", "秋男", "するが", "あきお"},
+              live().add_resident("nowhere", {"駿河", "秋男", "するが", "あきお"},
                                   audit::Actor::command_line());
             }),
             "not_found");
 }
 
 TEST_P(LiveTest, InviteUrlIsStableUntilReissuedAndOldOnesStopWorking) {
-  auto url = live_->invite_url("livetest01", resident_);
+  auto url = live().invite_url("livetest01", resident_);
   EXPECT_EQ(url.rfind(std::string(kPublicUrl) + "/apply?token=", 0), 0u) << url;
-  EXPECT_EQ(live_->invite_url("livetest01", resident_), url);
-  auto view = live_->open_invite(token_of(url));
+  EXPECT_EQ(live().invite_url("livetest01", resident_), url);
+  auto view = live().open_invite(token_of(url));
   EXPECT_EQ(view.facility.name, "ふじ園");
   EXPECT_EQ(view.resident.display_name(), "駿河市子");
   // The token itself is not stored, only its hash.
   EXPECT_EQ(count("SELECT COUNT(*) FROM invites WHERE token_hash = ?", {token_of(url)}), 0);
 
-  auto again = live_->reissue_invite(resident_, audit::Actor::command_line());
+  auto again = live().reissue_invite(resident_, audit::Actor::command_line());
   EXPECT_NE(again, url);
-  EXPECT_EQ(code_of([&] { live_->open_invite(token_of(url)); }), "token_invalid");
-  EXPECT_NO_THROW(live_->open_invite(token_of(again)));
-  live_->revoke_invite(resident_, audit::Actor::command_line());
-  EXPECT_EQ(code_of([&] { live_->open_invite(token_of(again)); }), "token_invalid");
-  EXPECT_EQ(code_of([&] { live_->open_invite("made-up"); }), "token_invalid");
-  EXPECT_EQ(code_of([&] { live_->invite_url("livetest01", resident_ + 100); }), "not_found");
+  EXPECT_EQ(code_of([&] { live().open_invite(token_of(url)); }), "token_invalid");
+  EXPECT_NO_THROW(live().open_invite(token_of(again)));
+  live().revoke_invite(resident_, audit::Actor::command_line());
+  EXPECT_EQ(code_of([&] { live().open_invite(token_of(again)); }), "token_invalid");
+  EXPECT_EQ(code_of([&] { live().open_invite("made-up"); }), "token_invalid");
+  EXPECT_EQ(code_of([&] { live().invite_url("livetest01", resident_ + 100); }), "not_found");
 }
 
 TEST_P(LiveTest, ApplyingTwiceKeepsOnePendingApplicationAndStaffAreTold) {
-  live_->add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"}, "staff@example.jp", true,
-                   std::string("Staff#Fuji2026"), audit::Actor::command_line());
-  auto token = token_of(live_->invite_url("livetest01", resident_));
+  live().add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"}, "staff@example.jp", true,
+                   std::string(carelive::testing::kPassword), audit::Actor::command_line());
+  auto token = token_of(live().invite_url("livetest01", resident_));
   auto applicant = account("family@example.jp");
-  EXPECT_EQ(live_->apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
+  EXPECT_EQ(live().apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
             ApplyOutcome::submitted);
-  EXPECT_EQ(live_->apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
+  EXPECT_EQ(live().apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
             ApplyOutcome::already_pending);
-  EXPECT_EQ(live_->apply(token, applicant, "care_worker", audit::Actor::account_at(applicant, "")),
+  EXPECT_EQ(live().apply(token, applicant, "care_worker", audit::Actor::account_at(applicant, "")),
             ApplyOutcome::already_pending);
   EXPECT_EQ(count("SELECT COUNT(*) FROM applications WHERE status = 'pending'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'staff@example.jp' AND subject "
                   "LIKE '%新しい利用申請%'"),
             1);
   EXPECT_EQ(code_of([&] {
-              live_->apply(token, applicant, "friend", audit::Actor::account_at(applicant, ""));
+              live().apply(token, applicant, "friend", audit::Actor::account_at(applicant, ""));
             }),
             "validation_failed");
   EXPECT_EQ(code_of([&] {
-              live_->apply("made-up", applicant, "family", audit::Actor::account_at(applicant, ""));
+              live().apply("made-up", applicant, "family", audit::Actor::account_at(applicant, ""));
             }),
             "token_invalid");
 }
@@ -130,14 +109,14 @@ TEST_P(LiveTest, ApplyingTwiceKeepsOnePendingApplicationAndStaffAreTold) {
 TEST_P(LiveTest, StaffAddReusesAnAccountAndSendsANewOneASetPasswordLink) {
   auto existing = account("both@example.jp");
   auto added =
-      live_->add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"}, "BOTH@example.jp",
+      live().add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"}, "BOTH@example.jp",
                        false, std::nullopt, audit::Actor::command_line());
   EXPECT_EQ(added.account_id, existing);
   EXPECT_FALSE(added.account_created);
   EXPECT_FALSE(added.set_password_link_sent);
 
   auto fresh =
-      live_->add_staff("livetest01", {"新人", "職員", "しんじん", "しょくいん"},
+      live().add_staff("livetest01", {"新人", "職員", "しんじん", "しょくいん"},
                        "new.staff@example.jp", false, std::nullopt, audit::Actor::command_line());
   EXPECT_TRUE(fresh.account_created);
   EXPECT_TRUE(fresh.set_password_link_sent);
@@ -150,13 +129,13 @@ TEST_P(LiveTest, StaffAddReusesAnAccountAndSendsANewOneASetPasswordLink) {
 }
 
 TEST_P(LiveTest, TermsVersionsCountUp) {
-  EXPECT_FALSE(live_->latest_terms());
-  EXPECT_EQ(live_->publish_terms("第1版", audit::Actor::command_line()).version, 1);
-  EXPECT_EQ(live_->publish_terms("第2版", audit::Actor::command_line()).version, 2);
-  EXPECT_EQ(live_->latest_terms()->body, "第2版");
-  EXPECT_EQ(code_of([&] { live_->publish_terms("  ", audit::Actor::command_line()); }),
+  EXPECT_FALSE(live().latest_terms());
+  EXPECT_EQ(live().publish_terms("第1版", audit::Actor::command_line()).version, 1);
+  EXPECT_EQ(live().publish_terms("第2版", audit::Actor::command_line()).version, 2);
+  EXPECT_EQ(live().latest_terms()->body, "第2版");
+  EXPECT_EQ(code_of([&] { live().publish_terms("  ", audit::Actor::command_line()); }),
             "validation_failed");
-  EXPECT_EQ(code_of([&] { live_->add_announcement("", "本文", audit::Actor::command_line()); }),
+  EXPECT_EQ(code_of([&] { live().add_announcement("", "本文", audit::Actor::command_line()); }),
             "validation_failed");
 }
 

@@ -8,14 +8,13 @@
 #include "audit/actor.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
-#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/error_testing.hpp"
 #include "live/operator.hpp"
 #include "live/qr.hpp"
 #include "live/repo.hpp"
 #include "pass/repo.hpp"
-#include "store/test_support.hpp"
+#include "testing/world.hpp"
 
 // SPEC 1.3 (approve / reject and their messages), SPEC 10 (staff console rules: access per
 // facility, last admin), SPEC 11 (operator only), the invite QR code.
@@ -25,86 +24,61 @@ namespace {
 
 using core::testing::code_of;
 
-class StaffTest : public store::testing::BackendTest {
+class StaffTest : public carelive::testing::World {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
+    World::SetUp();
     if (not_ready()) return;
-    core::init_crypto();
-    config_.public_url = "https://live.test";
-    pass_ = std::make_unique<pass::PassService>(db(), clock_, config_.public_url, config_.sessions,
-                                                config_.throttle, hasher_, templates_);
-    live_ = std::make_unique<LiveService>(db(), clock_, config_.public_url, *pass_, templates_,
-                                          std::string(48, 's'));
-    staff_ = std::make_unique<StaffService>(db(), clock_, config_.public_url, *live_, templates_);
-    operator_ = std::make_unique<OperatorService>(db(), clock_, *live_);
-    x_ = live_
-             ->add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）",
-                            audit::Actor::command_line())
+    x_ = live()
+             .add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）",
+                           audit::Actor::command_line())
              .id;
-    y_ = live_
-             ->add_facility("facilityy", "さくら園", "特別養護老人ホーム",
-                            audit::Actor::command_line())
+    y_ = live()
+             .add_facility("facilityy", "さくら園", "特別養護老人ホーム",
+                           audit::Actor::command_line())
              .id;
-    resident_ = live_
-                    ->add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"},
-                                   audit::Actor::command_line())
+    resident_ = live()
+                    .add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"},
+                                  audit::Actor::command_line())
                     .id;
     admin_x_ = staff_account("admin.x@example.jp", "facilityx", true);
     staff_x_ = staff_account("staff.x@example.jp", "facilityx", false);
     staff_y_ = staff_account("staff.y@example.jp", "facilityy", true);
   }
-  void TearDown() override {
-    operator_.reset();
-    staff_.reset();
-    live_.reset();
-    pass_.reset();
-    BackendTest::TearDown();
-  }
 
   std::int64_t account(const std::string& email) {
-    return pass_->create_confirmed_account(
-        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""}, std::string("Fujita#Kuma9"),
-        audit::Actor::command_line());
+    return pass().create_confirmed_account(
+        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""},
+        std::string(carelive::testing::kPassword), audit::Actor::command_line());
   }
   pass::Account staff_account(const std::string& email, const std::string& facility, bool admin) {
-    auto added = live_->add_staff(facility, {"富士", "職員", "ふじ", "しょくいん"}, email, admin,
-                                  std::string("Staff#Fuji2026"), audit::Actor::command_line());
+    auto added =
+        live().add_staff(facility, {"富士", "職員", "ふじ", "しょくいん"}, email, admin,
+                         std::string(carelive::testing::kPassword), audit::Actor::command_line());
     return who(added.account_id);
   }
   pass::Account who(std::int64_t id) {
     return *db().with([&](store::Connection& c) { return pass::repo::find_account(c, id); });
   }
   std::int64_t apply(const std::string& email, const std::string& kind = "family") {
-    auto url = live_->invite_url("facilityx", resident_);
+    auto url = live().invite_url("facilityx", resident_);
     auto id = account(email);
-    live_->apply(url.substr(url.find("token=") + 6), id, kind, audit::Actor::account_at(id, ""));
+    live().apply(url.substr(url.find("token=") + 6), id, kind, audit::Actor::account_at(id, ""));
     return db().with(
         [&](store::Connection& c) { return repo::pending_application(c, resident_, id)->id; });
   }
-  std::int64_t count(const std::string& sql, const store::Params& p = {}) {
-    return db().with([&](store::Connection& c) { return c.exec(sql, p).first().integer(0); });
-  }
 
-  core::ManualClock clock_;
-  Config config_;
-  core::PasswordHasher hasher_;
-  notify::Templates templates_{notify::Brand{}};
-  std::unique_ptr<pass::PassService> pass_;
-  std::unique_ptr<LiveService> live_;
-  std::unique_ptr<StaffService> staff_;
-  std::unique_ptr<OperatorService> operator_;
   std::int64_t x_ = 0, y_ = 0, resident_ = 0;
   pass::Account admin_x_, staff_x_, staff_y_;
 };
 
 TEST_P(StaffTest, ApprovalLinksTheApplicantAndSendsTheLoginUrl) {
   auto id = apply("family@example.jp", "care_worker");
-  ASSERT_EQ(staff_->pending(staff_x_, x_).size(), 1u);
-  EXPECT_EQ(staff_->facilities(staff_x_).at(0).pending, 1);
-  auto link = staff_->approve(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, ""));
+  ASSERT_EQ(staff().pending(staff_x_, x_).size(), 1u);
+  EXPECT_EQ(staff().facilities(staff_x_).at(0).pending, 1);
+  auto link = staff().approve(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(link.kind, "care_worker");
-  EXPECT_TRUE(staff_->pending(staff_x_, x_).empty());
+  EXPECT_TRUE(staff().pending(staff_x_, x_).empty());
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'family@example.jp' AND "
                   "subject LIKE '%利用申請が承認されました%' AND body LIKE "
                   "'%https://live.test/login%'"),
@@ -114,17 +88,17 @@ TEST_P(StaffTest, ApprovalLinksTheApplicantAndSendsTheLoginUrl) {
                   {id, staff_x_.id}),
             1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'application_approved'"), 1);
-  auto people = staff_->links(staff_x_, x_, resident_);
+  auto people = staff().links(staff_x_, x_, resident_);
   ASSERT_EQ(people.size(), 1u);
   EXPECT_EQ(people[0].name, "富士田 熊吉");
-  EXPECT_EQ(staff_->residents(staff_x_, x_).at(0).linked, 1);
+  EXPECT_EQ(staff().residents(staff_x_, x_).at(0).linked, 1);
 }
 
 // Issue 8: every audit entry written for an HTTP request carries the request's client address;
 // an approval (SPEC 1.3) is a security event of DESIGN.md's baseline.
 TEST_P(StaffTest, ApprovalIsAuditedWithTheStaffMemberAndTheClientAddress) {
   auto id = apply("family@example.jp");
-  staff_->approve(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, "198.51.100.7"));
+  staff().approve(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, "198.51.100.7"));
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'application_approved' AND "
                   "account_id = ? AND ip = '198.51.100.7'",
                   {staff_x_.id}),
@@ -149,7 +123,7 @@ TEST_P(StaffTest, AddingAResidentWritesItAndItsAuditEntryInOneTransaction) {
     }
   });
   const NameInput jiro{"駿河", "次郎", "するが", "じろう"};
-  EXPECT_THROW(staff_->add_resident(staff_x_, x_, jiro, by), std::exception);
+  EXPECT_THROW(staff().add_resident(staff_x_, x_, jiro, by), std::exception);
   EXPECT_EQ(count("SELECT COUNT(*) FROM residents WHERE given_name = '次郎'"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'resident_added' AND "
                   "ip = '198.51.100.7'"),
@@ -160,7 +134,7 @@ TEST_P(StaffTest, AddingAResidentWritesItAndItsAuditEntryInOneTransaction) {
                       ? "DROP TRIGGER refuse_audit;"
                       : "DROP TRIGGER refuse_audit ON audit_log;");
   });
-  auto added = staff_->add_resident(staff_x_, x_, jiro, by);
+  auto added = staff().add_resident(staff_x_, x_, jiro, by);
   EXPECT_EQ(count("SELECT COUNT(*) FROM residents WHERE given_name = '次郎'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'resident_added' AND "
                   "account_id = ? AND ip = '198.51.100.7' AND detail = ?",
@@ -171,7 +145,7 @@ TEST_P(StaffTest, AddingAResidentWritesItAndItsAuditEntryInOneTransaction) {
 
 TEST_P(StaffTest, RejectionTellsTheApplicantAndCreatesNoLink) {
   auto id = apply("rejected@example.jp");
-  staff_->reject(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, ""));
+  staff().reject(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'rejected@example.jp' AND body "
                   "LIKE '%ふじ園への利用申請は承認されませんでした%'"),
             1);
@@ -181,24 +155,24 @@ TEST_P(StaffTest, RejectionTellsTheApplicantAndCreatesNoLink) {
 
 TEST_P(StaffTest, ADecidedApplicationCannotBeDecidedAgain) {
   auto approved = apply("a@example.jp");
-  staff_->approve(staff_x_, x_, approved, audit::Actor::account_at(staff_x_.id, ""));
+  staff().approve(staff_x_, x_, approved, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(code_of([&] {
-              staff_->approve(admin_x_, x_, approved, audit::Actor::account_at(admin_x_.id, ""));
+              staff().approve(admin_x_, x_, approved, audit::Actor::account_at(admin_x_.id, ""));
             }),
             "already_decided");
   EXPECT_EQ(code_of([&] {
-              staff_->reject(admin_x_, x_, approved, audit::Actor::account_at(admin_x_.id, ""));
+              staff().reject(admin_x_, x_, approved, audit::Actor::account_at(admin_x_.id, ""));
             }),
             "already_decided");
   auto rejected = apply("b@example.jp");
-  staff_->reject(staff_x_, x_, rejected, audit::Actor::account_at(staff_x_.id, ""));
+  staff().reject(staff_x_, x_, rejected, audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(code_of([&] {
-              staff_->approve(staff_x_, x_, rejected, audit::Actor::account_at(staff_x_.id, ""));
+              staff().approve(staff_x_, x_, rejected, audit::Actor::account_at(staff_x_.id, ""));
             }),
             "already_decided");
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE subject LIKE '%承認されました%'"), 1);
   EXPECT_EQ(code_of([&] {
-              staff_->approve(staff_x_, x_, 9999, audit::Actor::account_at(staff_x_.id, ""));
+              staff().approve(staff_x_, x_, 9999, audit::Actor::account_at(staff_x_.id, ""));
             }),
             "not_found");
 }
@@ -206,39 +180,39 @@ TEST_P(StaffTest, ADecidedApplicationCannotBeDecidedAgain) {
 TEST_P(StaffTest, StaffOfAnotherFacilityIsRefusedEverywhere) {
   auto id = apply("c@example.jp");
   const auto& y = staff_y_;
-  EXPECT_EQ(code_of([&] { staff_->residents(y, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff().residents(y, x_); }), "forbidden");
   EXPECT_EQ(code_of([&] {
-              staff_->add_resident(y, x_, {"駿河", "秋男", "するが", "あきお"},
+              staff().add_resident(y, x_, {"駿河", "秋男", "するが", "あきお"},
                                    audit::Actor::account_at(y.id, ""));
             }),
             "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->invite_url(y, x_, resident_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff().invite_url(y, x_, resident_); }), "forbidden");
   EXPECT_EQ(code_of([&] {
-              staff_->reissue_invite(y, x_, resident_, audit::Actor::account_at(y.id, ""));
+              staff().reissue_invite(y, x_, resident_, audit::Actor::account_at(y.id, ""));
             }),
             "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->pending(y, x_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->approve(y, x_, id, audit::Actor::account_at(y.id, "")); }),
+  EXPECT_EQ(code_of([&] { staff().pending(y, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff().approve(y, x_, id, audit::Actor::account_at(y.id, "")); }),
             "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->reject(y, x_, id, audit::Actor::account_at(y.id, "")); }),
+  EXPECT_EQ(code_of([&] { staff().reject(y, x_, id, audit::Actor::account_at(y.id, "")); }),
             "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->links(y, x_, resident_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff().links(y, x_, resident_); }), "forbidden");
   EXPECT_EQ(
-      code_of([&] { staff_->discharge(y, x_, resident_, audit::Actor::account_at(y.id, "")); }),
+      code_of([&] { staff().discharge(y, x_, resident_, audit::Actor::account_at(y.id, "")); }),
       "forbidden");
   // Through their own facility: the resident and application of X are not found there.
-  EXPECT_EQ(code_of([&] { staff_->approve(y, y_, id, audit::Actor::account_at(y.id, "")); }),
+  EXPECT_EQ(code_of([&] { staff().approve(y, y_, id, audit::Actor::account_at(y.id, "")); }),
             "not_found");
-  EXPECT_EQ(code_of([&] { staff_->invite_url(y, y_, resident_); }), "not_found");
-  EXPECT_EQ(code_of([&] { staff_->links(y, y_, resident_); }), "not_found");
+  EXPECT_EQ(code_of([&] { staff().invite_url(y, y_, resident_); }), "not_found");
+  EXPECT_EQ(code_of([&] { staff().links(y, y_, resident_); }), "not_found");
   // A family member is not staff; plain staff are not facility admins.
   auto family = who(account("family.only@example.jp"));
-  EXPECT_EQ(code_of([&] { staff_->residents(family, x_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->staff(staff_x_, x_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { operator_->facilities(staff_x_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { operator_->facilities(admin_x_); }), "forbidden");
-  EXPECT_TRUE(staff_->facilities(staff_y_).size() == 1 &&
-              staff_->facilities(staff_y_)[0].facility.id == y_);
+  EXPECT_EQ(code_of([&] { staff().residents(family, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff().staff(staff_x_, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { operator_console().facilities(staff_x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { operator_console().facilities(admin_x_); }), "forbidden");
+  EXPECT_TRUE(staff().facilities(staff_y_).size() == 1 &&
+              staff().facilities(staff_y_)[0].facility.id == y_);
   EXPECT_EQ(count("SELECT COUNT(*) FROM applications WHERE status = 'pending'"), 1);
 }
 
@@ -260,7 +234,7 @@ TEST_P(StaffTest, TheCallLogIsShownToStaffOfTheFacilityOnly) {
         {first, staff_x_.id, first, family.id});
   });
   for (const auto* viewer : {&staff_x_, &admin_x_}) {
-    auto log = staff_->calls(*viewer, x_);
+    auto log = staff().calls(*viewer, x_);
     ASSERT_EQ(log.size(), 2u);
     EXPECT_EQ(log[0].started_at, 2000);  // newest first, still going on
     EXPECT_FALSE(log[0].ended_at);
@@ -276,20 +250,20 @@ TEST_P(StaffTest, TheCallLogIsShownToStaffOfTheFacilityOnly) {
     EXPECT_EQ(log[1].participants[1].left_at, std::optional<std::int64_t>(1125));
   }
   // Staff of another facility, a family member, or anyone for a facility that does not exist.
-  EXPECT_EQ(code_of([&] { staff_->calls(staff_y_, x_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->calls(family, x_); }), "forbidden");
-  EXPECT_EQ(code_of([&] { staff_->calls(staff_x_, 987654); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff().calls(staff_y_, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff().calls(family, x_); }), "forbidden");
+  EXPECT_EQ(code_of([&] { staff().calls(staff_x_, 987654); }), "forbidden");
   // Their own facility's log does not contain X's calls.
-  EXPECT_TRUE(staff_->calls(staff_y_, y_).empty());
+  EXPECT_TRUE(staff().calls(staff_y_, y_).empty());
 }
 
 TEST_P(StaffTest, TheLastAdminAndOneselfCannotBeRemoved) {
-  auto rows = staff_->staff(admin_x_, x_);
+  auto rows = staff().staff(admin_x_, x_);
   ASSERT_EQ(rows.size(), 2u);
   std::int64_t admin_row = 0, staff_row = 0;
   for (const auto& r : rows) (r.member.is_admin ? admin_row : staff_row) = r.member.id;
   EXPECT_EQ(code_of([&] {
-              staff_->remove_staff(admin_x_, x_, admin_row,
+              staff().remove_staff(admin_x_, x_, admin_row,
                                    audit::Actor::account_at(admin_x_.id, ""));
             }),
             "self_removal");
@@ -297,49 +271,49 @@ TEST_P(StaffTest, TheLastAdminAndOneselfCannotBeRemoved) {
   db().with([&](store::Connection& c) { pass::repo::set_operator(c, op.id, true); });
   op.is_operator = true;
   EXPECT_EQ(code_of([&] {
-              staff_->remove_staff(op, x_, admin_row, audit::Actor::account_at(op.id, ""));
+              staff().remove_staff(op, x_, admin_row, audit::Actor::account_at(op.id, ""));
             }),
             "last_admin");
-  staff_->remove_staff(admin_x_, x_, staff_row, audit::Actor::account_at(admin_x_.id, ""));
-  EXPECT_EQ(staff_->staff(admin_x_, x_).size(), 1u);
-  EXPECT_EQ(code_of([&] { staff_->residents(staff_x_, x_); }), "forbidden");
+  staff().remove_staff(admin_x_, x_, staff_row, audit::Actor::account_at(admin_x_.id, ""));
+  EXPECT_EQ(staff().staff(admin_x_, x_).size(), 1u);
+  EXPECT_EQ(code_of([&] { staff().residents(staff_x_, x_); }), "forbidden");
   // With a second admin the first one can go.
   auto added =
-      staff_->add_staff(admin_x_, x_, {"新人", "管理者", "しんじん", "かんりしゃ"},
+      staff().add_staff(admin_x_, x_, {"新人", "管理者", "しんじん", "かんりしゃ"},
                         "second.admin@example.jp", true, audit::Actor::account_at(admin_x_.id, ""));
   EXPECT_TRUE(added.set_password_link_sent);
-  staff_->remove_staff(op, x_, admin_row, audit::Actor::account_at(op.id, ""));
-  EXPECT_EQ(code_of([&] { staff_->residents(admin_x_, x_); }), "forbidden");
+  staff().remove_staff(op, x_, admin_row, audit::Actor::account_at(op.id, ""));
+  EXPECT_EQ(code_of([&] { staff().residents(admin_x_, x_); }), "forbidden");
 }
 
 TEST_P(StaffTest, DischargeRevokesTheInviteAndRemovingALinkIsAudited) {
   auto id = apply("d@example.jp");
-  auto link = staff_->approve(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, ""));
-  staff_->remove_link(staff_x_, x_, resident_, link.id, audit::Actor::account_at(staff_x_.id, ""));
-  EXPECT_TRUE(staff_->links(staff_x_, x_, resident_).empty());
+  auto link = staff().approve(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, ""));
+  staff().remove_link(staff_x_, x_, resident_, link.id, audit::Actor::account_at(staff_x_.id, ""));
+  EXPECT_TRUE(staff().links(staff_x_, x_, resident_).empty());
   EXPECT_EQ(code_of([&] {
-              staff_->remove_link(staff_x_, x_, resident_, link.id,
+              staff().remove_link(staff_x_, x_, resident_, link.id,
                                   audit::Actor::account_at(staff_x_.id, ""));
             }),
             "not_found");
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'link_removed'"), 1);
 
-  auto url = *staff_->invite_url(staff_x_, x_, resident_);
-  EXPECT_EQ(staff_->invite_url(staff_x_, x_, resident_), url);
+  auto url = *staff().invite_url(staff_x_, x_, resident_);
+  EXPECT_EQ(staff().invite_url(staff_x_, x_, resident_), url);
   // 「停止」 holds: showing the resident again does not bring a code back until 「再発行」.
-  staff_->revoke_invite(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
-  EXPECT_FALSE(staff_->invite_url(staff_x_, x_, resident_));
-  url = staff_->reissue_invite(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
-  EXPECT_EQ(staff_->invite_url(staff_x_, x_, resident_), url);
-  auto edited = staff_->edit_resident(staff_x_, x_, resident_, {"駿河", "一子", "スルガ", "かずこ"},
+  staff().revoke_invite(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
+  EXPECT_FALSE(staff().invite_url(staff_x_, x_, resident_));
+  url = staff().reissue_invite(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
+  EXPECT_EQ(staff().invite_url(staff_x_, x_, resident_), url);
+  auto edited = staff().edit_resident(staff_x_, x_, resident_, {"駿河", "一子", "スルガ", "かずこ"},
                                       audit::Actor::account_at(staff_x_.id, ""));
   EXPECT_EQ(edited.family_name_kana, "するが");
-  staff_->discharge(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
-  EXPECT_EQ(code_of([&] { live_->open_invite(url.substr(url.find("token=") + 6)); }),
+  staff().discharge(staff_x_, x_, resident_, audit::Actor::account_at(staff_x_.id, ""));
+  EXPECT_EQ(code_of([&] { live().open_invite(url.substr(url.find("token=") + 6)); }),
             "token_invalid");
-  EXPECT_TRUE(staff_->residents(staff_x_, x_).at(0).resident.discharged_at);
+  EXPECT_TRUE(staff().residents(staff_x_, x_).at(0).resident.discharged_at);
   EXPECT_EQ(code_of([&] {
-              staff_->reissue_invite(staff_x_, x_, resident_,
+              staff().reissue_invite(staff_x_, x_, resident_,
                                      audit::Actor::account_at(staff_x_.id, ""));
             }),
             "not_found");
@@ -348,26 +322,29 @@ TEST_P(StaffTest, DischargeRevokesTheInviteAndRemovingALinkIsAudited) {
 TEST_P(StaffTest, OperatorManagesFacilitiesAdminsAnnouncementsAndTerms) {
   auto op = who(account("op@example.jp"));
   op.is_operator = true;
-  auto f = operator_->add_facility(op, "newfacility", "もみじ園", "通所介護",
-                                   audit::Actor::account_at(op.id, ""));
-  EXPECT_EQ(
-      operator_->rename_facility(op, f.id, "もみじの里", audit::Actor::account_at(op.id, "")).name,
-      "もみじの里");
-  auto added = operator_->add_admin(op, f.id, {"紅葉", "太郎", "もみじ", "たろう"},
-                                    "momiji.admin@example.jp", audit::Actor::account_at(op.id, ""));
+  auto f = operator_console().add_facility(op, "newfacility", "もみじ園", "通所介護",
+                                           audit::Actor::account_at(op.id, ""));
+  EXPECT_EQ(operator_console()
+                .rename_facility(op, f.id, "もみじの里", audit::Actor::account_at(op.id, ""))
+                .name,
+            "もみじの里");
+  auto added =
+      operator_console().add_admin(op, f.id, {"紅葉", "太郎", "もみじ", "たろう"},
+                                   "momiji.admin@example.jp", audit::Actor::account_at(op.id, ""));
   EXPECT_TRUE(added.set_password_link_sent);
-  EXPECT_EQ(operator_->admins(op, f.id).size(), 1u);
-  EXPECT_EQ(staff_->facilities(who(added.account_id)).size(), 1u);
-  operator_->close_facility(op, f.id, audit::Actor::account_at(op.id, ""));
-  EXPECT_TRUE(staff_->facilities(who(added.account_id)).empty());
-  EXPECT_EQ(code_of([&] { staff_->residents(who(added.account_id), f.id); }), "forbidden");
-  operator_->add_announcement(op, "お知らせ", "本文", audit::Actor::account_at(op.id, ""));
-  EXPECT_EQ(operator_->announcements(op).size(), 1u);
-  operator_->publish_terms(op, "第1版", audit::Actor::account_at(op.id, ""));
-  operator_->publish_terms(op, "第2版", audit::Actor::account_at(op.id, ""));
-  EXPECT_EQ(operator_->terms(op).at(0).version, 2);
+  EXPECT_EQ(operator_console().admins(op, f.id).size(), 1u);
+  EXPECT_EQ(staff().facilities(who(added.account_id)).size(), 1u);
+  operator_console().close_facility(op, f.id, audit::Actor::account_at(op.id, ""));
+  EXPECT_TRUE(staff().facilities(who(added.account_id)).empty());
+  EXPECT_EQ(code_of([&] { staff().residents(who(added.account_id), f.id); }), "forbidden");
+  operator_console().add_announcement(op, "お知らせ", "本文", audit::Actor::account_at(op.id, ""));
+  EXPECT_EQ(operator_console().announcements(op).size(), 1u);
+  operator_console().publish_terms(op, "第1版", audit::Actor::account_at(op.id, ""));
+  operator_console().publish_terms(op, "第2版", audit::Actor::account_at(op.id, ""));
+  EXPECT_EQ(operator_console().terms(op).at(0).version, 2);
   EXPECT_EQ(code_of([&] {
-              operator_->rename_facility(op, f.id, " ", audit::Actor::account_at(op.id, ""));
+              operator_console().rename_facility(op, f.id, " ",
+                                                 audit::Actor::account_at(op.id, ""));
             }),
             "validation_failed");
 }
