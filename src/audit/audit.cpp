@@ -5,8 +5,8 @@
 namespace carelive::audit {
 
 void record(store::Connection& c, core::UnixSeconds at, const Actor& actor,
-            const std::string& event, const std::string& detail_json) {
-  repo::insert(c, {at, actor.account, event, actor.address, detail_json});
+            const std::string& event, const nlohmann::json& detail) {
+  repo::insert(c, {at, actor.account, event, actor.address, detail.dump()});
 }
 
 std::vector<Entry> newest(store::Connection& c, std::int64_t limit) {

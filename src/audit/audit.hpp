@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "audit/actor.hpp"
 #include "core/clock.hpp"
 #include "store/database.hpp"
@@ -24,9 +26,15 @@ struct Entry {
   std::string detail;  // JSON object
 };
 
-// Writes `event` by `actor` inside the caller's transaction `c`.
+// Writes `event` by `actor` inside the caller's transaction `c`; `detail` is a JSON object
+// naming what the change concerns (ids, kinds — never secrets or free text).
 void record(store::Connection& c, core::UnixSeconds at, const Actor& actor,
-            const std::string& event, const std::string& detail_json = "{}");
+            const std::string& event, const nlohmann::json& detail = nlohmann::json::object());
+// A detail is built as JSON, never as text (which would be stored as one JSON string).
+void record(store::Connection& c, core::UnixSeconds at, const Actor& actor,
+            const std::string& event, const std::string& detail) = delete;
+void record(store::Connection& c, core::UnixSeconds at, const Actor& actor,
+            const std::string& event, const char* detail) = delete;
 
 // The newest `limit` entries, newest first (`carelive admin audit`).
 std::vector<Entry> newest(store::Connection& c, std::int64_t limit);

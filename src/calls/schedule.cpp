@@ -23,8 +23,6 @@ using core::Error;
 
 namespace {
 
-std::string detail(const nlohmann::json& j) { return j.dump(); }
-
 std::vector<std::int64_t> ids_of(const std::vector<ScheduleInvitee>& list) {
   std::vector<std::int64_t> out;
   for (const auto& i : list) out.push_back(i.account_id);
@@ -171,10 +169,10 @@ CallSchedule ScheduleService::create(const pass::Account& who, std::int64_t faci
         notify::enqueue(c, templates_.call_scheduled(a->primary_login_id(), notice), now);
     }
     audit::record(c, now, by, "call_scheduled",
-                  detail({{"facility_id", facility_id},
-                          {"resident_id", resident->id},
-                          {"schedule_id", id},
-                          {"starts_at", checked.starts_at}}));
+                  {{"facility_id", facility_id},
+                   {"resident_id", resident->id},
+                   {"schedule_id", id},
+                   {"starts_at", checked.starts_at}});
     return *schedule_repo::find(c, facility_id, id);
   });
   notify_queued();
@@ -231,10 +229,10 @@ CallSchedule ScheduleService::change(const pass::Account& who, std::int64_t faci
         send(id, [&](const std::string& to) { return templates_.call_scheduled(to, notice); });
     }
     audit::record(c, now, by, "call_schedule_changed",
-                  detail({{"facility_id", facility_id},
-                          {"resident_id", resident->id},
-                          {"schedule_id", schedule_id},
-                          {"starts_at", checked.starts_at}}));
+                  {{"facility_id", facility_id},
+                   {"resident_id", resident->id},
+                   {"schedule_id", schedule_id},
+                   {"starts_at", checked.starts_at}});
     return *schedule_repo::find(c, facility_id, schedule_id);
   });
   notify_queued();
@@ -289,7 +287,7 @@ bool ScheduleService::cancel_and_tell(store::Connection& c, const audit::Actor& 
   }
   nlohmann::json d{{"facility_id", facility_id}, {"schedule_id", schedule_id}};
   if (!reason.empty()) d["reason"] = reason;
-  audit::record(c, now, by, "call_schedule_cancelled", detail(d));
+  audit::record(c, now, by, "call_schedule_cancelled", d);
   return true;
 }
 

@@ -83,20 +83,18 @@ void register_schedule_routes(http::Router& r, ScheduleService& s) {
   });
 
   r.add(verb::post, base, Access::authenticated, [&s, fid](Context& ctx) {
-    auto created = s.create(ctx.who().account, fid(ctx), input_of(ctx.json_body()),
-                            audit::Actor::of(ctx.who(), ctx.meta()));
+    auto created = s.create(ctx.who().account, fid(ctx), input_of(ctx.json_body()), ctx.actor());
     return json_response(ctx, 201, {{"schedule", schedule_json(s, created)}});
   });
 
   r.add(verb::put, base + "/{sid}", Access::authenticated, [&s, fid](Context& ctx) {
     auto changed = s.change(ctx.who().account, fid(ctx), id_param(ctx, "sid"),
-                            input_of(ctx.json_body()), audit::Actor::of(ctx.who(), ctx.meta()));
+                            input_of(ctx.json_body()), ctx.actor());
     return json_response(ctx, 200, {{"schedule", schedule_json(s, changed)}});
   });
 
   r.add(verb::post, base + "/{sid}/cancel", Access::authenticated, [&s, fid](Context& ctx) {
-    s.cancel(ctx.who().account, fid(ctx), id_param(ctx, "sid"),
-             audit::Actor::of(ctx.who(), ctx.meta()));
+    s.cancel(ctx.who().account, fid(ctx), id_param(ctx, "sid"), ctx.actor());
     return http::empty_response(ctx, 204);
   });
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/actor.hpp"
 #include "auth/principal.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -38,6 +39,8 @@ struct Context {
   // The body as a JSON object; Error(codes::kBadJson) otherwise.
   nlohmann::json json_body() const;
   const auth::Principal& who() const { return *principal; }
+  // The logged-in caller as the audit log records a change: account and client address.
+  audit::Actor actor() const { return audit::Actor::of(who(), meta()); }
 };
 
 // The route parameter `name` as a positive id; Error(codes::kNotFound) otherwise.

@@ -104,7 +104,7 @@ void FamilyService::consent(std::int64_t account_id, int version, const audit::A
     // Only the newest version counts (SPEC 4): a page left open over an update agrees again.
     if (!latest || latest->version != version) throw Error::field("version", "invalid");
     if (repo::insert_consent(c, account_id, latest->id, now))
-      audit::record(c, now, by, "terms_agreed", "{\"version\":" + std::to_string(version) + "}");
+      audit::record(c, now, by, "terms_agreed", {{"version", version}});
   });
 }
 
@@ -156,8 +156,7 @@ Link FamilyService::set_relationship(std::int64_t account_id, std::int64_t resid
     }
     errors.throw_if_any();
     repo::set_relationship(c, link, now);
-    audit::record(c, now, by, "relationship_set",
-                  "{\"resident_id\":" + std::to_string(resident_id) + "}");
+    audit::record(c, now, by, "relationship_set", {{"resident_id", resident_id}});
     return link;
   });
 }

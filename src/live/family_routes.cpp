@@ -79,8 +79,7 @@ void register_family_routes(http::Router& r, FamilyService& s) {
 
   r.add(verb::post, v1 + "/invites/{token}/apply", Access::authenticated, [&s](Context& ctx) {
     auto kind = string_field(ctx.json_body(), "kind");
-    auto outcome = s.apply(ctx.params.at("token"), ctx.who().account.id, kind,
-                           audit::Actor::of(ctx.who(), ctx.meta()));
+    auto outcome = s.apply(ctx.params.at("token"), ctx.who().account.id, kind, ctx.actor());
     return json_response(ctx, 200, {{"status", outcome_name(outcome)}});
   });
 
@@ -119,8 +118,7 @@ void register_family_routes(http::Router& r, FamilyService& s) {
     auto body = ctx.json_body();
     if (!body.contains("version") || !body["version"].is_number_integer())
       throw core::Error::field("version", "invalid");
-    s.consent(ctx.who().account.id, body["version"].get<int>(),
-              audit::Actor::of(ctx.who(), ctx.meta()));
+    s.consent(ctx.who().account.id, body["version"].get<int>(), ctx.actor());
     return json_response(ctx, 200, {{"status", "agreed"}});
   });
 
@@ -138,8 +136,7 @@ void register_family_routes(http::Router& r, FamilyService& s) {
           RelationshipInput in{string_field(body, "relationship"),
                                string_field(body, "office_name"),
                                string_field(body, "office_name_kana")};
-          auto link = s.set_relationship(ctx.who().account.id, id_param(ctx), in,
-                                         audit::Actor::of(ctx.who(), ctx.meta()));
+          auto link = s.set_relationship(ctx.who().account.id, id_param(ctx), in, ctx.actor());
           return json_response(ctx, 200, {{"link", link_json(link)}});
         });
 

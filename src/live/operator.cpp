@@ -49,8 +49,7 @@ Facility OperatorService::rename_facility(const pass::Account& who, std::int64_t
   return db_.transaction([&](store::Connection& c) {
     auto f = require_facility(c, facility_id);
     repo::rename_facility(c, facility_id, name);
-    audit::record(c, now, by, "facility_renamed",
-                  nlohmann::json{{"facility_id", facility_id}}.dump());
+    audit::record(c, now, by, "facility_renamed", {{"facility_id", facility_id}});
     f.name = name;
     return f;
   });
@@ -63,8 +62,7 @@ void OperatorService::close_facility(const pass::Account& who, std::int64_t faci
   db_.transaction([&](store::Connection& c) {
     require_facility(c, facility_id);
     repo::close_facility(c, facility_id, now);
-    audit::record(c, now, by, "facility_closed",
-                  nlohmann::json{{"facility_id", facility_id}}.dump());
+    audit::record(c, now, by, "facility_closed", {{"facility_id", facility_id}});
   });
 }
 

@@ -48,20 +48,18 @@ void register_operator_routes(http::Router& r, OperatorService& s) {
   r.add(verb::post, v1 + "/facilities", Access::authenticated, [&s](Context& ctx) {
     auto b = ctx.json_body();
     auto f = s.add_facility(ctx.who().account, string_field(b, "code"), string_field(b, "name"),
-                            string_field(b, "kind"), audit::Actor::of(ctx.who(), ctx.meta()));
+                            string_field(b, "kind"), ctx.actor());
     return json_response(ctx, 201, {{"facility", facility_json(f)}});
   });
 
   r.add(verb::put, v1 + "/facilities/{fid}", Access::authenticated, [&s](Context& ctx) {
     auto f = s.rename_facility(ctx.who().account, id_param(ctx, "fid"),
-                               string_field(ctx.json_body(), "name"),
-                               audit::Actor::of(ctx.who(), ctx.meta()));
+                               string_field(ctx.json_body(), "name"), ctx.actor());
     return json_response(ctx, 200, {{"facility", facility_json(f)}});
   });
 
   r.add(verb::post, v1 + "/facilities/{fid}/close", Access::authenticated, [&s](Context& ctx) {
-    s.close_facility(ctx.who().account, id_param(ctx, "fid"),
-                     audit::Actor::of(ctx.who(), ctx.meta()));
+    s.close_facility(ctx.who().account, id_param(ctx, "fid"), ctx.actor());
     return http::empty_response(ctx, 204);
   });
 
@@ -76,7 +74,7 @@ void register_operator_routes(http::Router& r, OperatorService& s) {
   r.add(verb::post, v1 + "/facilities/{fid}/admins", Access::authenticated, [&s](Context& ctx) {
     auto b = ctx.json_body();
     auto added = s.add_admin(ctx.who().account, id_param(ctx, "fid"), names_of(b),
-                             string_field(b, "login_id"), audit::Actor::of(ctx.who(), ctx.meta()));
+                             string_field(b, "login_id"), ctx.actor());
     return json_response(ctx, 201,
                          {{"account_id", added.account_id},
                           {"account_created", added.account_created},
@@ -92,7 +90,7 @@ void register_operator_routes(http::Router& r, OperatorService& s) {
   r.add(verb::post, v1 + "/announcements", Access::authenticated, [&s](Context& ctx) {
     auto b = ctx.json_body();
     auto a = s.add_announcement(ctx.who().account, string_field(b, "title"),
-                                string_field(b, "body"), audit::Actor::of(ctx.who(), ctx.meta()));
+                                string_field(b, "body"), ctx.actor());
     return json_response(ctx, 201, {{"announcement", announcement_json(a)}});
   });
 
@@ -103,8 +101,7 @@ void register_operator_routes(http::Router& r, OperatorService& s) {
   });
 
   r.add(verb::post, v1 + "/terms", Access::authenticated, [&s](Context& ctx) {
-    auto t = s.publish_terms(ctx.who().account, string_field(ctx.json_body(), "body"),
-                             audit::Actor::of(ctx.who(), ctx.meta()));
+    auto t = s.publish_terms(ctx.who().account, string_field(ctx.json_body(), "body"), ctx.actor());
     return json_response(ctx, 201, {{"terms", terms_json(t)}});
   });
 }

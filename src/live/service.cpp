@@ -34,8 +34,8 @@ void check_names(const NameInput& in, NameInput& out, FieldErrorSet& errors) {
 }
 
 // The detail of an entry about one resident of one facility.
-std::string resident_detail(const Resident& r) {
-  return nlohmann::json{{"facility_id", r.facility_id}, {"resident_id", r.id}}.dump();
+nlohmann::json resident_detail(const Resident& r) {
+  return {{"facility_id", r.facility_id}, {"resident_id", r.id}};
 }
 
 std::string checked_text(const std::string& field, const std::string& input, int max,
@@ -85,7 +85,7 @@ Facility LiveService::add_facility(const std::string& code_in, const std::string
   return db_.transaction([&](store::Connection& c) {
     if (repo::find_facility(c, f.code)) throw Error::field("code", "taken");
     f.id = repo::insert_facility(c, f, now);
-    audit::record(c, now, by, "facility_added", "{\"code\":\"" + f.code + "\"}");
+    audit::record(c, now, by, "facility_added", {{"code", f.code}});
     return f;
   });
 }
@@ -136,11 +136,10 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
       out.set_password_link_sent = true;
     }
     audit::record(c, now, by.with_account(out.account_id), "staff_added",
-                  "{\"facility\":\"" + facility->code + "\"}");
+                  {{"facility", facility->code}});
     if (by.account)
-      audit::record(
-          c, now, by, "staff_added_by",
-          nlohmann::json{{"facility_id", facility->id}, {"account_id", out.account_id}}.dump());
+      audit::record(c, now, by, "staff_added_by",
+                    {{"facility_id", facility->id}, {"account_id", out.account_id}});
   });
   notify_queued();
   return out;
@@ -257,8 +256,7 @@ ApplyOutcome LiveService::apply(const std::string& invite_token, std::int64_t ac
                                           public_url_ + "/staff/applications"),
           now);
     }
-    audit::record(c, now, by, "application_submitted",
-                  "{\"resident_id\":" + std::to_string(view.resident.id) + "}");
+    audit::record(c, now, by, "application_submitted", {{"resident_id", view.resident.id}});
     return ApplyOutcome::submitted;
   });
   if (outcome == ApplyOutcome::submitted) notify_queued();
@@ -275,7 +273,7 @@ TermsVersion LiveService::publish_terms(const std::string& body_in, const audit:
     auto latest = repo::latest_terms(c);
     TermsVersion t{0, latest ? latest->version + 1 : 1, body, now};
     t.id = repo::insert_terms(c, t.version, t.body, now);
-    audit::record(c, now, by, "terms_published", "{\"version\":" + std::to_string(t.version) + "}");
+    audit::record(c, now, by, "terms_published", {{"version", t.version}});
     return t;
   });
 }
@@ -295,8 +293,7 @@ Announcement LiveService::add_announcement(const std::string& title, const std::
   a.published_at = clock_.now();
   return db_.transaction([&](store::Connection& c) {
     a.id = repo::insert_announcement(c, a);
-    audit::record(c, a.published_at, by, "announcement_published",
-                  "{\"announcement_id\":" + std::to_string(a.id) + "}");
+    audit::record(c, a.published_at, by, "announcement_published", {{"announcement_id", a.id}});
     return a;
   });
 }

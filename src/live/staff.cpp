@@ -17,8 +17,6 @@ using core::Error;
 
 namespace {
 
-std::string detail(const nlohmann::json& j) { return j.dump(); }
-
 NameInput checked_names(const NameInput& in) {
   core::FieldErrorSet errors;
   NameInput out;
@@ -112,7 +110,7 @@ Resident StaffService::edit_resident(const pass::Account& who, std::int64_t faci
     r.given_name_kana = n.given_name_kana;
     repo::update_resident_names(c, r, now);
     audit::record(c, now, by, "resident_edited",
-                  detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
+                  {{"facility_id", facility_id}, {"resident_id", resident_id}});
     return r;
   });
 }
@@ -128,7 +126,7 @@ void StaffService::discharge(const pass::Account& who, std::int64_t facility_id,
     repo::discharge_resident(c, resident_id, now);
     repo::revoke_invites(c, resident_id, now);
     audit::record(c, now, by, "resident_discharged",
-                  detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
+                  {{"facility_id", facility_id}, {"resident_id", resident_id}});
     if (discharge_hook_) discharge_hook_(c, by, facility_id, resident_id, now);
   });
   notify_queued();
@@ -164,7 +162,7 @@ void StaffService::revoke_invite(const pass::Account& who, std::int64_t facility
     require_resident(c, facility_id, resident_id);
     repo::revoke_invites(c, resident_id, now);
     audit::record(c, now, by, "invite_revoked",
-                  detail({{"facility_id", facility_id}, {"resident_id", resident_id}}));
+                  {{"facility_id", facility_id}, {"resident_id", resident_id}});
   });
 }
 
@@ -195,9 +193,9 @@ Link StaffService::approve(const pass::Account& who, std::int64_t facility_id,
           now);
     }
     audit::record(c, now, by, "application_approved",
-                  detail({{"application_id", application_id},
-                          {"resident_id", app->resident_id},
-                          {"applicant_id", app->account_id}}));
+                  {{"application_id", application_id},
+                   {"resident_id", app->resident_id},
+                   {"applicant_id", app->account_id}});
     return *repo::find_link(c, app->resident_id, app->account_id);
   });
   notify_queued();
@@ -218,9 +216,9 @@ void StaffService::reject(const pass::Account& who, std::int64_t facility_id,
           c, templates_.application_rejected(applicant->primary_login_id(), a.facility.name), now);
     }
     audit::record(c, now, by, "application_rejected",
-                  detail({{"application_id", application_id},
-                          {"resident_id", app->resident_id},
-                          {"applicant_id", app->account_id}}));
+                  {{"application_id", application_id},
+                   {"resident_id", app->resident_id},
+                   {"applicant_id", app->account_id}});
   });
   notify_queued();
 }
@@ -242,8 +240,7 @@ void StaffService::remove_link(const pass::Account& who, std::int64_t facility_i
     require_facility(c, who, facility_id, Need::staff);
     require_resident(c, facility_id, resident_id);
     if (!repo::delete_link(c, link_id, resident_id)) throw Error(codes::kNotFound);
-    audit::record(c, now, by, "link_removed",
-                  detail({{"resident_id", resident_id}, {"link_id", link_id}}));
+    audit::record(c, now, by, "link_removed", {{"resident_id", resident_id}, {"link_id", link_id}});
   });
 }
 
@@ -272,7 +269,7 @@ void StaffService::remove_staff(const pass::Account& who, std::int64_t facility_
     if (target->is_admin && repo::admin_count(c, facility_id) <= 1) throw Error(codes::kLastAdmin);
     repo::delete_staff(c, staff_id);
     audit::record(c, now, by, "staff_removed",
-                  detail({{"facility_id", facility_id}, {"account_id", target->account_id}}));
+                  {{"facility_id", facility_id}, {"account_id", target->account_id}});
   });
 }
 

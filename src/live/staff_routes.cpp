@@ -89,21 +89,19 @@ void register_staff_routes(http::Router& r, StaffService& s) {
   });
 
   r.add(verb::post, fac + "/residents", Access::authenticated, [&s](Context& ctx) {
-    auto added = s.add_resident(ctx.who().account, facility_of(ctx), names_of(ctx.json_body()),
-                                audit::Actor::of(ctx.who(), ctx.meta()));
+    auto added =
+        s.add_resident(ctx.who().account, facility_of(ctx), names_of(ctx.json_body()), ctx.actor());
     return json_response(ctx, 201, {{"resident", resident_json(added)}});
   });
 
   r.add(verb::put, res, Access::authenticated, [&s](Context& ctx) {
-    auto edited =
-        s.edit_resident(ctx.who().account, facility_of(ctx), resident_of(ctx),
-                        names_of(ctx.json_body()), audit::Actor::of(ctx.who(), ctx.meta()));
+    auto edited = s.edit_resident(ctx.who().account, facility_of(ctx), resident_of(ctx),
+                                  names_of(ctx.json_body()), ctx.actor());
     return json_response(ctx, 200, {{"resident", resident_json(edited)}});
   });
 
   r.add(verb::post, res + "/discharge", Access::authenticated, [&s](Context& ctx) {
-    s.discharge(ctx.who().account, facility_of(ctx), resident_of(ctx),
-                audit::Actor::of(ctx.who(), ctx.meta()));
+    s.discharge(ctx.who().account, facility_of(ctx), resident_of(ctx), ctx.actor());
     return http::empty_response(ctx, 204);
   });
 
@@ -113,15 +111,13 @@ void register_staff_routes(http::Router& r, StaffService& s) {
   });
 
   r.add(verb::post, res + "/invite/reissue", Access::authenticated, [&s](Context& ctx) {
-    return json_response(
-        ctx, 200,
-        invite_json(s.reissue_invite(ctx.who().account, facility_of(ctx), resident_of(ctx),
-                                     audit::Actor::of(ctx.who(), ctx.meta()))));
+    return json_response(ctx, 200,
+                         invite_json(s.reissue_invite(ctx.who().account, facility_of(ctx),
+                                                      resident_of(ctx), ctx.actor())));
   });
 
   r.add(verb::post, res + "/invite/revoke", Access::authenticated, [&s](Context& ctx) {
-    s.revoke_invite(ctx.who().account, facility_of(ctx), resident_of(ctx),
-                    audit::Actor::of(ctx.who(), ctx.meta()));
+    s.revoke_invite(ctx.who().account, facility_of(ctx), resident_of(ctx), ctx.actor());
     return http::empty_response(ctx, 204);
   });
 
@@ -142,7 +138,7 @@ void register_staff_routes(http::Router& r, StaffService& s) {
 
   r.add(verb::delete_, res + "/links/{lid}", Access::authenticated, [&s](Context& ctx) {
     s.remove_link(ctx.who().account, facility_of(ctx), resident_of(ctx), id_param(ctx, "lid"),
-                  audit::Actor::of(ctx.who(), ctx.meta()));
+                  ctx.actor());
     return http::empty_response(ctx, 204);
   });
 
@@ -159,14 +155,12 @@ void register_staff_routes(http::Router& r, StaffService& s) {
   });
 
   r.add(verb::post, fac + "/applications/{aid}/approve", Access::authenticated, [&s](Context& ctx) {
-    s.approve(ctx.who().account, facility_of(ctx), id_param(ctx, "aid"),
-              audit::Actor::of(ctx.who(), ctx.meta()));
+    s.approve(ctx.who().account, facility_of(ctx), id_param(ctx, "aid"), ctx.actor());
     return json_response(ctx, 200, {{"status", "approved"}});
   });
 
   r.add(verb::post, fac + "/applications/{aid}/reject", Access::authenticated, [&s](Context& ctx) {
-    s.reject(ctx.who().account, facility_of(ctx), id_param(ctx, "aid"),
-             audit::Actor::of(ctx.who(), ctx.meta()));
+    s.reject(ctx.who().account, facility_of(ctx), id_param(ctx, "aid"), ctx.actor());
     return json_response(ctx, 200, {{"status", "rejected"}});
   });
 
@@ -183,8 +177,7 @@ void register_staff_routes(http::Router& r, StaffService& s) {
     bool is_admin =
         b.contains("is_admin") && b["is_admin"].is_boolean() && b["is_admin"].get<bool>();
     auto added = s.add_staff(ctx.who().account, facility_of(ctx), names_of(b),
-                             http::string_field(b, "login_id"), is_admin,
-                             audit::Actor::of(ctx.who(), ctx.meta()));
+                             http::string_field(b, "login_id"), is_admin, ctx.actor());
     return json_response(ctx, 201,
                          {{"account_id", added.account_id},
                           {"account_created", added.account_created},
@@ -192,8 +185,7 @@ void register_staff_routes(http::Router& r, StaffService& s) {
   });
 
   r.add(verb::delete_, fac + "/staff/{sid}", Access::authenticated, [&s](Context& ctx) {
-    s.remove_staff(ctx.who().account, facility_of(ctx), id_param(ctx, "sid"),
-                   audit::Actor::of(ctx.who(), ctx.meta()));
+    s.remove_staff(ctx.who().account, facility_of(ctx), id_param(ctx, "sid"), ctx.actor());
     return http::empty_response(ctx, 204);
   });
 }

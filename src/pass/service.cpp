@@ -23,12 +23,6 @@ namespace {
 constexpr const char* kPurposeReset = "password_reset";
 constexpr const char* kPurposeContact = "contact_";  // contact_email | contact_phone
 
-std::string detail(std::initializer_list<std::pair<const char*, std::string>> items) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : items) j[k] = v;
-  return j.dump();
-}
-
 // The audit actor of a request: the account concerned (when known) from the request's address.
 audit::Actor actor_of(std::optional<std::int64_t> account, const RequestMeta& meta) {
   return {account, meta.ip};
@@ -149,7 +143,7 @@ void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
     notify::enqueue(c, templates_.signup_provisional(s.login_id, url("/pass/confirm", token), now),
                     now);
     audit::record(c, now, actor_of(std::nullopt, meta), "signup",
-                  detail({{"signup_id", std::to_string(id)}, {"kind", s.contact_kind}}));
+                  {{"signup_id", std::to_string(id)}, {"kind", s.contact_kind}});
   });
   notify_queued();
 }
@@ -474,8 +468,7 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
         other && other->id != p.account.id) {
       // Same answer on screen; the owner of the address learns it is already in use.
       notify::enqueue(c, templates_.contact_taken(normalized, now), now);
-      audit::record(c, now, actor_of(p.account.id, meta), "contact_change_taken",
-                    detail({{"kind", kind}}));
+      audit::record(c, now, actor_of(p.account.id, meta), "contact_change_taken", {{"kind", kind}});
       return;
     }
     repo::retire_tokens(c, p.account.id, purpose, now);
@@ -490,7 +483,7 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
     notify::enqueue(
         c, templates_.contact_verify(normalized, url("/account/contact/confirm", token), now), now);
     audit::record(c, now, actor_of(p.account.id, meta), "contact_change_requested",
-                  detail({{"kind", kind}}));
+                  {{"kind", kind}});
   });
   notify_queued();
 }
@@ -515,7 +508,7 @@ ContactChange PassService::confirm_contact_change(const std::string& token,
     // SPEC 9: the old address is told that it changed.
     if (old && *old != *t.new_value)
       notify::enqueue(c, templates_.contact_changed(*old, out.display, now), now);
-    audit::record(c, now, actor_of(a->id, meta), "contact_changed", detail({{"kind", out.kind}}));
+    audit::record(c, now, actor_of(a->id, meta), "contact_changed", {{"kind", out.kind}});
     return out;
   });
   notify_queued();
@@ -551,7 +544,7 @@ std::int64_t PassService::end_other_sessions(const Principal& p, const RequestMe
   return db_.with([&](store::Connection& c) {
     auto n = repo::delete_sessions_except(c, p.account.id, p.session.id);
     audit::record(c, clock_.now(), actor_of(p.account.id, meta), "sessions_ended",
-                  detail({{"count", std::to_string(n)}}));
+                  {{"count", std::to_string(n)}});
     return n;
   });
 }
