@@ -41,16 +41,6 @@ class LoginThrottle {
   bool take_quota(const std::string& key, int limit, std::int64_t window);
 
  private:
-  struct State {
-    std::int64_t version = 0;
-    int consecutive = 0;
-    std::int64_t window_start = 0;
-    int window_count = 0;
-    std::int64_t next_allowed_at = 0;
-    std::int64_t locked_until = 0;
-  };
-  State load(store::Connection& c, const std::string& key);
-  bool store_if_unchanged(store::Connection& c, const std::string& key, const State& s);
   Admission admit_id(store::Connection& c, const std::string& key, core::UnixSeconds now);
   Admission admit_address(store::Connection& c, const std::string& key, core::UnixSeconds now);
 
