@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "audit/actor.hpp"
 #include "core/crypto.hpp"
 #include "live/repo.hpp"
 #include "pass/repo.hpp"
@@ -94,7 +95,8 @@ int main(int argc, char** argv) {
   // The one hash every account shares: Argon2id with the server's parameters, of a secret
   // thrown away at once.
   const std::string hash = core::PasswordHasher(config.argon2).hash(core::random_token());
-  const auto terms = app.live().publish_terms("ベンチマーク用の利用規約\n");
+  const auto terms =
+      app.live().publish_terms("ベンチマーク用の利用規約\n", audit::Actor::command_line());
 
   // Facilities, residents, staff and family accounts with their sessions: one transaction
   // through the repositories (one commit instead of tens of thousands).
@@ -142,11 +144,14 @@ int main(int argc, char** argv) {
 
   // Links, consent and relationship through FamilyService: the rules (newest terms only, a
   // relationship from the list) hold as for a real family member. One transaction each.
-  for (auto id : made_staff) app.family().consent(id, terms.version);
+  for (auto id : made_staff)
+    app.family().consent(id, terms.version, audit::Actor::account_at(id, ""));
   for (const auto& f : made_families) {
     app.family().link_for_testing(f.resident_id, f.made.account_id, "family");
-    app.family().consent(f.made.account_id, terms.version);
-    app.family().set_relationship(f.made.account_id, f.resident_id, {"子", "", ""});
+    app.family().consent(f.made.account_id, terms.version,
+                         audit::Actor::account_at(f.made.account_id, ""));
+    app.family().set_relationship(f.made.account_id, f.resident_id, {"子", "", ""},
+                                  audit::Actor::account_at(f.made.account_id, ""));
     out << "family " << f.resident_id << " " << f.facility_id << " " << f.made.account_id << " "
         << f.made.token << "\n";
   }

@@ -15,6 +15,9 @@ find src bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run -We
 echo "==> layering (docs/architecture.md: every include looks down)"
 python3 scripts/check_layers.py
 
+echo "==> benchmark tools still build (bench/: they use the services as the server does)"
+cmake --build build --target calls_seed ws_load -j"$(nproc)"
+
 echo "==> C++ tests"
 (cd build && ctest --output-on-failure -j2 --timeout 300)
 
