@@ -64,45 +64,19 @@ class HubTest : public carelive::testing::World {
     World::SetUp();
     if (not_ready()) return;
     hub_ = std::make_unique<Hub>(db(), clock_, family());
-    live().add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
-                        audit::Actor::command_line());
-    live().add_facility("livetest02", "さくら苑", "特別養護老人ホーム",
-                        audit::Actor::command_line());
-    ichiko_ = live()
-                  .add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"},
-                                audit::Actor::command_line())
-                  .id;
-    akio_ = live()
-                .add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"},
-                              audit::Actor::command_line())
-                .id;
-    live().publish_terms("第1条", audit::Actor::command_line());
-    staff_ = live()
-                 .add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"},
-                            "staff@example.jp", false, std::string(carelive::testing::kPassword),
-                            audit::Actor::command_line())
-                 .account_id;
-    other_staff_ =
-        live()
-            .add_staff("livetest02", {"桜", "職員", "さくら", "しょくいん"}, "staff2@example.jp",
-                       false, std::string(carelive::testing::kPassword),
-                       audit::Actor::command_line())
-            .account_id;
-    family_a_ = linked("a@example.jp", ichiko_);
-    family_b_ = linked("b@example.jp", akio_);
+    add_facility("livetest01", "ふじ園");
+    add_facility("livetest02", "さくら苑", "特別養護老人ホーム");
+    ichiko_ = add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"});
+    akio_ = add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"});
+    publish_terms("第1条");
+    staff_ = add_staff("staff@example.jp", "livetest01").id;
+    other_staff_ = add_staff("staff2@example.jp", "livetest02").id;
+    family_a_ = add_linked_account("a@example.jp", ichiko_);
+    family_b_ = add_linked_account("b@example.jp", akio_);
   }
   void TearDown() override {
     hub_.reset();
     World::TearDown();
-  }
-
-  std::int64_t linked(const std::string& email, std::int64_t resident) {
-    auto id = pass().create_confirmed_account(
-        {"駿河", "花子", "するが", "はなこ", "email", email, ""},
-        std::string(carelive::testing::kPassword), audit::Actor::command_line());
-    family().link_for_testing(resident, id, "family");
-    family().consent(id, family().terms(id).terms.version, audit::Actor::account_at(id, ""));
-    return id;
   }
 
   struct Client {
@@ -111,8 +85,7 @@ class HubTest : public carelive::testing::World {
   };
   Client connect(std::int64_t account_id) {
     auth::Principal who;
-    who.account =
-        *db().with([&](store::Connection& c) { return pass::repo::find_account(c, account_id); });
+    who.account = stored_account(account_id);
     auto peer = std::make_shared<FakePeer>();
     return {hub_->open(peer, who), peer};
   }
@@ -415,8 +388,7 @@ TEST_P(HubTest, TwoProcessesStartingAtOnceMakeOneCall) {
   // round after round: each time exactly one call starts, the other is told call_in_progress.
   Hub other(db(), clock_, family());
   auth::Principal who;
-  who.account =
-      *db().with([&](store::Connection& c) { return pass::repo::find_account(c, staff_); });
+  who.account = stored_account(staff_);
   for (int round = 0; round < 10; ++round) {
     auto p1 = std::make_shared<FakePeer>(), p2 = std::make_shared<FakePeer>();
     auto c1 = hub_->open(p1, who), c2 = other.open(p2, who);
@@ -450,8 +422,7 @@ TEST_P(HubTest, OneOpenCallPerResidentInTheStore) {
   Hub other(db(), clock_, family());
   auto staff2 = std::make_shared<FakePeer>();
   auth::Principal who;
-  who.account =
-      *db().with([&](store::Connection& c) { return pass::repo::find_account(c, staff_); });
+  who.account = stored_account(staff_);
   auto id = other.open(staff2, who);
   other.message(id, json{{"type", "start"}, {"resident_id", ichiko_}}.dump());
   EXPECT_EQ(staff2->take().back(), error("call_in_progress", "start"));
@@ -490,8 +461,7 @@ class HubClusterTest : public HubTest {
   }
   Client connect2(std::int64_t account_id) {
     auth::Principal who;
-    who.account =
-        *db().with([&](store::Connection& c) { return pass::repo::find_account(c, account_id); });
+    who.account = stored_account(account_id);
     auto peer = std::make_shared<FakePeer>();
     return {hub2_->open(peer, who), peer};
   }

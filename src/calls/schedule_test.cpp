@@ -38,43 +38,18 @@ class ScheduleTest : public carelive::testing::World {
     World::SetUp();
     if (not_ready()) return;
     clock_.set(kNow);
-    x_ = live()
-             .add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）",
-                           audit::Actor::command_line())
-             .id;
-    y_ = live()
-             .add_facility("facilityy", "さくら園", "特別養護老人ホーム",
-                           audit::Actor::command_line())
-             .id;
-    resident_ = live()
-                    .add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"},
-                                  audit::Actor::command_line())
-                    .id;
-    other_resident_ = live()
-                          .add_resident("facilityy", {"桜井", "花", "さくらい", "はな"},
-                                        audit::Actor::command_line())
-                          .id;
-    staff_x_ = staff_account("staff.x@example.jp", "facilityx");
-    staff_y_ = staff_account("staff.y@example.jp", "facilityy");
-    daughter_ = account("email", "daughter@example.jp", "");
-    son_ = account("phone", "+819012345678", "090-1234-5678");
+    x_ = add_facility("facilityx", "ふじ園");
+    y_ = add_facility("facilityy", "さくら園", "特別養護老人ホーム");
+    resident_ = add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"});
+    other_resident_ = add_resident("facilityy", {"桜井", "花", "さくらい", "はな"});
+    staff_x_ = add_staff("staff.x@example.jp", "facilityx");
+    staff_y_ = add_staff("staff.y@example.jp", "facilityy");
+    daughter_ = add_account("daughter@example.jp");
+    son_ = add_account("+819012345678", "090-1234-5678");
     family().link_for_testing(resident_, daughter_, "family");
     family().link_for_testing(resident_, son_, "family");
   }
 
-  std::int64_t account(const std::string& kind, const std::string& login_id,
-                       const std::string& display) {
-    return pass().create_confirmed_account(
-        {"富士田", "熊吉", "ふじた", "くまきち", kind, login_id, display},
-        std::string(carelive::testing::kPassword), audit::Actor::command_line());
-  }
-  pass::Account staff_account(const std::string& email, const std::string& facility) {
-    auto added =
-        live().add_staff(facility, {"富士", "職員", "ふじ", "しょくいん"}, email, false,
-                         std::string(carelive::testing::kPassword), audit::Actor::command_line());
-    return *db().with(
-        [&](store::Connection& c) { return pass::repo::find_account(c, added.account_id); });
-  }
   ScheduleInput at(const std::string& date, const std::string& time,
                    std::optional<std::int64_t> resident = std::nullopt) {
     ScheduleInput in;
@@ -272,7 +247,7 @@ TEST_P(ScheduleTest, StaffOfAnotherFacilityCannotSeeOrTouchSchedules) {
             "not_found");
   EXPECT_TRUE(schedules().list(staff_y_, y_).empty());
   // A family member is not staff.
-  auto family = *db().with([&](store::Connection& c) { return pass::repo::find_account(c, son_); });
+  auto family = stored_account(son_);
   EXPECT_EQ(code_of([&] { schedules().list(family, x_); }), "forbidden");
   EXPECT_EQ(count("SELECT COUNT(*) FROM call_schedules WHERE cancelled_at IS NULL"), 1);
 }
@@ -302,7 +277,7 @@ TEST_P(ScheduleTest, TheNextCallIsTheEarliestUpcomingOneTheAccountIsInvitedTo) {
 TEST_P(ScheduleTest, OnlyLinkedFamilyWhoAgreedToTheTermsSeeTheNextCall) {
   schedules().create(staff_x_, x_, at("2027-01-16", "14:00"),
                      audit::Actor::account_at(staff_x_.id, ""));
-  auto stranger = account("email", "stranger@example.jp", "");
+  auto stranger = add_account("stranger@example.jp");
   EXPECT_EQ(code_of([&] { schedules().next_call(stranger, resident_); }), "forbidden");
   // Linked to another resident only.
   family().link_for_testing(other_resident_, stranger, "family");
@@ -541,7 +516,7 @@ TEST_P(ScheduleTest, AFailedDischargeCancelsNothing) {
               staff().discharge(staff_y_, y_, resident_, audit::Actor::account_at(staff_y_.id, ""));
             }),
             "not_found");
-  auto family = *db().with([&](store::Connection& c) { return pass::repo::find_account(c, son_); });
+  auto family = stored_account(son_);
   EXPECT_EQ(code_of([&] {
               staff().discharge(family, x_, resident_, audit::Actor::account_at(family.id, ""));
             }),

@@ -27,41 +27,17 @@ class FamilyTest : public carelive::testing::World {
   void SetUp() override {
     World::SetUp();
     if (not_ready()) return;
-    live().add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
-                        audit::Actor::command_line());
-    live().add_facility("livetest02", "さくら苑", "特別養護老人ホーム",
-                        audit::Actor::command_line());
-    ichiko_ = live()
-                  .add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"},
-                                audit::Actor::command_line())
-                  .id;
-    akio_ = live()
-                .add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"},
-                              audit::Actor::command_line())
-                .id;
-    kanako_ = live()
-                  .add_resident("livetest02", {"シナリオ", "香奈子", "しなりお", "かなこ"},
-                                audit::Actor::command_line())
-                  .id;
-    live().publish_terms("第1条 本規約に同意の上で利用できます。", audit::Actor::command_line());
+    add_facility("livetest01", "ふじ園");
+    add_facility("livetest02", "さくら苑", "特別養護老人ホーム");
+    ichiko_ = add_resident("livetest01", {"駿河", "市子", "するが", "いちこ"});
+    akio_ = add_resident("livetest01", {"駿河", "秋男", "するが", "あきお"});
+    kanako_ = add_resident("livetest02", {"シナリオ", "香奈子", "しなりお", "かなこ"});
+    publish_terms();
   }
 
-  std::int64_t account(const std::string& email) {
-    return pass().create_confirmed_account(
-        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""},
-        std::string(carelive::testing::kPassword), audit::Actor::command_line());
-  }
   std::string token_for(std::int64_t resident) {
     auto url = live().invite_url(resident == kanako_ ? "livetest02" : "livetest01", resident);
     return url.substr(url.find("token=") + 6);
-  }
-  // A linked account that agreed to the newest terms.
-  std::int64_t linked(const std::string& email, std::int64_t resident,
-                      const std::string& kind = "family") {
-    auto id = account(email);
-    family().link_for_testing(resident, id, kind);
-    family().consent(id, family().terms(id).terms.version, audit::Actor::account_at(id, ""));
-    return id;
   }
 
   std::int64_t ichiko_ = 0, akio_ = 0, kanako_ = 0;
@@ -69,7 +45,7 @@ class FamilyTest : public carelive::testing::World {
 
 TEST_P(FamilyTest, AnyPassMayApplyOnceButNotWhenAlreadyLinked) {
   auto token = token_for(ichiko_);
-  auto applicant = account("kuma@example.jp");
+  auto applicant = add_account("kuma@example.jp");
   EXPECT_EQ(family().apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
             ApplyOutcome::submitted);
   EXPECT_EQ(family().apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
@@ -83,7 +59,7 @@ TEST_P(FamilyTest, AnyPassMayApplyOnceButNotWhenAlreadyLinked) {
             }),
             "validation_failed");
   live().revoke_invite(ichiko_, audit::Actor::command_line());
-  const auto late = account("late@example.jp");
+  const auto late = add_account("late@example.jp");
   EXPECT_EQ(
       code_of([&] { family().apply(token, late, "family", audit::Actor::account_at(late, "")); }),
       "token_invalid");
@@ -92,7 +68,7 @@ TEST_P(FamilyTest, AnyPassMayApplyOnceButNotWhenAlreadyLinked) {
 TEST_P(FamilyTest, SignupCarryingAnApplicationSubmitsItWhenConfirmed) {
   auto token = token_for(akio_);
   auto after = FamilyService::after_confirm_for(token, "care_worker");
-  auto applicant = account("care@example.jp");
+  auto applicant = add_account("care@example.jp");
   EXPECT_EQ(family().apply_after_signup(audit::Actor::account_at(applicant, ""), after),
             ApplyOutcome::submitted);
   EXPECT_EQ(db().with([&](store::Connection& c) {
@@ -108,8 +84,8 @@ TEST_P(FamilyTest, SignupCarryingAnApplicationSubmitsItWhenConfirmed) {
   EXPECT_FALSE(family().apply_after_signup(audit::Actor::account_at(applicant, ""),
                                            "{\"apply\":{\"token\":1}}"));
   live().revoke_invite(akio_, audit::Actor::command_line());
-  EXPECT_FALSE(
-      family().apply_after_signup(audit::Actor::account_at(account("x@example.jp"), ""), after));
+  EXPECT_FALSE(family().apply_after_signup(
+      audit::Actor::account_at(add_account("x@example.jp"), ""), after));
 }
 
 TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
@@ -155,7 +131,7 @@ TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
 }
 
 TEST_P(FamilyTest, ContextsListRolesFacilitiesAndWhatIsStillNeeded) {
-  auto id = account("both@example.jp");
+  auto id = add_account("both@example.jp");
   EXPECT_TRUE(family().contexts(id).links.empty());
   family().link_for_testing(ichiko_, id, "family");
   family().link_for_testing(kanako_, id, "care_worker");
@@ -174,7 +150,7 @@ TEST_P(FamilyTest, ContextsListRolesFacilitiesAndWhatIsStillNeeded) {
 }
 
 TEST_P(FamilyTest, OnlyTheNewestTermsVersionCountsAndAnUpdateAsksAgain) {
-  auto id = account("kuma@example.jp");
+  auto id = add_account("kuma@example.jp");
   family().link_for_testing(ichiko_, id, "family");
   EXPECT_EQ(code_of([&] { family().home(id, ichiko_); }), "terms_required");
   EXPECT_EQ(code_of([&] { family().announcements(id); }), "terms_required");
@@ -206,7 +182,7 @@ TEST_P(FamilyTest, OnlyTheNewestTermsVersionCountsAndAnUpdateAsksAgain) {
 }
 
 TEST_P(FamilyTest, FamilyChoosesARelationshipFromTheList) {
-  auto id = linked("kuma@example.jp", ichiko_);
+  auto id = add_linked_account("kuma@example.jp", ichiko_);
   EXPECT_EQ(
       fields_of([&] {
         family().set_relationship(id, ichiko_, {"", "", ""}, audit::Actor::account_at(id, ""));
@@ -230,7 +206,7 @@ TEST_P(FamilyTest, FamilyChoosesARelationshipFromTheList) {
 }
 
 TEST_P(FamilyTest, CareWorkerGivesAFullWidthOfficeNameAndHiraganaFurigana) {
-  auto id = linked("care@example.jp", akio_, "care_worker");
+  auto id = add_linked_account("care@example.jp", akio_, "care_worker");
   auto errors = fields_of([&] {
     family().set_relationship(id, akio_, {"子", "", ""}, audit::Actor::account_at(id, ""));
   });
@@ -250,8 +226,8 @@ TEST_P(FamilyTest, CareWorkerGivesAFullWidthOfficeNameAndHiraganaFurigana) {
 }
 
 TEST_P(FamilyTest, AnotherResidentsFamilyIsRefusedEverywhere) {
-  auto a = linked("a@example.jp", ichiko_);
-  auto b = linked("b@example.jp", akio_);
+  auto a = add_linked_account("a@example.jp", ichiko_);
+  auto b = add_linked_account("b@example.jp", akio_);
   EXPECT_EQ(code_of([&] { family().home(a, ichiko_); }), "ok");
   EXPECT_EQ(code_of([&] { family().home(b, ichiko_); }), "forbidden");
   EXPECT_EQ(
@@ -261,7 +237,7 @@ TEST_P(FamilyTest, AnotherResidentsFamilyIsRefusedEverywhere) {
       "forbidden");
   EXPECT_EQ(code_of([&] { family().home(a, kanako_ + 1000); }), "forbidden");
   // A pending application is not a link.
-  auto pending = account("p@example.jp");
+  auto pending = add_account("p@example.jp");
   family().apply(token_for(ichiko_), pending, "family", audit::Actor::account_at(pending, ""));
   EXPECT_EQ(code_of([&] { family().home(pending, ichiko_); }), "forbidden");
   EXPECT_EQ(code_of([&] { family().announcements(pending); }), "forbidden");
@@ -273,7 +249,7 @@ TEST_P(FamilyTest, AnotherResidentsFamilyIsRefusedEverywhere) {
 }
 
 TEST_P(FamilyTest, HomeOffersSwitchesOnlyWhenTheyApply) {
-  auto id = linked("kuma@example.jp", ichiko_);
+  auto id = add_linked_account("kuma@example.jp", ichiko_);
   auto h = family().home(id, ichiko_);
   EXPECT_EQ(h.current.facility.code, "livetest01");
   EXPECT_FALSE(h.several_facilities);
@@ -289,7 +265,7 @@ TEST_P(FamilyTest, HomeOffersSwitchesOnlyWhenTheyApply) {
 }
 
 TEST_P(FamilyTest, AnnouncementsComeNewestFirstAndOpeningMarksRead) {
-  auto id = linked("kuma@example.jp", ichiko_);
+  auto id = add_linked_account("kuma@example.jp", ichiko_);
   auto first =
       live().add_announcement("メンテナンスのお知らせ", "本文1", audit::Actor::command_line());
   clock_.advance(3600);
@@ -304,7 +280,8 @@ TEST_P(FamilyTest, AnnouncementsComeNewestFirstAndOpeningMarksRead) {
   list = family().announcements(id);
   EXPECT_FALSE(list[0].read);
   EXPECT_TRUE(list[1].read);
-  EXPECT_TRUE(family().announcements(linked("other@example.jp", akio_))[1].read == false);
+  EXPECT_TRUE(family().announcements(add_linked_account("other@example.jp", akio_))[1].read ==
+              false);
   EXPECT_EQ(code_of([&] { family().announcement(id, second.id + 99); }), "not_found");
 }
 

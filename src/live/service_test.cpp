@@ -26,19 +26,10 @@ class LiveTest : public carelive::testing::World {
   void SetUp() override {
     World::SetUp();
     if (not_ready()) return;
-    live().add_facility("livetest01", "ふじ園", "老人保健施設（施設サービス版）",
-                        audit::Actor::command_line());
-    resident_ = live()
-                    .add_resident("livetest01", {"駿河", "市子", "スルガ", "いちこ"},
-                                  audit::Actor::command_line())
-                    .id;
+    add_facility("livetest01", "ふじ園");
+    resident_ = add_resident("livetest01", {"駿河", "市子", "スルガ", "いちこ"});
   }
 
-  std::int64_t account(const std::string& email) {
-    return pass().create_confirmed_account(
-        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""},
-        std::string(carelive::testing::kPassword), audit::Actor::command_line());
-  }
   std::string token_of(const std::string& url) { return url.substr(url.find("token=") + 6); }
 
   std::int64_t resident_ = 0;
@@ -85,7 +76,7 @@ TEST_P(LiveTest, ApplyingTwiceKeepsOnePendingApplicationAndStaffAreTold) {
   live().add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"}, "staff@example.jp", true,
                    std::string(carelive::testing::kPassword), audit::Actor::command_line());
   auto token = token_of(live().invite_url("livetest01", resident_));
-  auto applicant = account("family@example.jp");
+  auto applicant = add_account("family@example.jp");
   EXPECT_EQ(live().apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
             ApplyOutcome::submitted);
   EXPECT_EQ(live().apply(token, applicant, "family", audit::Actor::account_at(applicant, "")),
@@ -107,7 +98,7 @@ TEST_P(LiveTest, ApplyingTwiceKeepsOnePendingApplicationAndStaffAreTold) {
 }
 
 TEST_P(LiveTest, StaffAddReusesAnAccountAndSendsANewOneASetPasswordLink) {
-  auto existing = account("both@example.jp");
+  auto existing = add_account("both@example.jp");
   auto added =
       live().add_staff("livetest01", {"富士", "職員", "ふじ", "しょくいん"}, "BOTH@example.jp",
                        false, std::nullopt, audit::Actor::command_line());

@@ -29,40 +29,17 @@ class StaffTest : public carelive::testing::World {
   void SetUp() override {
     World::SetUp();
     if (not_ready()) return;
-    x_ = live()
-             .add_facility("facilityx", "ふじ園", "老人保健施設（施設サービス版）",
-                           audit::Actor::command_line())
-             .id;
-    y_ = live()
-             .add_facility("facilityy", "さくら園", "特別養護老人ホーム",
-                           audit::Actor::command_line())
-             .id;
-    resident_ = live()
-                    .add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"},
-                                  audit::Actor::command_line())
-                    .id;
-    admin_x_ = staff_account("admin.x@example.jp", "facilityx", true);
-    staff_x_ = staff_account("staff.x@example.jp", "facilityx", false);
-    staff_y_ = staff_account("staff.y@example.jp", "facilityy", true);
+    x_ = add_facility("facilityx", "ふじ園");
+    y_ = add_facility("facilityy", "さくら園", "特別養護老人ホーム");
+    resident_ = add_resident("facilityx", {"駿河", "市子", "するが", "いちこ"});
+    admin_x_ = add_staff("admin.x@example.jp", "facilityx", true);
+    staff_x_ = add_staff("staff.x@example.jp", "facilityx", false);
+    staff_y_ = add_staff("staff.y@example.jp", "facilityy", true);
   }
 
-  std::int64_t account(const std::string& email) {
-    return pass().create_confirmed_account(
-        {"富士田", "熊吉", "ふじた", "くまきち", "email", email, ""},
-        std::string(carelive::testing::kPassword), audit::Actor::command_line());
-  }
-  pass::Account staff_account(const std::string& email, const std::string& facility, bool admin) {
-    auto added =
-        live().add_staff(facility, {"富士", "職員", "ふじ", "しょくいん"}, email, admin,
-                         std::string(carelive::testing::kPassword), audit::Actor::command_line());
-    return who(added.account_id);
-  }
-  pass::Account who(std::int64_t id) {
-    return *db().with([&](store::Connection& c) { return pass::repo::find_account(c, id); });
-  }
   std::int64_t apply(const std::string& email, const std::string& kind = "family") {
     auto url = live().invite_url("facilityx", resident_);
-    auto id = account(email);
+    auto id = add_account(email);
     live().apply(url.substr(url.find("token=") + 6), id, kind, audit::Actor::account_at(id, ""));
     return db().with(
         [&](store::Connection& c) { return repo::pending_application(c, resident_, id)->id; });
@@ -206,7 +183,7 @@ TEST_P(StaffTest, StaffOfAnotherFacilityIsRefusedEverywhere) {
   EXPECT_EQ(code_of([&] { staff().invite_url(y, y_, resident_); }), "not_found");
   EXPECT_EQ(code_of([&] { staff().links(y, y_, resident_); }), "not_found");
   // A family member is not staff; plain staff are not facility admins.
-  auto family = who(account("family.only@example.jp"));
+  auto family = stored_account(add_account("family.only@example.jp"));
   EXPECT_EQ(code_of([&] { staff().residents(family, x_); }), "forbidden");
   EXPECT_EQ(code_of([&] { staff().staff(staff_x_, x_); }), "forbidden");
   EXPECT_EQ(code_of([&] { operator_console().facilities(staff_x_); }), "forbidden");
@@ -217,7 +194,7 @@ TEST_P(StaffTest, StaffOfAnotherFacilityIsRefusedEverywhere) {
 }
 
 TEST_P(StaffTest, TheCallLogIsShownToStaffOfTheFacilityOnly) {
-  auto family = who(account("call.family@example.jp"));
+  auto family = stored_account(add_account("call.family@example.jp"));
   db().with([&](store::Connection& c) {
     c.exec(
         "INSERT INTO calls (facility_id, resident_id, started_by, started_at, ended_at) "
@@ -267,7 +244,7 @@ TEST_P(StaffTest, TheLastAdminAndOneselfCannotBeRemoved) {
                                    audit::Actor::account_at(admin_x_.id, ""));
             }),
             "self_removal");
-  auto op = who(account("operator@example.jp"));
+  auto op = stored_account(add_account("operator@example.jp"));
   db().with([&](store::Connection& c) { pass::repo::set_operator(c, op.id, true); });
   op.is_operator = true;
   EXPECT_EQ(code_of([&] {
@@ -320,7 +297,7 @@ TEST_P(StaffTest, DischargeRevokesTheInviteAndRemovingALinkIsAudited) {
 }
 
 TEST_P(StaffTest, OperatorManagesFacilitiesAdminsAnnouncementsAndTerms) {
-  auto op = who(account("op@example.jp"));
+  auto op = stored_account(add_account("op@example.jp"));
   op.is_operator = true;
   auto f = operator_console().add_facility(op, "newfacility", "もみじ園", "通所介護",
                                            audit::Actor::account_at(op.id, ""));
@@ -333,10 +310,11 @@ TEST_P(StaffTest, OperatorManagesFacilitiesAdminsAnnouncementsAndTerms) {
                                    "momiji.admin@example.jp", audit::Actor::account_at(op.id, ""));
   EXPECT_TRUE(added.set_password_link_sent);
   EXPECT_EQ(operator_console().admins(op, f.id).size(), 1u);
-  EXPECT_EQ(staff().facilities(who(added.account_id)).size(), 1u);
+  EXPECT_EQ(staff().facilities(stored_account(added.account_id)).size(), 1u);
   operator_console().close_facility(op, f.id, audit::Actor::account_at(op.id, ""));
-  EXPECT_TRUE(staff().facilities(who(added.account_id)).empty());
-  EXPECT_EQ(code_of([&] { staff().residents(who(added.account_id), f.id); }), "forbidden");
+  EXPECT_TRUE(staff().facilities(stored_account(added.account_id)).empty());
+  EXPECT_EQ(code_of([&] { staff().residents(stored_account(added.account_id), f.id); }),
+            "forbidden");
   operator_console().add_announcement(op, "お知らせ", "本文", audit::Actor::account_at(op.id, ""));
   EXPECT_EQ(operator_console().announcements(op).size(), 1u);
   operator_console().publish_terms(op, "第1版", audit::Actor::account_at(op.id, ""));

@@ -133,13 +133,6 @@ class PassTest : public testing::World {
     return link_token(last_message(recipient).body, path);
   }
 
-  // The account as stored; a test failure (and an empty Account) when there is none.
-  Account stored(std::int64_t id) {
-    auto a = db().with([&](store::Connection& c) { return repo::find_account(c, id); });
-    if (!a) ADD_FAILURE() << "no account " << id;
-    return a.value_or(Account{});
-  }
-
   RequestMeta meta_{"192.0.2.10", "Mozilla/5.0 (test)"};
   std::vector<std::string> tokens_;
 };
@@ -201,7 +194,7 @@ TEST_P(PassSignup, ConfirmCompletesRegistrationWithKatakanaConverted) {
   std::int64_t id = 0;
   EXPECT_EQ(pass().confirm_signup(token, meta_, &id), ConfirmOutcome::completed);
   ASSERT_GT(id, 0);
-  const Account a = stored(id);
+  const Account a = stored_account(id);
   EXPECT_EQ(a.family_name, "富士田");
   EXPECT_EQ(a.given_name, "熊吉");
   EXPECT_EQ(a.family_name_kana, "ふじた");
@@ -287,19 +280,19 @@ TEST_P(PassSignup, SigningUpAgainReplacesTheProvisionalAttempt) {
   EXPECT_EQ(code_of([&] { pass().confirm_signup(first, meta_); }), "token_invalid");
   std::int64_t id = 0;
   ASSERT_EQ(pass().confirm_signup(second, meta_, &id), ConfirmOutcome::completed);
-  EXPECT_EQ(stored(id).given_name, "花子");
+  EXPECT_EQ(stored_account(id).given_name, "花子");
   EXPECT_EQ(pass().login("kuma@example.jp", kNewPassword, meta_).account.id, id);
 }
 
 TEST_P(PassSignup, RegisteredAddressGetsTheSameAnswerAndAMessageSayingSo) {
   const auto id = make_account("kuma@example.jp");
-  const auto hash_before = stored(id).password_hash;
+  const auto hash_before = stored_account(id).password_hash;
 
   EXPECT_NO_THROW(pass().signup(email_signup("KUMA@example.jp", kNewPassword), meta_));
 
   EXPECT_EQ(count("SELECT COUNT(*) FROM signups"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM accounts"), 1);
-  EXPECT_EQ(stored(id).password_hash, hash_before);
+  EXPECT_EQ(stored_account(id).password_hash, hash_before);
   auto all = messages("kuma@example.jp");
   ASSERT_EQ(all.size(), 1u);
   const auto& m = all.front();
@@ -325,8 +318,8 @@ TEST_P(PassSignup, PhoneSignupStoresE164AndSendsSms) {
 
   std::int64_t id = 0;
   ASSERT_EQ(pass().confirm_signup(token, meta_, &id), ConfirmOutcome::completed);
-  EXPECT_EQ(stored(id).phone, "+819012345678");
-  EXPECT_EQ(stored(id).email, std::nullopt);
+  EXPECT_EQ(stored_account(id).phone, "+819012345678");
+  EXPECT_EQ(stored_account(id).email, std::nullopt);
   EXPECT_EQ(last_message("+819012345678").channel, "sms");
 }
 
@@ -674,7 +667,7 @@ TEST_P(PassAccount, ChangeNamesValidatesAndPersists) {
   const auto e = error_of([&] { pass().change_names(p, "Sato", "", meta_); });
   EXPECT_EQ(e.fields(),
             (core::FieldErrors{{"family_name", {"not_fullwidth"}}, {"given_name", {"required"}}}));
-  EXPECT_EQ(stored(p.account.id).family_name, "富士田");
+  EXPECT_EQ(stored_account(p.account.id).family_name, "富士田");
 
   auto changed = pass().change_names(p, "佐藤", "花子", meta_);
   EXPECT_EQ(changed.family_name, "佐藤");
@@ -695,8 +688,8 @@ TEST_P(PassAccount, ChangeKanaConvertsKatakanaAndPersists) {
   auto changed = pass().change_kana(p, "サトウ", "はなこ", meta_);
   EXPECT_EQ(changed.family_name_kana, "さとう");
   EXPECT_EQ(changed.given_name_kana, "はなこ");
-  EXPECT_EQ(stored(p.account.id).family_name_kana, "さとう");
-  EXPECT_EQ(stored(p.account.id).family_name, "富士田");
+  EXPECT_EQ(stored_account(p.account.id).family_name_kana, "さとう");
+  EXPECT_EQ(stored_account(p.account.id).family_name, "富士田");
 }
 
 TEST_P(PassAccount, ContactChangeNeedsTheCurrentPassword) {
@@ -724,13 +717,13 @@ TEST_P(PassAccount, EmailChangeAppliesOnlyOnceTheNewAddressConfirms) {
   const std::string token = link_token(verify.body, kContactPath);
   ASSERT_GE(token.size(), 40u) << verify.body;
   EXPECT_TRUE(messages("kuma@example.jp").empty());
-  EXPECT_EQ(stored(id).email, "kuma@example.jp");
+  EXPECT_EQ(stored_account(id).email, "kuma@example.jp");
 
   const auto change = pass().confirm_contact_change(token, meta_);
   EXPECT_EQ(change.kind, "email");
   EXPECT_EQ(change.value, "new@example.jp");
   EXPECT_EQ(change.display, "new@example.jp");
-  EXPECT_EQ(stored(id).email, "new@example.jp");
+  EXPECT_EQ(stored_account(id).email, "new@example.jp");
 
   const auto old = last_message("kuma@example.jp");
   EXPECT_EQ(old.subject, "【CareLive Pass】メールアドレスが変更されました");
@@ -748,13 +741,13 @@ TEST_P(PassAccount, PhoneCanBeAddedBySms) {
   EXPECT_EQ(m.channel, "sms");
   const std::string token = link_token(m.body, kContactPath);
   ASSERT_FALSE(token.empty()) << m.body;
-  EXPECT_EQ(stored(id).phone, std::nullopt);
+  EXPECT_EQ(stored_account(id).phone, std::nullopt);
   const auto change = pass().confirm_contact_change(token, meta_);
   EXPECT_EQ(change.kind, "phone");
   EXPECT_EQ(change.value, "+818011112222");
   EXPECT_EQ(change.display, "080-1111-2222");
-  EXPECT_EQ(stored(id).phone, "+818011112222");
-  EXPECT_EQ(stored(id).email, "kuma@example.jp");
+  EXPECT_EQ(stored_account(id).phone, "+818011112222");
+  EXPECT_EQ(stored_account(id).email, "kuma@example.jp");
 }
 
 TEST_P(PassAccount, AddressOfAnotherAccountGetsNoLinkButANotice) {
@@ -767,7 +760,7 @@ TEST_P(PassAccount, AddressOfAnotherAccountGetsNoLinkButANotice) {
   ASSERT_EQ(to_owner.size(), 1u);
   EXPECT_EQ(to_owner.front().subject, "【CareLive Pass】メールアドレスを変更できませんでした");
   EXPECT_EQ(to_owner.front().body.find(kContactPath), std::string::npos);
-  EXPECT_EQ(stored(mine).email, "kuma@example.jp");
+  EXPECT_EQ(stored_account(mine).email, "kuma@example.jp");
 }
 
 TEST_P(PassAccount, ContactLinkExpiresAndASecondRequestReplacesIt) {
@@ -780,7 +773,7 @@ TEST_P(PassAccount, ContactLinkExpiresAndASecondRequestReplacesIt) {
   EXPECT_EQ(code_of([&] { pass().confirm_contact_change(first, meta_); }), "token_invalid");
   clock_.advance(24 * kHour);
   EXPECT_EQ(code_of([&] { pass().confirm_contact_change(second, meta_); }), "token_expired");
-  EXPECT_EQ(stored(id).email, "kuma@example.jp");
+  EXPECT_EQ(stored_account(id).email, "kuma@example.jp");
 }
 
 TEST_P(PassAccount, ChangePasswordChecksCurrentAndHistoryAndEndsOtherSessions) {

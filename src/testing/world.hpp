@@ -15,8 +15,10 @@
 #include <vector>
 
 #include "app.hpp"
+#include "audit/actor.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
+#include "pass/repo.hpp"
 #include "store/test_support.hpp"
 #include "testing/password.hpp"
 
@@ -69,6 +71,50 @@ class World : public store::testing::BackendTest {
   live::OperatorService& operator_console() { return app().operator_console(); }
   calls::ScheduleService& schedules() { return app().schedules(); }
   const notify::Templates& templates() { return app().templates(); }
+
+  // The world of a test, made as `carelive admin` makes it (audited as the command line).
+  std::int64_t add_facility(const std::string& code, const std::string& name,
+                            const std::string& kind = "老人保健施設（施設サービス版）") {
+    return live().add_facility(code, name, kind, audit::Actor::command_line()).id;
+  }
+  std::int64_t add_resident(const std::string& facility_code, const live::NameInput& names) {
+    return live().add_resident(facility_code, names, audit::Actor::command_line()).id;
+  }
+  // A staff member 富士 職員 of the facility, signing in with kPassword.
+  pass::Account add_staff(const std::string& email, const std::string& facility_code,
+                          bool admin = false) {
+    auto added = live().add_staff(facility_code, {"富士", "職員", "ふじ", "しょくいん"}, email,
+                                  admin, std::string(kPassword), audit::Actor::command_line());
+    return stored_account(added.account_id);
+  }
+  // A confirmed Pass account (富士田 熊吉 unless named) with kPassword; an email address or a
+  // phone number in E.164 as its login id (`display`: the phone number as typed).
+  std::int64_t add_account(const std::string& login_id, const std::string& display = "",
+                           const live::NameInput& names = {"富士田", "熊吉", "ふじた",
+                                                           "くまきち"}) {
+    const bool email = login_id.find('@') != std::string::npos;
+    return pass().create_confirmed_account(
+        {names.family_name, names.given_name, names.family_name_kana, names.given_name_kana,
+         email ? "email" : "phone", login_id, display},
+        std::string(kPassword), audit::Actor::command_line());
+  }
+  // `add_account`, linked to `resident` as `kind`, with the newest terms agreed.
+  std::int64_t add_linked_account(const std::string& login_id, std::int64_t resident,
+                                  const std::string& kind = "family") {
+    const auto id = add_account(login_id);
+    family().link_for_testing(resident, id, kind);
+    family().consent(id, family().terms(id).terms.version, audit::Actor::account_at(id, ""));
+    return id;
+  }
+  std::int64_t publish_terms(const std::string& body = "第1条 本規約に同意の上で利用できます。") {
+    return live().publish_terms(body, audit::Actor::command_line()).version;
+  }
+  // The account as stored; a test failure (and an empty Account) when there is none.
+  pass::Account stored_account(std::int64_t id) {
+    auto a = db().with([&](store::Connection& c) { return pass::repo::find_account(c, id); });
+    if (!a) ADD_FAILURE() << "no account " << id;
+    return a.value_or(pass::Account{});
+  }
 
   std::int64_t count(const std::string& sql, const store::Params& params = {}) {
     return db().with([&](store::Connection& c) { return c.exec(sql, params).first().integer(0); });
