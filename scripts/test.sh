@@ -18,6 +18,9 @@ python3 scripts/check_layers.py
 echo "==> benchmark tools still build (bench/: they use the services as the server does)"
 cmake --build build --target calls_seed ws_load -j"$(nproc)"
 
+echo "==> deploy/turnserver.conf relays only to the public internet (real coturn)"
+python3 tests/turn/deny_list_test.py
+
 echo "==> C++ tests"
 (cd build && ctest --output-on-failure -j2 --timeout 300)
 

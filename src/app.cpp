@@ -83,12 +83,20 @@ int serve(Config config) {
   live::register_family_routes(router, app.family());
   live::register_staff_routes(router, app.staff());
   live::register_operator_routes(router, app.operator_console());
-  calls::register_call_routes(router, c.turn, app.clock());
+  calls::register_call_routes(router, c.turn, app.clock(), app.family());
   calls::register_schedule_routes(router, app.schedules());
   std::shared_ptr<calls::Bus> bus;  // several processes as one (Redis), else in-process
   if (!c.redis_url.empty()) bus = std::make_shared<calls::RedisBus>(c.redis_url);
-  calls::Hub hub(app.db(), app.clock(), app.family(), {c.calls.reconnect_grace_seconds},
-                 bus);  // outlives the server
+  calls::HubOptions hub_options{c.calls.reconnect_grace_seconds,
+                                [&app](std::int64_t session, bool in_call) {
+                                  return app.pass().live_session(session, in_call);
+                                }};
+  calls::Hub hub(app.db(), app.clock(), app.family(), hub_options, bus);  // outlives the server
+  // A socket does not outlive its session, nor a call the person's access (docs/architecture.md).
+  const auth::AccessListener revoke = [&hub](const auth::AccessEnded& e) { hub.revoke(e); };
+  app.pass().set_access_listener(revoke);
+  app.staff().set_access_listener(revoke);
+  app.operator_console().set_access_listener(revoke);
   http::StaticFiles files(c.web_dir);
   http::Server server(c.http(), router, files, workers, [&app] {
     try {
@@ -112,6 +120,9 @@ int serve(Config config) {
   spdlog::info("CareLive listening on port {}; open {}", port, c.public_url);
   server.run();
   workers.join();
+  app.pass().set_access_listener(nullptr);
+  app.staff().set_access_listener(nullptr);
+  app.operator_console().set_access_listener(nullptr);
   reminders.stop();
   app.dispatcher().stop();
   spdlog::info("stopped");

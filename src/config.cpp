@@ -91,6 +91,9 @@ void read_notify(const toml::table& t, Config& c) {
 void read_calls(const toml::table& t, Config& c) {
   take(t, "turn.secret", c.turn.secret);
   take(t, "turn.ttl_seconds", c.turn.ttl);
+  if (c.turn.ttl < 30 || c.turn.ttl > 3600)
+    throw std::invalid_argument(
+        "config: turn.ttl_seconds must be 30 to 3600 (credentials for new relays only)");
   take(t, "turn.policy", c.turn.policy);
   if (c.turn.policy != "all" && c.turn.policy != "relay")
     throw std::invalid_argument("config: turn.policy must be \"all\" or \"relay\"");

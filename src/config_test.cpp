@@ -43,6 +43,17 @@ TEST(ConfigTest, AnUnknownTurnPolicyIsRefused) {
   std::filesystem::remove(path);
 }
 
+// TURN credentials last minutes, not hours (coturn checks them only when a relay is allocated).
+TEST(ConfigTest, TurnCredentialsLastMinutes) {
+  EXPECT_EQ(Config{}.turn.ttl, 600);
+  for (const char* bad : {"ttl_seconds = 21600\n", "ttl_seconds = 5\n"}) {
+    Config c;
+    auto path = write_toml(std::string("[turn]\n") + bad);
+    EXPECT_THROW(load_config_file(path, c), std::invalid_argument) << bad;
+    std::filesystem::remove(path);
+  }
+}
+
 TEST(ConfigTest, CallGraceAndRedis) {
   Config c;
   EXPECT_EQ(c.calls.reconnect_grace_seconds, 30);

@@ -16,6 +16,7 @@ constexpr const char* kPresence = "presence";
 constexpr const char* kSnapshot = "snapshot";
 constexpr const char* kHello = "hello";
 constexpr const char* kBye = "bye";
+constexpr const char* kRevoked = "revoked";
 
 template <class... F>
 struct Overloaded : F... {
@@ -141,6 +142,16 @@ json encode(const std::string& node, const Event& event) {
                             [](const Bye&) -> json {
                               return {{"t", kBye}};
                             },
+                            [](const Revoked& e) -> json {
+                              const auto& a = e.access;
+                              const bool session = a.why == auth::AccessEnded::Why::session_ended;
+                              return {{"t", kRevoked},
+                                      {"why", session ? "session" : "access"},
+                                      {"account", a.account},
+                                      {"session", a.session},
+                                      {"keep_session", a.keep_session},
+                                      {"resident_id", a.resident}};
+                            },
                         },
                         event);
   msg["node"] = node;
@@ -160,6 +171,13 @@ std::optional<Event> decode(const json& msg) {
   if (t == kSnapshot) return Snapshot{snapshot_from(msg.at("presence"))};
   if (t == kHello) return Hello{};
   if (t == kBye) return Bye{};
+  if (t == kRevoked) {
+    const bool session = msg.at("why").get<std::string>() == "session";
+    return Revoked{
+        {session ? auth::AccessEnded::Why::session_ended : auth::AccessEnded::Why::access_changed,
+         msg.at("account").get<std::int64_t>(), msg.at("session").get<std::int64_t>(),
+         msg.at("keep_session").get<std::int64_t>(), msg.at("resident_id").get<std::int64_t>()}};
+  }
   return std::nullopt;
 }
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/access.hpp"
 #include "calls/bus.hpp"
 #include "calls/call_repo.hpp"
 #include "calls/machine.hpp"
@@ -49,8 +50,13 @@ struct Snapshot {
 struct Hello {};
 // The sender stops: forget its presence.
 struct Bye {};
+// Someone's access ended (a session, a link, staff rights): every node closes its matching
+// connections. Broadcast.
+struct Revoked {
+  auth::AccessEnded access;
+};
 
-using Event = std::variant<CallChanged, Signal, PresenceChanged, Snapshot, Hello, Bye>;
+using Event = std::variant<CallChanged, Signal, PresenceChanged, Snapshot, Hello, Bye, Revoked>;
 
 // The bus message of `event` sent by `node`: a JSON object whose "t" names the event.
 nlohmann::json encode(const std::string& node, const Event& event);

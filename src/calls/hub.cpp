@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <limits>
 #include <set>
 
 #include "calls/call_repo.hpp"
@@ -63,9 +65,13 @@ std::uint64_t Hub::open(std::shared_ptr<http::WsPeer> peer, const auth::Principa
   kept.given_name = who.account.given_name;
   kept.is_operator = who.account.is_operator;
   auto account = std::make_shared<const pass::Account>(std::move(kept));
+  const auto& s = who.session;
+  constexpr auto kNever = std::numeric_limits<core::UnixSeconds>::max();
   std::lock_guard lock(mutex_);
   auto id = next_id_++;
-  clients_.emplace(id, Client{std::move(peer), std::move(account), 0});
+  clients_.emplace(id, Client{std::move(peer), std::move(account), 0, s.id,
+                              s.id ? s.last_seen_at + s.idle_timeout : kNever,
+                              s.id ? s.absolute_expires_at : kNever});
   return id;
 }
 
@@ -295,6 +301,109 @@ void Hub::mark_gone(std::int64_t resident_id, std::int64_t account_id, const std
   });
 }
 
+void Hub::remove_from_call(std::int64_t resident_id, std::int64_t account_id) {
+  change(resident_id, [&](store::Connection& c, Call& call) {
+    if (call.id == 0 || !call.find(account_id)) return false;
+    CallMachine m(clock_);
+    m.restore(call);
+    call_repo::record_leave(c, m.leave(resident_id, account_id), clock_.now());
+    return true;
+  });
+}
+
+void Hub::end_call(std::int64_t resident_id) {
+  change(resident_id, [&](store::Connection& c, Call& call) {
+    if (call.id == 0) return false;
+    CallMachine m(clock_);
+    m.restore(call);
+    call_repo::record_leave(c, m.end(resident_id), clock_.now());
+    return true;
+  });
+}
+
+// ---- connections whose access ended
+
+void Hub::revoke(const auth::AccessEnded& access) {
+  if (access.why == auth::AccessEnded::Why::access_changed && access.resident) {
+    try {
+      // Media flows browser to browser: the others drop their connections to whoever is no
+      // longer in the call's state, so the state changes first.
+      if (access.account)
+        remove_from_call(access.resident, access.account);
+      else
+        end_call(access.resident);
+    } catch (const std::exception& e) {
+      spdlog::warn("call: taking a participant out after their access ended: {}", e.what());
+    }
+  }
+  close_matching(access);
+  link_.broadcast(cluster::Revoked{access});
+}
+
+void Hub::close_matching(const auth::AccessEnded& a) {
+  const bool session = a.why == auth::AccessEnded::Why::session_ended;
+  Peers closing;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, client] : clients_) {
+      if (a.account && client.account->id != a.account) continue;
+      if (session) {
+        if (a.session && client.session_id != a.session) continue;
+        if (a.keep_session && client.session_id == a.keep_session) continue;
+      } else if (a.resident && client.in_call != a.resident &&
+                 !presence_.watching(id, a.resident)) {
+        continue;
+      }
+      closing.push_back(client.peer);
+    }
+  }
+  const auto code = session ? protocol::kCloseSessionEnded : protocol::kCloseAccessChanged;
+  for (const auto& peer : closing) peer->end(code);
+}
+
+void Hub::check_sessions(core::UnixSeconds now) {
+  if (!options_.session_check) return;
+  struct Due {
+    std::uint64_t conn;
+    std::int64_t session_id;
+    bool in_call;
+  };
+  std::vector<Due> due;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, client] : clients_) {
+      const bool limit_came = std::min(client.idle_until, client.absolute_until) <= now;
+      const bool call_uses_it = client.in_call && client.idle_until - now <= kCallUseAhead &&
+                                client.idle_until < client.absolute_until;
+      if (limit_came || call_uses_it) due.push_back({id, client.session_id, client.in_call != 0});
+    }
+  }
+  for (const auto& d : due) {
+    std::optional<auth::Session> s;
+    try {
+      s = options_.session_check(d.session_id, d.in_call);
+    } catch (const std::exception& e) {
+      spdlog::warn("call: checking a connection's session: {}", e.what());
+      continue;  // the store is away: ask again at the next tick
+    }
+    std::shared_ptr<http::WsPeer> peer;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = clients_.find(d.conn);
+      if (it == clients_.end()) continue;
+      if (s) {
+        it->second.idle_until = s->last_seen_at + s->idle_timeout;
+        it->second.absolute_until = s->absolute_expires_at;
+        continue;
+      }
+      it->second.idle_until = it->second.absolute_until =
+          std::numeric_limits<core::UnixSeconds>::max();
+      peer = it->second.peer;
+    }
+    peer->end(protocol::kCloseSessionEnded);
+  }
+}
+
 void Hub::tick() {
   const auto now = clock_.now();
   cluster::Heartbeat::Due due;
@@ -325,6 +434,7 @@ void Hub::tick() {
   }
   if (due.snapshot) link_.broadcast(snapshot());
   push_presence(forgotten);
+  check_sessions(now);
 }
 
 // ---- other nodes
@@ -350,6 +460,8 @@ void Hub::receive(const std::string& node, const cluster::Event& event) {
   } else if (std::holds_alternative<cluster::Hello>(event)) {
     // A node (re)started or reconnected: it knows nobody's presence.
     link_.broadcast(snapshot());
+  } else if (const auto* e = std::get_if<cluster::Revoked>(&event)) {
+    close_matching(e->access);
   } else if (std::holds_alternative<cluster::Bye>(event)) {
     std::vector<std::int64_t> residents;
     {

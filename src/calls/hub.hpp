@@ -5,12 +5,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "auth/access.hpp"
 #include "calls/bus.hpp"
 #include "calls/cluster.hpp"
 #include "calls/machine.hpp"
@@ -26,6 +28,9 @@ namespace carelive::calls {
 struct HubOptions {
   // How long a participant whose WebSocket closed stays in the call, waiting for `resume`.
   std::int64_t reconnect_grace_seconds = 30;
+  // The session behind a connection while it lasts (PassService::live_session): asked when the
+  // session's idle or absolute limit comes; `in_call` counts as use. Null: not checked.
+  std::function<std::optional<auth::Session>(std::int64_t session_id, bool in_call)> session_check;
 };
 
 // The call signaling hub behind GET /api/v1/ws (SPEC 7); its messages are in protocol.hpp.
@@ -62,6 +67,10 @@ class Hub final : public http::WsEndpoint {
   // node's heartbeat, puts the participants of nodes that stopped beating into grace, sends
   // presence snapshots and forgets the presence of nodes that went silent.
   void tick();
+  // Someone's access ended (PassService, StaffService, OperatorService tell it after the
+  // commit): a removed link or a discharge takes the person (or everyone) out of the resident's
+  // call at once; then the matching connections close, here and on every other node.
+  void revoke(const auth::AccessEnded& access);
   // Tells the other nodes this one is gone and stops the bus (before the destructor).
   void shutdown();
   const std::string& node() const { return link_.node(); }
@@ -86,6 +95,10 @@ class Hub final : public http::WsEndpoint {
     std::shared_ptr<http::WsPeer> peer;
     std::shared_ptr<const pass::Account> account;
     std::int64_t in_call = 0;  // resident whose call this connection speaks for; 0: none
+    std::int64_t session_id = 0;
+    // The session's limits as last seen (0 session: none). A call counts as use, so a connection
+    // in a call is checked a while before its idle limit, which pushes the limit on.
+    core::UnixSeconds idle_until = 0, absolute_until = 0;
   };
   // One authorized message on its way to its handler.
   struct Context {
@@ -141,6 +154,15 @@ class Hub final : public http::WsEndpoint {
   void leave_on_close(std::uint64_t id, const pass::Account& who, std::int64_t resident_id);
   void expire(std::int64_t resident_id, std::int64_t account_id);
   void mark_gone(std::int64_t resident_id, std::int64_t account_id, const std::string& node);
+  void remove_from_call(std::int64_t resident_id, std::int64_t account_id);
+  void end_call(std::int64_t resident_id);
+
+  // ---- connections whose access ended
+  // Closes the local connections `access` names (session_ended: kCloseSessionEnded).
+  void close_matching(const auth::AccessEnded& access);
+  // Asks session_check about the connections whose session limit came; closes the ended ones.
+  void check_sessions(core::UnixSeconds now);
+  static constexpr std::int64_t kCallUseAhead = 5 * 60;
 
   // ---- other nodes
   void receive(const std::string& node, const cluster::Event& event);

@@ -34,6 +34,8 @@ struct FakePeer : http::WsPeer {
     std::lock_guard lock(mutex);
     got.push_back(json::parse(text));
   }
+  void end(std::uint16_t code) override { ended = code; }
+  std::atomic<std::uint16_t> ended{0};  // the close code the server sent; 0: still open
   std::vector<json> take() {
     std::lock_guard lock(mutex);
     return std::exchange(got, {});
@@ -90,6 +92,27 @@ class HubTest : public carelive::testing::World {
     return {hub_->open(peer, who), peer};
   }
   void say(const Client& c, json msg) { hub_->message(c.id, msg.dump()); }
+  // Signed in as a browser is: a real session (its limits checked by the hub), on `hub`.
+  std::pair<Client, auth::Principal> sign_in(Hub& hub, const std::string& login_id) {
+    auto r = pass().login(login_id, carelive::testing::kPassword, {"192.0.2.1", "test"});
+    auto who = *pass().authenticate(r.session_token);
+    auto peer = std::make_shared<FakePeer>();
+    return {{hub.open(peer, who), peer}, who};
+  }
+  // Wired as serve() wires it: sessions checked, access changes told.
+  std::unique_ptr<Hub> wired_hub(std::shared_ptr<Bus> bus = nullptr) {
+    HubOptions options;
+    options.session_check = [this](std::int64_t session, bool in_call) {
+      return pass().live_session(session, in_call);
+    };
+    return std::make_unique<Hub>(db(), clock_, family(), options, std::move(bus));
+  }
+  void tell_hubs(std::vector<Hub*> hubs) {
+    auto listener = [hubs](const auth::AccessEnded& e) { hubs.front()->revoke(e); };
+    pass().set_access_listener(listener);
+    staff().set_access_listener(listener);
+    operator_console().set_access_listener(listener);
+  }
   static json error(const std::string& code, const std::string& ref) {
     return {{"type", "error"}, {"code", code}, {"ref", ref}};
   }
@@ -435,6 +458,93 @@ TEST_P(HubTest, OneOpenCallPerResidentInTheStore) {
                store::DbError);
 }
 
+// Issue 9: an open WebSocket does not outlive its session. Logging out, changing the password
+// and ending other sessions close the sockets of the sessions that ended (and only those).
+TEST_P(HubTest, SocketsCloseWhenTheirSessionEnds) {
+  hub_ = wired_hub();
+  tell_hubs({hub_.get()});
+  auto [phone, phone_who] = sign_in(*hub_, "a@example.jp");
+  auto [tablet, tablet_who] = sign_in(*hub_, "a@example.jp");
+  auto [laptop, laptop_who] = sign_in(*hub_, "a@example.jp");
+  auto other = connect(family_b_);
+
+  pass().logout(tablet_who, {"192.0.2.1", "test"});
+  EXPECT_EQ(tablet.peer->ended, protocol::kCloseSessionEnded);
+  EXPECT_EQ(phone.peer->ended, 0);
+
+  pass().end_other_sessions(phone_who, {"192.0.2.1", "test"});
+  EXPECT_EQ(laptop.peer->ended, protocol::kCloseSessionEnded);
+  EXPECT_EQ(phone.peer->ended, 0);
+
+  auto [again, again_who] = sign_in(*hub_, "a@example.jp");
+  pass().change_password(phone_who, carelive::testing::kPassword, "Kumakichi#2027",
+                         "Kumakichi#2027", {"192.0.2.1", "test"});
+  EXPECT_EQ(again.peer->ended, protocol::kCloseSessionEnded);
+  EXPECT_EQ(phone.peer->ended, 0);
+  EXPECT_EQ(other.peer->ended, 0);
+}
+
+// The session's own limits: idle (staff 30 minutes) and absolute. Being in a call counts as use.
+TEST_P(HubTest, ASocketClosesWhenItsSessionExpiresButACallKeepsItInUse) {
+  hub_ = wired_hub();
+  auto [idle, idle_who] = sign_in(*hub_, "staff@example.jp");
+  auto [busy, busy_who] = sign_in(*hub_, "staff@example.jp");
+  say(busy, {{"type", "start"}, {"resident_id", ichiko_}});
+  const auto idle_timeout = idle_who.session.idle_timeout;
+  ASSERT_GT(idle_timeout, 0);
+  clock_.advance(idle_timeout - 1);
+  hub_->tick();
+  EXPECT_EQ(idle.peer->ended, 0);
+  clock_.advance(1);
+  hub_->tick();
+  EXPECT_EQ(idle.peer->ended, protocol::kCloseSessionEnded);
+  EXPECT_EQ(busy.peer->ended, 0);  // its session was used by the call
+  EXPECT_FALSE(pass().live_session(idle_who.session.id, false));
+  EXPECT_TRUE(pass().live_session(busy_who.session.id, false));
+  // The absolute limit ends even a call's session.
+  while (clock_.now() < busy_who.session.absolute_expires_at) {
+    clock_.advance(idle_timeout / 10);  // a tick comes every second; this is enough
+    hub_->tick();
+  }
+  EXPECT_EQ(busy.peer->ended, protocol::kCloseSessionEnded);
+}
+
+// Removing a link takes that person out of the resident's open call at once (media flows
+// browser to browser: the others drop whoever leaves the call's state); a discharge ends it.
+TEST_P(HubTest, RemovingALinkOrDischargingTakesPeopleOutOfTheCall) {
+  hub_ = wired_hub();
+  tell_hubs({hub_.get()});
+  auto s = connect(staff_);
+  say(s, {{"type", "start"}, {"resident_id", ichiko_}});
+  auto a = connect(family_a_);
+  say(a, {{"type", "join"}, {"resident_id", ichiko_}});
+  const auto second = add_linked_account("second@example.jp", ichiko_);
+  auto b = connect(second);
+  say(b, {{"type", "join"}, {"resident_id", ichiko_}});
+  s.peer->take();
+
+  auto member = stored_account(staff_);
+  const auto facility = count("SELECT facility_id FROM residents WHERE id = ?", {ichiko_});
+  std::int64_t link_id = 0;
+  for (const auto& p : staff().links(member, facility, ichiko_))
+    if (p.link.account_id == family_a_) link_id = p.link.id;
+  staff().remove_link(member, facility, ichiko_, link_id, audit::Actor::command_line());
+  EXPECT_EQ(a.peer->ended, protocol::kCloseAccessChanged);
+  EXPECT_EQ(b.peer->ended, 0);
+  auto call = s.peer->take().back();
+  EXPECT_EQ(call["type"], "call");
+  EXPECT_EQ(call["participants"].size(), 2u);  // staff and the second family member
+  EXPECT_EQ(count("SELECT COUNT(*) FROM call_participants WHERE account_id = ? AND left_at IS "
+                  "NULL",
+                  {family_a_}),
+            0);
+
+  staff().discharge(member, facility, ichiko_, audit::Actor::command_line());
+  EXPECT_EQ(b.peer->ended, protocol::kCloseAccessChanged);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM calls WHERE resident_id = ? AND ended_at IS NULL", {ichiko_}), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, HubTest, ::testing::Values("sqlite", "postgres"),
                          store::testing::backend_name);
 
@@ -547,6 +657,29 @@ TEST_P(HubClusterTest, TwoProcessesBehaveAsOne) {
   hub2_->shutdown();
   ASSERT_TRUE(staff.peer->take_until(
       [](const json& m) { return m["type"] == "presence" && m["people"].empty(); }));
+}
+
+// On every process: the session ends on node 1, its socket on node 2 closes over the bus; a
+// staff member who loses their rights is cut off there too.
+TEST_P(HubClusterTest, SessionsAndRightsEndOnEveryNode) {
+  tell_hubs({hub_.get()});
+  auto [here, here_who] = sign_in(*hub_, "a@example.jp");
+  auto [there, there_who] = sign_in(*hub2_, "a@example.jp");
+  pass().change_password(here_who, carelive::testing::kPassword, "Kumakichi#2027", "Kumakichi#2027",
+                         {"192.0.2.1", "test"});
+  EXPECT_TRUE(testing::eventually([&] { return there.peer->ended != 0; }));
+  EXPECT_EQ(there.peer->ended, protocol::kCloseSessionEnded);
+  EXPECT_EQ(here.peer->ended, 0);
+
+  auto staff_there = connect2(other_staff_);
+  auto admin = add_staff("admin2@example.jp", "livetest02", true);
+  const auto facility = count("SELECT id FROM facilities WHERE code = 'livetest02'");
+  std::int64_t row = 0;
+  for (const auto& r : staff().staff(admin, facility))
+    if (r.member.account_id == other_staff_) row = r.member.id;
+  staff().remove_staff(admin, facility, row, audit::Actor::command_line());
+  EXPECT_TRUE(testing::eventually([&] { return staff_there.peer->ended != 0; }));
+  EXPECT_EQ(staff_there.peer->ended, protocol::kCloseAccessChanged);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, HubClusterTest, ::testing::Values("sqlite", "postgres"),

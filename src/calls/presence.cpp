@@ -40,6 +40,14 @@ bool Presence::unwatch(std::uint64_t conn, std::int64_t resident_id) {
   return family && !present(resident_id, account_id);
 }
 
+bool Presence::watching(std::uint64_t conn, std::int64_t resident_id) const {
+  auto it = conns_.find(conn);
+  if (it == conns_.end()) return false;
+  const auto& w = it->second.watching;
+  return std::any_of(w.begin(), w.end(),
+                     [&](const Watch& x) { return x.resident_id == resident_id; });
+}
+
 std::vector<std::int64_t> Presence::close(std::uint64_t conn) {
   std::vector<std::int64_t> changed;
   auto it = conns_.find(conn);

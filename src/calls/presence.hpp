@@ -48,6 +48,7 @@ class Presence {
   // `staff_only`: only those that see the presence.
   std::vector<std::uint64_t> watchers(std::int64_t resident_id, bool staff_only,
                                       std::uint64_t except = 0) const;
+  bool watching(std::uint64_t conn, std::int64_t resident_id) const;
   // Every resident watched here.
   std::vector<std::int64_t> residents() const;
   // The family watchers of the resident here.

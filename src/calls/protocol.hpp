@@ -26,6 +26,7 @@
 //   {type:"joined", resident_id, call_id, self, peers:[account_id], resumed?}
 //   {type:"signal", from, data}
 //   {type:"error", code, ref}   ref: the type of the message refused
+// The server closes a socket with kCloseSessionEnded or kCloseAccessChanged (below).
 namespace carelive::calls::protocol {
 
 // ---- browser → server
@@ -39,6 +40,13 @@ inline constexpr std::string_view kResume = "resume";
 inline constexpr std::string_view kLeave = "leave";
 inline constexpr std::string_view kEnd = "end";
 inline constexpr std::string_view kSignal = "signal";
+
+// ---- the server closes the socket (close codes, RFC 6455 §7.4.2 application range)
+// The session ended (logout, password change, expiry): the client goes to the login page.
+inline constexpr std::uint16_t kCloseSessionEnded = 4401;
+// What the person may see changed (a link removed, a discharge, staff rights): the client
+// reconnects, and each screen is authorized again.
+inline constexpr std::uint16_t kCloseAccessChanged = 4403;
 
 // ---- server → browser (and kSignal)
 inline constexpr std::string_view kPresence = "presence";

@@ -6,9 +6,12 @@ namespace carelive::calls {
 
 using verb = boost::beast::http::verb;
 
-void register_call_routes(http::Router& r, const TurnSettings& turn, const core::Clock& clock) {
+void register_call_routes(http::Router& r, const TurnSettings& turn, const core::Clock& clock,
+                          live::FamilyService& family) {
   r.add(verb::get, "/api/v1/calls/ice-servers", http::Access::authenticated,
-        [&turn, &clock](http::Context& ctx) {
+        [&turn, &clock, &family](http::Context& ctx) {
+          if (!family.may_take_part_in_calls(ctx.who().account.id))
+            throw core::Error(core::codes::kForbidden);
           const auto now = clock.now();
           nlohmann::json list = nlohmann::json::array();
           for (const auto& s : ice_servers(turn, ctx.who().account.id, now)) {

@@ -37,10 +37,11 @@ struct Server::WsConnection : WsPeer, std::enable_shared_from_this<WsConnection>
   std::deque<std::string> queue;
   bool writing = false;
   bool closed = false;
+  std::uint16_t close_code = 0;  // set by end(): the close frame is written next
 
   void send(std::string text) override {
     net::post(ws.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
-      if (self->closed) return;
+      if (self->closed || self->close_code) return;
       // A client that does not read is dropped rather than buffered without bound.
       if (self->queue.size() >= kMaxQueued) {
         self->closed = true;
@@ -56,6 +57,20 @@ struct Server::WsConnection : WsPeer, std::enable_shared_from_this<WsConnection>
     });
   }
 
+  void end(std::uint16_t code) override {
+    net::post(ws.get_executor(), [self = shared_from_this(), code] {
+      if (self->closed || self->close_code) return;
+      self->queue.clear();
+      self->close_code = code;
+      if (!self->writing) {
+        self->writing = true;
+        net::co_spawn(self->ws.get_executor(), self->write_loop(), net::detached);
+      }
+    });
+  }
+
+  // The one writer: queued messages in order, then the close frame when end() asked for it (a
+  // close is a write too, so it never overlaps a message). The read loop then ends.
   net::awaitable<void> write_loop() {
     auto self = shared_from_this();
     while (!queue.empty() && !closed) {
@@ -69,6 +84,13 @@ struct Server::WsConnection : WsPeer, std::enable_shared_from_this<WsConnection>
         break;
       }
       queue.pop_front();
+    }
+    if (close_code && !closed) {
+      closed = true;
+      boost::system::error_code ec;
+      co_await ws.async_close(websocket::close_reason(close_code),
+                              net::redirect_error(net::use_awaitable, ec));
+      // A client that does not answer the close is cut off by the stream's close timeout.
     }
     writing = false;
   }

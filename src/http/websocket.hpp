@@ -15,6 +15,9 @@ class WsPeer {
  public:
   virtual ~WsPeer() = default;
   virtual void send(std::string text) = 0;
+  // Closes the connection from the server's side with a close `code` (RFC 6455 §7.4; the
+  // application's own codes are 4000–4999); what was queued and not yet written is dropped.
+  virtual void end(std::uint16_t code) = 0;
 };
 
 // The application behind GET /api/v1/ws. The server has checked Origin and the session cookie

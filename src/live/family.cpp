@@ -71,6 +71,15 @@ LinkedResident FamilyService::require(store::Connection& c, std::int64_t account
   throw Error(codes::kForbidden);
 }
 
+bool FamilyService::may_take_part_in_calls(std::int64_t account_id) {
+  return db_.with([&](store::Connection& c) {
+    if (repo::is_staff_anywhere(c, account_id)) return true;
+    if (linked(c, account_id).empty()) return false;
+    auto latest = repo::latest_terms(c);
+    return !latest || repo::has_consent(c, account_id, latest->id);
+  });
+}
+
 Contexts FamilyService::contexts(std::int64_t account_id) {
   return db_.with([&](store::Connection& c) {
     Contexts out;

@@ -67,6 +67,10 @@ class FamilyService {
   static std::string after_confirm_for(const std::string& token, const std::string& kind);
 
   Contexts contexts(std::int64_t account_id);
+  // Whether the account may take part in some call (SPEC 7), so that it may have TURN
+  // credentials: staff of an open facility, or linked to a resident with the newest terms
+  // agreed.
+  bool may_take_part_in_calls(std::int64_t account_id);
 
   // The newest terms; not_found when none were published.
   TermsView terms(std::int64_t account_id);

@@ -285,6 +285,26 @@ TEST_P(FamilyTest, AnnouncementsComeNewestFirstAndOpeningMarksRead) {
   EXPECT_EQ(code_of([&] { family().announcement(id, second.id + 99); }), "not_found");
 }
 
+// TURN credentials (GET /api/v1/calls/ice-servers) only for people who may take part in a call:
+// staff of an open facility, or someone linked to a resident with the newest terms agreed.
+TEST_P(FamilyTest, OnlyStaffAndLinkedPeopleWithTheNewestTermsMayTakePartInCalls) {
+  const auto stranger = add_account("stranger@example.jp");
+  EXPECT_FALSE(family().may_take_part_in_calls(stranger));
+  const auto linked = add_linked_account("kuma@example.jp", ichiko_);
+  EXPECT_TRUE(family().may_take_part_in_calls(linked));
+  publish_terms("第2条 改定しました。");
+  EXPECT_FALSE(family().may_take_part_in_calls(linked));
+  family().consent(linked, family().terms(linked).terms.version,
+                   audit::Actor::account_at(linked, ""));
+  EXPECT_TRUE(family().may_take_part_in_calls(linked));
+
+  const auto member = add_staff("staff@example.jp", "livetest01");
+  EXPECT_TRUE(family().may_take_part_in_calls(member.id));
+  const auto facility = count("SELECT id FROM facilities WHERE code = 'livetest01'");
+  staff().discharge(member, facility, ichiko_, audit::Actor::account_at(member.id, ""));
+  EXPECT_FALSE(family().may_take_part_in_calls(linked));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, FamilyTest, ::testing::Values("sqlite", "postgres"),
                          store::testing::backend_name);
 

@@ -59,11 +59,18 @@ void OperatorService::close_facility(const pass::Account& who, std::int64_t faci
                                      const audit::Actor& by) {
   require_operator(who);
   const auto now = clock_.now();
-  db_.transaction([&](store::Connection& c) {
+  const auto [staff, residents] = db_.transaction([&](store::Connection& c) {
     require_facility(c, facility_id);
     repo::close_facility(c, facility_id, now);
     audit::record(c, now, by, "facility_closed", {{"facility_id", facility_id}});
+    return std::pair(repo::staff_rows(c, facility_id), repo::resident_summaries(c, facility_id));
   });
+  // Its staff lose their rights there, and its residents' calls end.
+  for (const auto& row : staff)
+    auth::tell(access_ended_, auth::AccessEnded::rights_changed(row.member.account_id));
+  for (const auto& r : residents)
+    if (!r.resident.discharged_at)
+      auth::tell(access_ended_, auth::AccessEnded::resident_gone(r.resident.id));
 }
 
 std::vector<StaffRow> OperatorService::admins(const pass::Account& who, std::int64_t facility_id) {

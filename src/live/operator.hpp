@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/access.hpp"
 #include "core/clock.hpp"
 #include "live/model.hpp"
 #include "live/service.hpp"
@@ -41,12 +42,16 @@ class OperatorService {
   TermsVersion publish_terms(const pass::Account& who, const std::string& body,
                              const audit::Actor& by);
 
+  // Told after a facility closed: its staff's rights and its residents' calls end.
+  void set_access_listener(auth::AccessListener listener) { access_ended_ = std::move(listener); }
+
  private:
   Facility require_facility(store::Connection& c, std::int64_t facility_id);
 
   store::Database& db_;
   const core::Clock& clock_;
   LiveService& live_;
+  auth::AccessListener access_ended_;
 };
 
 }  // namespace carelive::live

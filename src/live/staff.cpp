@@ -129,6 +129,7 @@ void StaffService::discharge(const pass::Account& who, std::int64_t facility_id,
                   {{"facility_id", facility_id}, {"resident_id", resident_id}});
     if (discharge_hook_) discharge_hook_(c, by, facility_id, resident_id, now);
   });
+  auth::tell(access_ended_, auth::AccessEnded::resident_gone(resident_id));
   notify_queued();
 }
 
@@ -236,12 +237,17 @@ void StaffService::remove_link(const pass::Account& who, std::int64_t facility_i
                                std::int64_t resident_id, std::int64_t link_id,
                                const audit::Actor& by) {
   const auto now = clock_.now();
-  db_.transaction([&](store::Connection& c) {
+  const auto account_id = db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::staff);
     require_resident(c, facility_id, resident_id);
+    std::int64_t account = 0;
+    for (const auto& p : repo::linked_people(c, resident_id))
+      if (p.link.id == link_id) account = p.link.account_id;
     if (!repo::delete_link(c, link_id, resident_id)) throw Error(codes::kNotFound);
     audit::record(c, now, by, "link_removed", {{"resident_id", resident_id}, {"link_id", link_id}});
+    return account;
   });
+  auth::tell(access_ended_, auth::AccessEnded::link_removed(account_id, resident_id));
 }
 
 std::vector<StaffRow> StaffService::staff(const pass::Account& who, std::int64_t facility_id) {
@@ -261,7 +267,7 @@ StaffAdded StaffService::add_staff(const pass::Account& who, std::int64_t facili
 void StaffService::remove_staff(const pass::Account& who, std::int64_t facility_id,
                                 std::int64_t staff_id, const audit::Actor& by) {
   const auto now = clock_.now();
-  db_.transaction([&](store::Connection& c) {
+  const auto removed = db_.transaction([&](store::Connection& c) {
     require_facility(c, who, facility_id, Need::admin);
     auto target = repo::find_staff_member(c, staff_id, facility_id);
     if (!target) throw Error(codes::kNotFound);
@@ -270,7 +276,9 @@ void StaffService::remove_staff(const pass::Account& who, std::int64_t facility_
     repo::delete_staff(c, staff_id);
     audit::record(c, now, by, "staff_removed",
                   {{"facility_id", facility_id}, {"account_id", target->account_id}});
+    return target->account_id;
   });
+  auth::tell(access_ended_, auth::AccessEnded::rights_changed(removed));
 }
 
 }  // namespace carelive::live

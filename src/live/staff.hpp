@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audit/actor.hpp"
+#include "auth/access.hpp"
 #include "core/clock.hpp"
 #include "live/model.hpp"
 #include "live/service.hpp"
@@ -99,6 +100,8 @@ class StaffService {
                     const audit::Actor& by);
 
   void set_discharge_hook(DischargeHook hook) { discharge_hook_ = std::move(hook); }
+  // Told after a link is removed, a resident discharged or a staff member removed.
+  void set_access_listener(auth::AccessListener listener) { access_ended_ = std::move(listener); }
 
  private:
   Resident require_resident(store::Connection& c, std::int64_t facility_id,
@@ -112,6 +115,7 @@ class StaffService {
   const notify::Templates& templates_;
   std::function<void()> messages_queued_;
   DischargeHook discharge_hook_;
+  auth::AccessListener access_ended_;
 };
 
 }  // namespace carelive::live

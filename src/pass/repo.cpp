@@ -63,6 +63,9 @@ constexpr const char* kInsertSession =
 constexpr const char* kSelectSession =
     "SELECT id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, "
     "user_agent, ip FROM sessions WHERE token_hash = ?";
+constexpr const char* kSelectSessionById =
+    "SELECT id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, "
+    "user_agent, ip FROM sessions WHERE id = ?";
 constexpr const char* kTouchSession = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE id = ?";
 constexpr const char* kDeleteAccountSession =
@@ -214,6 +217,10 @@ std::int64_t insert_session(Connection& c, const Session& s, const std::string& 
 
 std::optional<Session> find_session(Connection& c, const std::string& token_hash) {
   return store::first_of(c.exec(sql::kSelectSession, {token_hash}), read_session);
+}
+
+std::optional<Session> find_session_by_id(Connection& c, std::int64_t session_id) {
+  return store::first_of(c.exec(sql::kSelectSessionById, {session_id}), read_session);
 }
 
 void touch_session(Connection& c, std::int64_t session_id, core::UnixSeconds now) {

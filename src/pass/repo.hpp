@@ -46,6 +46,7 @@ void retire_tokens(Connection& c, std::int64_t account_id, const std::string& pu
 
 std::int64_t insert_session(Connection& c, const Session& s, const std::string& token_hash);
 std::optional<Session> find_session(Connection& c, const std::string& token_hash);
+std::optional<Session> find_session_by_id(Connection& c, std::int64_t session_id);
 void touch_session(Connection& c, std::int64_t session_id, core::UnixSeconds now);
 void delete_session(Connection& c, std::int64_t session_id);
 bool delete_account_session(Connection& c, std::int64_t account_id, std::int64_t session_id);

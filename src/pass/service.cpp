@@ -220,6 +220,36 @@ Session PassService::create_session(store::Connection& c, const Account& a, cons
   return s;
 }
 
+// The current password, asked again before a change: counted by the login throttle (the same
+// per-account and per-address counters), so a left-open session cannot be used to guess it.
+void PassService::check_current_password(const Principal& p, const std::string& current,
+                                         const RequestMeta& meta) {
+  const std::string key = "account:" + std::to_string(p.account.id);
+  const std::string address_key = "address:" + meta.ip;
+  const auto admission = throttle_.admit(key, address_key);
+  const auto now = clock_.now();
+  if (!admission.allowed) {
+    db_.with([&](store::Connection& c) {
+      audit::record(c, now, actor_of(p.account.id, meta), "current_password_throttled");
+    });
+    throw Error(codes::kLoginThrottled, {}, std::max<std::int64_t>(1, admission.retry_after));
+  }
+  if (!hasher_.verify(p.account.password_hash, current) || current.size() > 1024) {
+    db_.with([&](store::Connection& c) {
+      audit::record(c, now, actor_of(p.account.id, meta), "current_password_failed");
+      if (admission.locks_now) {
+        int minutes = static_cast<int>(limits_.lock_duration / 60);
+        notify::enqueue(c, templates_.login_locked(p.account.primary_login_id(), minutes, now),
+                        now);
+        audit::record(c, now, actor_of(p.account.id, meta), "login_locked");
+      }
+    });
+    if (admission.locks_now) notify_queued();
+    throw Error::field("current_password", "password_wrong");
+  }
+  throttle_.succeeded(key, address_key);
+}
+
 LoginResult PassService::login(const std::string& login_input, const std::string& password,
                                const RequestMeta& meta) {
   FieldErrorSet errors;
@@ -266,24 +296,42 @@ LoginResult PassService::login(const std::string& login_input, const std::string
   return {*account, token, session.absolute_expires_at - now};
 }
 
+namespace {
+
+// The session while it lasts (SPEC: idle and absolute limits); an expired one is deleted. `used`
+// refreshes "last use", at most once a minute to keep reads cheap.
+std::optional<Session> lasting(store::Connection& c, std::optional<Session> s,
+                               core::UnixSeconds now, bool used) {
+  if (!s) return std::nullopt;
+  if (now >= s->absolute_expires_at || now - s->last_seen_at >= s->idle_timeout) {
+    repo::delete_session(c, s->id);
+    return std::nullopt;
+  }
+  if (used && now - s->last_seen_at >= 60) {
+    repo::touch_session(c, s->id, now);
+    s->last_seen_at = now;
+  }
+  return s;
+}
+
+}  // namespace
+
 std::optional<Principal> PassService::authenticate(const std::string& session_token) {
   if (session_token.empty() || session_token.size() > 128) return std::nullopt;
   const auto now = clock_.now();
   return db_.with([&](store::Connection& c) -> std::optional<Principal> {
-    auto s = repo::find_session(c, core::token_hash(session_token));
+    auto s = lasting(c, repo::find_session(c, core::token_hash(session_token)), now, true);
     if (!s) return std::nullopt;
-    if (now >= s->absolute_expires_at || now - s->last_seen_at >= s->idle_timeout) {
-      repo::delete_session(c, s->id);
-      return std::nullopt;
-    }
     auto a = repo::find_account(c, s->account_id);
     if (!a) return std::nullopt;
-    // "From last use": refreshed at most once a minute to keep reads cheap.
-    if (now - s->last_seen_at >= 60) {
-      repo::touch_session(c, s->id, now);
-      s->last_seen_at = now;
-    }
     return Principal{*a, *s};
+  });
+}
+
+std::optional<Session> PassService::live_session(std::int64_t session_id, bool in_use) {
+  const auto now = clock_.now();
+  return db_.with([&](store::Connection& c) {
+    return lasting(c, repo::find_session_by_id(c, session_id), now, in_use);
   });
 }
 
@@ -292,6 +340,7 @@ void PassService::logout(const Principal& p, const RequestMeta& meta) {
     repo::delete_session(c, p.session.id);
     audit::record(c, clock_.now(), actor_of(p.account.id, meta), "logout");
   });
+  auth::tell(access_ended_, auth::AccessEnded::session_of(p.account.id, p.session.id));
 }
 
 void PassService::request_password_reset(const std::string& login_input, const RequestMeta& meta) {
@@ -393,6 +442,7 @@ void PassService::complete_password_reset(const std::string& token, const std::s
     return *a;
   });
   throttle_.clear("account:" + std::to_string(account.id));
+  auth::tell(access_ended_, auth::AccessEnded::sessions_of(account.id));
   notify_queued();
 }
 
@@ -452,8 +502,7 @@ void PassService::request_contact_change(const Principal& p, const std::string& 
   }
   if (current_password.empty()) errors.add("current_password", "required");
   errors.throw_if_any();
-  if (!hasher_.verify(p.account.password_hash, current_password))
-    throw Error::field("current_password", "password_wrong");
+  check_current_password(p, current_password, meta);
 
   const auto now = clock_.now();
   const std::string purpose = std::string(kPurposeContact) + kind;
@@ -519,8 +568,7 @@ void PassService::change_password(const Principal& p, const std::string& current
                                   const std::string& password, const std::string& password_confirm,
                                   const RequestMeta& meta) {
   if (current.empty()) throw Error::field("current_password", "required");
-  if (!hasher_.verify(p.account.password_hash, current))
-    throw Error::field("current_password", "password_wrong");
+  check_current_password(p, current, meta);
   auto history =
       db_.with([&](store::Connection& c) { return repo::password_history(c, p.account.id); });
   std::string hash =
@@ -533,6 +581,7 @@ void PassService::change_password(const Principal& p, const std::string& current
     notify::enqueue(c, templates_.password_changed(p.account.primary_login_id(), now), now);
     audit::record(c, now, actor_of(p.account.id, meta), "password_changed");
   });
+  auth::tell(access_ended_, auth::AccessEnded::sessions_of(p.account.id, p.session.id));
   notify_queued();
 }
 
@@ -541,12 +590,14 @@ std::vector<Session> PassService::sessions(const Principal& p) {
 }
 
 std::int64_t PassService::end_other_sessions(const Principal& p, const RequestMeta& meta) {
-  return db_.with([&](store::Connection& c) {
+  const auto n = db_.with([&](store::Connection& c) {
     auto n = repo::delete_sessions_except(c, p.account.id, p.session.id);
     audit::record(c, clock_.now(), actor_of(p.account.id, meta), "sessions_ended",
                   {{"count", std::to_string(n)}});
     return n;
   });
+  auth::tell(access_ended_, auth::AccessEnded::sessions_of(p.account.id, p.session.id));
+  return n;
 }
 
 void PassService::end_session(const Principal& p, std::int64_t session_id,
@@ -555,6 +606,7 @@ void PassService::end_session(const Principal& p, std::int64_t session_id,
     if (!repo::delete_account_session(c, p.account.id, session_id)) throw Error(codes::kNotFound);
     audit::record(c, clock_.now(), actor_of(p.account.id, meta), "session_ended");
   });
+  auth::tell(access_ended_, auth::AccessEnded::session_of(p.account.id, session_id));
 }
 
 std::int64_t PassService::create_confirmed_account(const NormalizedSignup& s,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "audit/actor.hpp"
+#include "auth/access.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "notify/templates.hpp"
@@ -95,6 +96,11 @@ class PassService {
   void change_password(const Principal& p, const std::string& current, const std::string& password,
                        const std::string& password_confirm, const RequestMeta& meta);
 
+  // The session behind an open connection, while it lasts (the rules of authenticate()); an
+  // ended or expired one is deleted and nullopt. `in_use`: the connection is busy (a call), which
+  // counts as use like a request does.
+  std::optional<Session> live_session(std::int64_t session_id, bool in_use);
+
   std::vector<Session> sessions(const Principal& p);
   std::int64_t end_other_sessions(const Principal& p, const RequestMeta& meta);
   void end_session(const Principal& p, std::int64_t session_id, const RequestMeta& meta);
@@ -111,6 +117,8 @@ class PassService {
                                   const std::string& login_id);
   void set_staff_check(StaffCheck check) { staff_check_ = std::move(check); }
   void set_confirmed_hook(ConfirmedHook hook) { confirmed_hook_ = std::move(hook); }
+  // Told after logout, a password change or reset and ended sessions (open sockets close).
+  void set_access_listener(auth::AccessListener listener) { access_ended_ = std::move(listener); }
 
   static constexpr std::int64_t kLinkLifetime = 24 * 3600;  // SPEC: every link 24 hours
 
@@ -121,6 +129,8 @@ class PassService {
   std::string hash_checked_password(const std::string& field, const std::string& password,
                                     const std::string& confirm_field, const std::string& confirm,
                                     const std::vector<std::string>& history) const;
+  void check_current_password(const Principal& p, const std::string& current,
+                              const RequestMeta& meta);
   Session create_session(store::Connection& c, const Account& a, const RequestMeta& meta,
                          std::string& token);
 
@@ -136,6 +146,7 @@ class PassService {
   std::string dummy_hash_;
   StaffCheck staff_check_;
   ConfirmedHook confirmed_hook_;
+  auth::AccessListener access_ended_;
 };
 
 }  // namespace carelive::pass

@@ -802,6 +802,35 @@ TEST_P(PassAccount, ChangePasswordChecksCurrentAndHistoryAndEndsOtherSessions) {
   EXPECT_EQ(code_of([&] { pass().login("kuma@example.jp", kPassword, meta_); }), "login_failed");
 }
 
+// Issue 9: the current password asked before a change goes through the login throttle, so a
+// session left open cannot be used to guess it: after the free failures the next try waits, even
+// with the right password, and so does logging in with the account.
+TEST_P(PassAccount, CurrentPasswordChecksAreThrottledLikeLogin) {
+  make_account("kuma@example.jp");
+  auto here = login_as("kuma@example.jp");
+  for (int i = 0; i < config_.throttle.free_failures; ++i) {
+    const auto wrong = "Wrong#Guess" + std::to_string(i);
+    EXPECT_EQ(error_of([&] {
+                pass().change_password(here, wrong, kNewPassword, kNewPassword, meta_);
+              }).fields(),
+              (core::FieldErrors{{"current_password", {"password_wrong"}}}));
+  }
+  EXPECT_EQ(code_of([&] {
+              pass().request_contact_change(here, "email", "new@example.jp", "Wrong#Guess9", meta_);
+            }),
+            "login_throttled");
+  EXPECT_EQ(
+      code_of([&] { pass().change_password(here, kPassword, kNewPassword, kNewPassword, meta_); }),
+      "login_throttled");
+  EXPECT_EQ(code_of([&] { pass().login("kuma@example.jp", kPassword, meta_); }), "login_throttled");
+  EXPECT_TRUE(audit_events().count("current_password_failed"));
+  EXPECT_TRUE(audit_events().count("current_password_throttled"));
+  // Once the wait is over, the right password works and clears the count.
+  clock_.advance(config_.throttle.max_delay);
+  pass().change_password(here, kPassword, kNewPassword, kNewPassword, meta_);
+  EXPECT_EQ(pass().login("kuma@example.jp", kNewPassword, meta_).account.email, "kuma@example.jp");
+}
+
 // =============================================================================================
 // Audit log and "no password in any message", across every flow.
 

@@ -1,5 +1,6 @@
 import { request, type Browser, type Page } from '@playwright/test'
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import http from 'node:http'
 import { expectFrames, fakeMedia, localTrackEnabled, openAs, setUpCallWorld, sql, type CallWorld } from './call-helpers'
 import { createAccount, expect, person, startServer, test, type Person } from './fixtures'
@@ -157,6 +158,31 @@ test('someone linked to another resident is refused and is not shown as waiting'
   await other.context().close()
 })
 
+// Issue 9: a socket does not outlive its session. 「他の端末をログアウト」 on another device closes
+// the call screen's socket with "session ended", and that screen goes to the login page.
+test('ending the other sessions takes an open call screen to the login page', async ({ browser }) => {
+  const who = world.families[1]!
+  const phone = await open(browser, who, `/live/residents/${world.A}/call`)
+  await expect(phone.getByText('事業所が通話を開始すると、画面が切り替わります。', { exact: false })).toBeVisible()
+  const tablet = await open(browser, who, '/account')
+  const ended = await tablet.evaluate(async () => {
+    const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('carelive_csrf='))!.split('=')[1]!)
+    const res = await fetch('/api/v1/account/sessions/revoke-others', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: '{}',
+    })
+    return (await res.json()).ended
+  })
+  expect(ended).toBeGreaterThanOrEqual(1)
+  await expect(phone).toHaveURL(/\/login/, { timeout: 10_000 })
+  // The tablet's own session stays.
+  await tablet.reload()
+  await expect(tablet).toHaveURL(/\/account/)
+  await phone.context().close()
+  await tablet.context().close()
+})
+
 function upgrade(headers: Record<string, string>): Promise<number> {
   const url = new URL(world.server.url)
   return new Promise((resolve, reject) => {
@@ -210,28 +236,51 @@ test('the WebSocket limits message size and rate', async ({ browser }) => {
   await family.context().close()
 })
 
-test('ICE servers come with short-lived TURN credentials derived from the shared secret', async () => {
+test('ICE servers come with short-lived TURN credentials, only for people who may take part in a call', async () => {
   const { createHmac } = await import('node:crypto')
   const server = await startServer({}, '[turn]\nurls = ["stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=udp"]\nsecret = "coturn-shared-secret"\nttl_seconds = 600\n')
   try {
-    const api = await request.newContext({ baseURL: server.url })
-    expect((await api.get('/api/v1/calls/ice-servers')).status()).toBe(401)
-    const p = person()
-    createAccount(server, p)
-    const csrf = (await api.storageState()).cookies.find((c) => c.name === 'carelive_csrf')!.value
-    await api.post('/api/v1/login', { data: { login_id: p.email, password: p.password }, headers: { 'X-CSRF-Token': csrf } })
-    const body = await (await api.get('/api/v1/calls/ice-servers')).json()
-    expect(body.ice_servers[0]).toEqual({ urls: ['stun:127.0.0.1:3478'] })
-    expect(body.ice_transport_policy).toBe('all')
-    const turn = body.ice_servers[1]
-    expect(turn.urls).toEqual(['turn:127.0.0.1:3478?transport=udp'])
-    const [expiry, user] = turn.username.split(':')
-    expect(Number(expiry) - Date.now() / 1000).toBeGreaterThan(590)
-    expect(Number(expiry) - Date.now() / 1000).toBeLessThan(610)
-    expect(user).toMatch(/^account-\d+$/)
-    // coturn checks exactly this: base64(HMAC-SHA1(static-auth-secret, username)).
-    expect(turn.credential).toBe(createHmac('sha1', 'coturn-shared-secret').update(turn.username).digest('base64'))
-    await api.dispose()
+    const world = setUpCallWorld(server, 'icefac')
+    const iceServersOf = async (p: Person | null) => {
+      const api = await request.newContext({ baseURL: server.url })
+      if (p) {
+        await api.get('/api/v1/account') // any answer sets the CSRF cookie
+        const csrf = (await api.storageState()).cookies.find((c) => c.name === 'carelive_csrf')!.value
+        await api.post('/api/v1/login', { data: { login_id: p.email, password: p.password }, headers: { 'X-CSRF-Token': csrf } })
+      }
+      const res = await api.get('/api/v1/calls/ice-servers')
+      const answer = { status: res.status(), body: await res.json() }
+      await api.dispose()
+      return answer
+    }
+    expect((await iceServersOf(null)).status).toBe(401)
+    // A Pass account linked to nobody: no relay through the facility's TURN server.
+    const stranger = person()
+    createAccount(server, stranger)
+    const refused = await iceServersOf(stranger)
+    expect(refused.status).toBe(403)
+    expect(refused.body.error.code).toBe('forbidden')
+
+    for (const who of [world.families[0]!, world.staff]) {
+      const { status, body } = await iceServersOf(who)
+      expect(status).toBe(200)
+      expect(body.ice_servers[0]).toEqual({ urls: ['stun:127.0.0.1:3478'] })
+      expect(body.ice_transport_policy).toBe('all')
+      const turn = body.ice_servers[1]
+      expect(turn.urls).toEqual(['turn:127.0.0.1:3478?transport=udp'])
+      const [expiry, user] = turn.username.split(':')
+      expect(Number(expiry) - Date.now() / 1000).toBeGreaterThan(590)
+      expect(Number(expiry) - Date.now() / 1000).toBeLessThan(610)
+      expect(user).toMatch(/^account-\d+$/)
+      // coturn checks exactly this: base64(HMAC-SHA1(static-auth-secret, username)).
+      expect(turn.credential).toBe(createHmac('sha1', 'coturn-shared-secret').update(turn.username).digest('base64'))
+    }
+
+    // New terms: until the family member agrees again, no credentials (the call screen would
+    // send them to the terms first anyway).
+    writeFileSync(path.join(server.data, 'terms2.txt'), '利用規約 第2版\n')
+    server.admin(['terms', 'publish', '--file', path.join(server.data, 'terms2.txt')])
+    expect((await iceServersOf(world.families[0]!)).status).toBe(403)
   } finally {
     await server.stop()
     rmSync(server.data, { recursive: true, force: true })

@@ -88,6 +88,12 @@ export function onUnauthenticated(handler: (() => void) | null): void {
   unauthenticatedHandler = handler
 }
 
+/** The session ended, as another channel than a request found out (the call socket closed
+ * with "session ended"): the same as a 401 `unauthenticated`. */
+export function sessionEnded(): void {
+  unauthenticatedHandler?.()
+}
+
 async function send(method: Method, path: string, body: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (method !== 'GET') {

@@ -1,5 +1,14 @@
-import { describe, expect, it } from 'vitest'
-import { routeMessage, type MessageHandlers, type ServerMessage } from './useCallSignaling'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { effectScope, type EffectScope } from 'vue'
+import { onUnauthenticated } from '../api/client'
+import {
+  CLOSE_ACCESS_CHANGED,
+  CLOSE_SESSION_ENDED,
+  routeMessage,
+  useCallSignaling,
+  type MessageHandlers,
+  type ServerMessage,
+} from './useCallSignaling'
 
 function recorder(): { handlers: MessageHandlers; seen: ServerMessage[] } {
   const seen: ServerMessage[] = []
@@ -36,5 +45,66 @@ describe('routeMessage', () => {
   it('keeps going when a handler throws', () => {
     const handlers = { ...recorder().handlers, error: () => { throw new Error('boom') } }
     expect(() => routeMessage('{"type":"error","code":"internal","ref":"start"}', handlers)).not.toThrow()
+  })
+})
+
+describe('the socket closed by the server', () => {
+  class FakeSocket {
+    static made: FakeSocket[] = []
+    static OPEN = 1
+    readyState = 0
+    onopen: (() => void) | null = null
+    onmessage: ((e: { data: string }) => void) | null = null
+    onclose: ((e: { code: number }) => void) | null = null
+    constructor(public url: string) {
+      FakeSocket.made.push(this)
+    }
+    send(): void {}
+    close(): void {}
+  }
+
+  function signaling(): { scope: EffectScope; closed: number[] } {
+    const closed: number[] = []
+    const scope = effectScope()
+    scope.run(() => useCallSignaling({ opened: () => undefined, closed: () => void closed.push(1), handlers: recorder().handlers }))
+    return { scope, closed }
+  }
+
+  beforeEach(() => {
+    FakeSocket.made = []
+    vi.useFakeTimers()
+    vi.stubGlobal('WebSocket', FakeSocket)
+    vi.stubGlobal('location', { protocol: 'https:', host: 'live.test' })
+    vi.stubGlobal('document', { visibilityState: 'visible', addEventListener: () => undefined, removeEventListener: () => undefined })
+  })
+  afterEach(() => {
+    onUnauthenticated(null)
+    vi.unstubAllGlobals()
+    vi.useRealTimers()
+  })
+
+  it('goes to the login page when the session ended, without reconnecting', () => {
+    let ended = 0
+    onUnauthenticated(() => void ended++)
+    const { scope } = signaling()
+    FakeSocket.made[0]!.onclose!({ code: CLOSE_SESSION_ENDED })
+    vi.advanceTimersByTime(60_000)
+    expect(ended).toBe(1)
+    expect(FakeSocket.made).toHaveLength(1)
+    scope.stop()
+  })
+
+  it('reconnects when access changed, as after a dropped connection', () => {
+    let ended = 0
+    onUnauthenticated(() => void ended++)
+    const { scope } = signaling()
+    FakeSocket.made[0]!.onclose!({ code: CLOSE_ACCESS_CHANGED })
+    vi.advanceTimersByTime(1_000)
+    expect(FakeSocket.made).toHaveLength(2)
+    FakeSocket.made[1]!.onclose!({ code: 1006 })
+    vi.advanceTimersByTime(2_000)
+    expect(FakeSocket.made).toHaveLength(3)
+    expect(ended).toBe(0)
+    scope.stop()
   })
 })

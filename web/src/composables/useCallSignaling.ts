@@ -3,7 +3,12 @@
 // at once when a phone wakes up (its socket often died unnoticed while it slept). What the
 // messages mean is up to the caller (useCall).
 import { onScopeDispose, ref } from 'vue'
+import { sessionEnded } from '../api/client'
 import { Backoff } from '../lib/backoff'
+
+/** Close codes the server uses (src/calls/protocol.hpp). */
+export const CLOSE_SESSION_ENDED = 4401
+export const CLOSE_ACCESS_CHANGED = 4403
 
 export type CallStateName = 'idle' | 'ringing' | 'active' | 'ended'
 export interface CallPerson {
@@ -105,12 +110,21 @@ export function useCallSignaling(events: SignalingEvents) {
       events.opened()
     }
     socket.onmessage = (e) => routeMessage(String(e.data), events.handlers)
-    socket.onclose = () => {
+    socket.onclose = (e) => {
       if (ws !== socket) return
       connected.value = false
       ws = null
       events.closed()
       if (disposed) return
+      // The session ended (logout elsewhere, password change, expiry): reconnecting is refused
+      // anyway, so go to the login page as any request would.
+      if (e.code === CLOSE_SESSION_ENDED) {
+        disposed = true
+        sessionEnded()
+        return
+      }
+      // CLOSE_ACCESS_CHANGED and lost connections alike: reconnect; each screen is then
+      // authorized again (a removed link answers `forbidden`).
       retry = setTimeout(connect, backoff.next())
     }
   }
