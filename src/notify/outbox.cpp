@@ -56,11 +56,24 @@ std::string file_stem() {
   return buf;
 }
 
+// "000000000042": a stored message's id, fixed width so that names sort in the order messages
+// were written. Sending the message again (after a crash) writes the same name.
+std::string id_stem(std::int64_t id) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%012lld", static_cast<long long>(id));
+  return buf;
+}
+
 // Temp file in the same folder, fsync, rename: a reader that lists `*.eml` / `*.sms` sees a
-// whole file or none (rename(2) is atomic within one file system).
+// whole file or none (rename(2) is atomic within one file system, and replaces a file of the
+// same name whole). The temp name is this writer's own, so two writers never share one.
 void write_atomically(const fs::path& dir, const std::string& name, const std::string& content) {
   const fs::path final_path = dir / name;
-  const fs::path temp_path = dir / ("." + name + ".tmp");
+  thread_local std::mt19937 rng{std::random_device{}()};
+  char unique[48];
+  std::snprintf(unique, sizeof unique, ".%ld.%08x.tmp", static_cast<long>(::getpid()),
+                static_cast<unsigned>(rng()));
+  const fs::path temp_path = dir / ("." + name + unique);
   // 0600: the files hold sign-in links.
   const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) fail("cannot create", temp_path);
@@ -101,12 +114,13 @@ class OutboxTransport final : public Transport {
   OutboxTransport(std::string dir, std::string from)
       : dir_(std::move(dir)), from_(std::move(from)) {
     fs::create_directories(dir_);
+    remove_stray_temp_files();
   }
 
-  // SPEC "Acceptance contract", Outbox: one new file per message.
+  // SPEC "Acceptance contract", Outbox: one file per message.
   void send(const Message& m) override {
     fs::create_directories(dir_);  // an operator may have emptied the data folder by hand
-    const std::string stem = file_stem();
+    const std::string stem = m.id > 0 ? id_stem(m.id) : file_stem();
     if (m.channel == Channel::email) {
       write_atomically(dir_, stem + ".eml", render_email(m, from_, clock_.now(), false));
     } else {
@@ -115,6 +129,21 @@ class OutboxTransport final : public Transport {
   }
 
  private:
+  // A process killed while writing leaves its temp file behind; readers never list them, but
+  // they hold a message (and its link) and would pile up. Made at start, before this process
+  // writes any. Another process writing into the same folder at this moment may lose its temp
+  // file: its send fails and is retried, which writes the same file again.
+  void remove_stray_temp_files() {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) {
+        std::error_code ignored;  // gone already (another process cleaned it): fine
+        fs::remove(entry.path(), ignored);
+      }
+    }
+  }
+
   fs::path dir_;
   std::string from_;
   core::SystemClock clock_;  // the Date header only

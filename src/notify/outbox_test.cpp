@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -130,6 +131,44 @@ TEST(OutboxTransport, FileNamesAreUniqueAndSortInSendingOrder) {
     const std::string text = read_file(files[i]);
     EXPECT_NE(text.find("本文 " + std::to_string(i)), std::string::npos) << file;
   }
+}
+
+TEST(OutboxTransport, AStoredMessageIsNamedByItsIdAndWritingItAgainReplacesIt) {
+  TempDir dir;
+  auto outbox = make_outbox_transport(dir.str(), kFrom);
+  Message m{Channel::email, "a@example.jp", "件名", "一回目"};
+  m.id = 42;
+  m.installation = "0123456789abcdef";
+  outbox->send(m);
+  m.body = "二回目";
+  outbox->send(m);
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].filename().string(), "000000000042.eml");
+  EXPECT_NE(read_file(files[0]).find("二回目"), std::string::npos);
+}
+
+TEST(OutboxTransport, TempFilesLeftByAKilledProcessAreRemovedAtStart) {
+  TempDir dir;
+  { std::ofstream(dir.path() / ".000000000007.eml.4242.0badf00d.tmp") << "half a message"; }
+  { std::ofstream(dir.path() / "000000000006.eml") << "a whole message"; }
+  auto outbox = make_outbox_transport(dir.str(), kFrom);
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    names.push_back(e.path().filename().string());
+  EXPECT_EQ(names, std::vector<std::string>{"000000000006.eml"});
+}
+
+TEST(NotifyRenderEmail, AStoredMessageKeepsOneMessageIdOverEveryAttempt) {
+  Message m{Channel::email, "a@example.jp", "件名", "本文"};
+  m.id = 42;
+  m.installation = "0123456789abcdef";
+  const std::string id = "<carelive.42.0123456789abcdef@carelive.test>";
+  EXPECT_EQ(header_value(render_email(m, kFrom, kAt, false), "Message-ID", "\n"), id);
+  EXPECT_EQ(header_value(render_email(m, kFrom, kAt + 3600, true), "Message-ID", "\r\n"), id);
+  m.installation = "fedcba9876543210";  // another installation's message 42
+  EXPECT_NE(header_value(render_email(m, kFrom, kAt, false), "Message-ID", "\n"), id);
 }
 
 TEST(NotifyRenderEmail, SmtpFormIsSevenBitWithEncodedWordsAndCrlf) {
