@@ -86,7 +86,9 @@ std::optional<ClaimOwner> ClaimOwner::parse(const std::string& text) {
 
 bool certainly_gone(const ClaimOwner& me, const ClaimOwner& other) {
   if (other.host != me.host) return false;  // cannot look at another machine's processes
-  if (me.boot.empty() || me.start.empty()) return false;             // no /proc: nothing is certain
+  // Without /proc on either side nothing is certain.
+  if (me.boot.empty() || me.start.empty() || other.boot.empty() || other.start.empty())
+    return false;
   if (other.boot != me.boot) return true;                            // the host rebooted since
   if (other.pid == me.pid && other.start == me.start) return false;  // this very process
   const std::string start = process_start(other.pid);

@@ -18,12 +18,12 @@ struct Message {
   std::string body;
   // `body` sealed with the server's key (notify/seal.hpp) when it holds a link: Templates fill
   // it, enqueue() stores it instead of `body`, the Dispatcher opens it to send.
-  std::string sealed;
+  std::string sealed{};
   // Set by the Dispatcher for a stored message: the row's id and the installation's tag. They
   // name the outbox file and make the email's Message-ID, so a message sent again after a
   // crash replaces the same file and carries the same Message-ID.
   std::int64_t id = 0;
-  std::string installation;
+  std::string installation{};
 };
 
 inline const char* channel_name(Channel c) { return c == Channel::email ? "email" : "sms"; }

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -130,18 +131,34 @@ class OutboxTransport final : public Transport {
 
  private:
   // A process killed while writing leaves its temp file behind; readers never list them, but
-  // they hold a message (and its link) and would pile up. Made at start, before this process
-  // writes any. Another process writing into the same folder at this moment may lose its temp
-  // file: its send fails and is retried, which writes the same file again.
+  // they hold a message (and its link) and would pile up. Run at start, before this process
+  // writes any. A temp file names its writer's pid: one of a process still running (another
+  // server, or the server while `carelive admin` starts) is left alone; one of this very pid
+  // is a predecessor's (a restarted container may get the same pid), since we wrote none yet.
   void remove_stray_temp_files() {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir_, ec)) {
       const std::string name = entry.path().filename().string();
-      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) {
-        std::error_code ignored;  // gone already (another process cleaned it): fine
-        fs::remove(entry.path(), ignored);
-      }
+      if (name.size() <= 4 || name.compare(name.size() - 4, 4, ".tmp") != 0) continue;
+      if (writer_running(name)) continue;
+      std::error_code ignored;  // gone already (another process cleaned it): fine
+      fs::remove(entry.path(), ignored);
     }
+  }
+
+  // ".<name>.<pid>.<random>.tmp": true when that pid is another process that runs.
+  static bool writer_running(const std::string& temp_name) {
+    const auto end = temp_name.rfind('.', temp_name.size() - 5);  // before <random>
+    if (end == std::string::npos || end == 0) return false;
+    const auto start = temp_name.rfind('.', end - 1);
+    if (start == std::string::npos) return false;
+    const std::string digits = temp_name.substr(start + 1, end - start - 1);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+        digits.size() > 9)
+      return false;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid <= 0 || pid == ::getpid()) return false;
+    return ::kill(pid, 0) == 0 || errno == EPERM;
   }
 
   fs::path dir_;

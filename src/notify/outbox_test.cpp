@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <regex>
@@ -151,13 +153,23 @@ TEST(OutboxTransport, AStoredMessageIsNamedByItsIdAndWritingItAgainReplacesIt) {
 
 TEST(OutboxTransport, TempFilesLeftByAKilledProcessAreRemovedAtStart) {
   TempDir dir;
-  { std::ofstream(dir.path() / ".000000000007.eml.4242.0badf00d.tmp") << "half a message"; }
+  // A pid that ran and is gone: a child that exited and was reaped.
+  const pid_t gone = ::fork();
+  if (gone == 0) ::_exit(0);
+  ASSERT_GT(gone, 0);
+  ::waitpid(gone, nullptr, 0);
+  const std::string dead = ".000000000007.eml." + std::to_string(gone) + ".0badf00d.tmp";
+  const std::string own = ".000000000008.eml." + std::to_string(::getpid()) + ".0badf00d.tmp";
+  const std::string running = ".000000000009.eml." + std::to_string(::getppid()) + ".0badf00d.tmp";
+  for (const auto& name : {dead, own, running, std::string(".000000000005.eml.tmp")})
+    std::ofstream(dir.path() / name) << "half a message";
   { std::ofstream(dir.path() / "000000000006.eml") << "a whole message"; }
   auto outbox = make_outbox_transport(dir.str(), kFrom);
-  std::vector<std::string> names;
+  std::set<std::string> names;
   for (const auto& e : std::filesystem::directory_iterator(dir.path()))
-    names.push_back(e.path().filename().string());
-  EXPECT_EQ(names, std::vector<std::string>{"000000000006.eml"});
+    names.insert(e.path().filename().string());
+  // Only the file of a writer that still runs (another process sending right now) stays.
+  EXPECT_EQ(names, (std::set<std::string>{"000000000006.eml", running}));
 }
 
 TEST(NotifyRenderEmail, AStoredMessageKeepsOneMessageIdOverEveryAttempt) {
