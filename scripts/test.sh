@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: C++ (GoogleTest, on SQLite and PostgreSQL, with a
-# real SMTP sink), web unit tests (Vitest) and end-to-end flows in Chromium (Playwright).
+# real SMTP sink), the crash-consistency run of the real server, web unit tests (Vitest) and
+# end-to-end flows in Chromium (Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,6 +24,9 @@ python3 tests/turn/deny_list_test.py
 
 echo "==> C++ tests"
 (cd build && ctest --output-on-failure -j2 --timeout 300)
+
+echo "==> crash consistency (the server killed with SIGKILL under load, on SQLite)"
+python3 tests/crash/crash_consistency.py
 
 echo "==> web unit tests"
 (cd web && npm run --silent test:unit)

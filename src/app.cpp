@@ -30,18 +30,24 @@ std::unique_ptr<notify::Transport> sms_transport(const Config& c) {
   if (!c.sms.url.empty()) return notify::make_sms_transport(c.sms);
   return notify::make_outbox_transport(c.outbox_dir(), c.smtp.from);
 }
+// The data folder holds the secret key when the config names none.
+std::string prepared_secret(const Config& c) {
+  core::init_crypto();
+  std::filesystem::create_directories(c.data_dir);
+  return load_or_create_secret(c);
+}
 }  // namespace
 
 App::App(Config config, std::shared_ptr<const core::Clock> clock)
     : config_(std::move(config)),
       clock_(clock ? std::move(clock) : std::make_shared<core::SystemClock>()),
+      secret_(prepared_secret(config_)),
       hasher_(config_.argon2),
-      templates_(config_.brand) {
-  core::init_crypto();
-  std::filesystem::create_directories(config_.data_dir);
+      templates_(config_.brand, notify::Sealer(secret_)) {
   db_ = store::open_database(config_.database, config_.data_dir, config_.db_pool);
-  dispatcher_ = std::make_unique<notify::Dispatcher>(*db_, *clock_, email_transport(config_),
-                                                     sms_transport(config_));
+  dispatcher_ = std::make_unique<notify::Dispatcher>(
+      *db_, *clock_, email_transport(config_), sms_transport(config_),
+      notify::DispatcherIdentity{templates_.sealer(), notify::installation_tag(secret_)});
   pass_ = std::make_unique<pass::PassService>(*db_, *clock_, config_.public_url, config_.sessions,
                                               config_.throttle, hasher_, templates_,
                                               [d = dispatcher_.get()] { d->wake(); });
@@ -50,8 +56,7 @@ App::App(Config config, std::shared_ptr<const core::Clock> clock)
     return live::repo::is_staff_anywhere(c, a.id);
   });
   live_ = std::make_unique<live::LiveService>(*db_, *clock_, config_.public_url, *pass_, templates_,
-                                              load_or_create_secret(config_),
-                                              [d = dispatcher_.get()] { d->wake(); });
+                                              secret_, [d = dispatcher_.get()] { d->wake(); });
   family_ = std::make_unique<live::FamilyService>(*db_, *clock_, *live_);
   staff_ = std::make_unique<live::StaffService>(*db_, *clock_, config_.public_url, *live_,
                                                 templates_, [d = dispatcher_.get()] { d->wake(); });

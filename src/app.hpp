@@ -35,11 +35,14 @@ class App {
   live::OperatorService& operator_console() { return *operator_; }
   calls::ScheduleService& schedules() { return *schedules_; }
   const notify::Templates& templates() const { return templates_; }
+  // Opens the sealed bodies of link messages (notify/seal.hpp).
+  const notify::Sealer& sealer() const { return templates_.sealer(); }
   const core::PasswordHasher& hasher() const { return hasher_; }
 
  private:
   Config config_;
   std::shared_ptr<const core::Clock> clock_;
+  std::string secret_;  // the server secret: invite URLs, sealed message bodies
   core::PasswordHasher hasher_;
   notify::Templates templates_;
   std::unique_ptr<store::Database> db_;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "audit/audit.hpp"
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "live/repo.hpp"
@@ -30,7 +31,7 @@ FamilyService::FamilyService(store::Database& db, const core::Clock& clock, Live
     : db_(db), clock_(clock), live_(live) {}
 
 std::string FamilyService::after_confirm_for(const std::string& token, const std::string& kind) {
-  return nlohmann::json{{"apply", {{"token", token}, {"kind", kind}}}}.dump();
+  return nlohmann::json{{"apply", {{"invite", core::token_hash(token)}, {"kind", kind}}}}.dump();
 }
 
 std::optional<ApplyOutcome> FamilyService::apply_after_signup(const audit::Actor& account,
@@ -39,12 +40,14 @@ std::optional<ApplyOutcome> FamilyService::apply_after_signup(const audit::Actor
   auto j = nlohmann::json::parse(after_confirm, nullptr, false);
   if (!j.is_object() || !j.contains("apply") || !j["apply"].is_object()) return std::nullopt;
   const auto& a = j["apply"];
-  if (!a.contains("token") || !a["token"].is_string() || !a.contains("kind") ||
-      !a["kind"].is_string())
-    return std::nullopt;
+  const auto text = [&](const char* key) {
+    return a.contains(key) && a[key].is_string() ? a[key].get<std::string>() : std::string();
+  };
+  const std::string hash = text("invite"), token = text("token"), kind = text("kind");
+  if ((hash.empty() && token.empty()) || kind.empty()) return std::nullopt;
   try {
-    return live_.apply(a["token"].get<std::string>(), account_id, a["kind"].get<std::string>(),
-                       account);
+    return hash.empty() ? live_.apply(token, account_id, kind, account)
+                        : live_.apply_by_hash(hash, account_id, kind, account);
   } catch (const Error& e) {
     // The invite may have been revoked meanwhile: the account stands, the applicant scans again.
     spdlog::info("application after sign-up of account {} not submitted: {}", account_id, e.code());

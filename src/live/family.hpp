@@ -58,12 +58,13 @@ class FamilyService {
                      const audit::Actor& by) {
     return live_.apply(token, account_id, kind, by);
   }
-  // The `after_confirm` JSON a sign-up carried (`{"apply":{"token","kind"}}`, SPEC 1.2): the
-  // application is submitted once the new account (`account.account`) exists. Unknown content
-  // is ignored.
+  // The `after_confirm` JSON a sign-up carried (`{"apply":{"invite","kind"}}`, SPEC 1.2; the
+  // invite's hash, or `"token"` in sign-ups made before hashes were kept): the application is
+  // submitted once the new account (`account.account`) exists. Unknown content is ignored.
   std::optional<ApplyOutcome> apply_after_signup(const audit::Actor& account,
                                                  const std::string& after_confirm);
-  // The `after_confirm` value for a sign-up that applies through `token` as `kind`.
+  // The `after_confirm` value for a sign-up that applies through `token` as `kind`: the
+  // invite's hash, not the token, so the stored sign-up is no usable invite.
   static std::string after_confirm_for(const std::string& token, const std::string& kind);
 
   Contexts contexts(std::int64_t account_id);

@@ -104,11 +104,7 @@ TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
                        carelive::testing::kPassword,
                        FamilyService::after_confirm_for(token_for(ichiko_), "family")};
   pass().signup(in, {"127.0.0.1", "test"});
-  auto body = db().with([&](store::Connection& c) {
-    return c.exec("SELECT body FROM messages WHERE recipient = 'new@example.jp' ORDER BY id DESC")
-        .first()
-        .text(0);
-  });
+  auto body = messages("new@example.jp").back().body;
   auto at = body.find("token=");
   ASSERT_NE(at, std::string::npos);
   auto end = body.find_first_of(" \r\n", at);

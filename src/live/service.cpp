@@ -228,8 +228,13 @@ void LiveService::revoke_invite(std::int64_t resident_id, const audit::Actor& by
 
 InviteView LiveService::open_invite(const std::string& token) {
   if (token.empty() || token.size() > 128) throw Error(codes::kTokenInvalid);
+  return open_invite_by_hash(core::token_hash(token));
+}
+
+InviteView LiveService::open_invite_by_hash(const std::string& invite_hash) {
+  if (invite_hash.empty() || invite_hash.size() > 128) throw Error(codes::kTokenInvalid);
   return db_.with([&](store::Connection& c) {
-    auto invite = repo::find_invite_by_hash(c, core::token_hash(token));
+    auto invite = repo::find_invite_by_hash(c, invite_hash);
     if (!invite || invite->revoked_at) throw Error(codes::kTokenInvalid);
     auto resident = repo::find_resident(c, invite->resident_id);
     if (!resident || resident->discharged_at) throw Error(codes::kTokenInvalid);
@@ -241,8 +246,14 @@ InviteView LiveService::open_invite(const std::string& token) {
 
 ApplyOutcome LiveService::apply(const std::string& invite_token, std::int64_t account_id,
                                 const std::string& kind, const audit::Actor& by) {
+  if (invite_token.empty() || invite_token.size() > 128) throw Error(codes::kTokenInvalid);
+  return apply_by_hash(core::token_hash(invite_token), account_id, kind, by);
+}
+
+ApplyOutcome LiveService::apply_by_hash(const std::string& invite_hash, std::int64_t account_id,
+                                        const std::string& kind, const audit::Actor& by) {
   if (!valid_link_kind(kind)) throw Error::field("kind", "invalid");
-  auto view = open_invite(invite_token);
+  auto view = open_invite_by_hash(invite_hash);
   const auto now = clock_.now();
   auto outcome = db_.transaction([&](store::Connection& c) {
     if (repo::find_link(c, view.resident.id, account_id)) return ApplyOutcome::already_linked;

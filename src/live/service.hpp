@@ -66,6 +66,10 @@ class LiveService {
   // SPEC 1.2–1.4: a Pass account applies through an invite; the facility's staff are told.
   ApplyOutcome apply(const std::string& invite_token, std::int64_t account_id,
                      const std::string& kind, const audit::Actor& by);
+  // The same through the invite's hash (core::token_hash of its token), which is what a
+  // sign-up keeps until it is confirmed.
+  ApplyOutcome apply_by_hash(const std::string& invite_hash, std::int64_t account_id,
+                             const std::string& kind, const audit::Actor& by);
 
   TermsVersion publish_terms(const std::string& body, const audit::Actor& by);
   std::optional<TermsVersion> latest_terms();
@@ -77,6 +81,7 @@ class LiveService {
 
  private:
   std::string url_for(const std::string& nonce) const;
+  InviteView open_invite_by_hash(const std::string& invite_hash);
   std::string make_invite(store::Connection& c, std::int64_t resident_id);
   void notify_queued() const;
 

@@ -12,8 +12,12 @@ namespace carelive::notify {
 namespace {
 
 // A claim outlives the longest send (transport timeouts are 30 s by default); if a process
-// dies holding one, the message is sent by someone else once it runs out (at-least-once).
+// dies holding one, the message is sent by someone else once it runs out (at-least-once), or
+// at once by a dispatcher on the same host that sees the process is gone.
 constexpr std::int64_t kClaimSeconds = 120;
+// Links in messages are valid 24 hours (SPEC 2, 6, 9): a link message not delivered by then is
+// of no use, and keeping its sealed body would only keep a token around.
+constexpr std::int64_t kLinkLifetime = core::kDay;
 constexpr std::int64_t kFirstRetry = 30;
 constexpr std::int64_t kMaxRetry = core::kHour;
 constexpr int kBatch = 50;
@@ -31,8 +35,14 @@ std::int64_t retry_delay(int failures) {
 }  // namespace
 
 Dispatcher::Dispatcher(store::Database& db, const core::Clock& clock,
-                       std::unique_ptr<Transport> email, std::unique_ptr<Transport> sms)
-    : db_(db), clock_(clock), email_(std::move(email)), sms_(std::move(sms)) {}
+                       std::unique_ptr<Transport> email, std::unique_ptr<Transport> sms,
+                       DispatcherIdentity identity)
+    : db_(db),
+      clock_(clock),
+      email_(std::move(email)),
+      sms_(std::move(sms)),
+      identity_(std::move(identity)),
+      owner_(identity_.owner.to_string()) {}
 
 Dispatcher::~Dispatcher() { stop(); }
 
@@ -75,10 +85,39 @@ void Dispatcher::loop() {
   }
 }
 
+void Dispatcher::release_stale_claims(core::UnixSeconds now) {
+  const auto owners =
+      db_.with([&](store::Connection& c) { return repo::claim_owners(c, now, owner_); });
+  for (const auto& text : owners) {
+    const auto other = ClaimOwner::parse(text);
+    if (!other || !certainly_gone(identity_.owner, *other)) continue;
+    const auto n = db_.with([&](store::Connection& c) { return repo::release_claims(c, text); });
+    if (n > 0) spdlog::info("notify: released {} message(s) claimed by a gone process", n);
+  }
+}
+
+std::string Dispatcher::deliver(Message& m, const std::string& channel) {
+  try {
+    Transport* transport = channel == "email" ? email_.get()
+                           : channel == "sms" ? sms_.get()
+                                              : nullptr;
+    if (!transport) throw std::runtime_error("no transport for channel '" + channel + "'");
+    if (!m.sealed.empty()) m.body = identity_.sealer.open(m.sealed);
+    m.installation = identity_.installation;
+    transport->send(m);
+    return "";
+  } catch (const std::exception& e) {
+    return e.what()[0] ? e.what() : "send failed";
+  } catch (...) {
+    return "send failed with an unknown exception";
+  }
+}
+
 int Dispatcher::run_once() {
   // One time for the whole pass: a message that fails now is due again only after `now`, so
   // the pass ends even when every send fails.
   const core::UnixSeconds now = clock_.now();
+  release_stale_claims(now);
   int delivered = 0;
   for (;;) {
     const auto ids = db_.with([&](store::Connection& c) { return repo::due_ids(c, now, kBatch); });
@@ -87,24 +126,20 @@ int Dispatcher::run_once() {
       if (stopping_) return delivered;
       // The claim's own time: a long pass must not hand out claims that are already over.
       const core::UnixSeconds at = std::max(now, clock_.now());
-      auto stored = db_.with(
-          [&](store::Connection& c) { return repo::claim(c, id, now, at + kClaimSeconds); });
+      auto stored = db_.with([&](store::Connection& c) {
+        return repo::claim(c, id, now, at + kClaimSeconds, owner_);
+      });
       if (!stored) continue;  // another dispatcher was first
       ++claimed;
-      // Sent outside any transaction: a slow server holds no lock on the table.
-      std::string error;
-      try {
-        Transport* transport = stored->channel == "email" ? email_.get()
-                               : stored->channel == "sms" ? sms_.get()
-                                                          : nullptr;
-        if (!transport)
-          throw std::runtime_error("no transport for channel '" + stored->channel + "'");
-        transport->send(stored->message);
-      } catch (const std::exception& e) {
-        error = e.what()[0] ? e.what() : "send failed";
-      } catch (...) {
-        error = "send failed with an unknown exception";
+      if (!stored->message.sealed.empty() && at >= stored->created_at + kLinkLifetime) {
+        db_.with([&](store::Connection& c) {
+          repo::mark_abandoned(c, id, "the link expired before the message was delivered", at);
+        });
+        spdlog::warn("notify: {} message {} given up: its link expired", stored->channel, id);
+        continue;
       }
+      // Sent outside any transaction: a slow server holds no lock on the table.
+      const std::string error = deliver(stored->message, stored->channel);
       const core::UnixSeconds done = clock_.now();
       try {
         if (error.empty()) {

@@ -8,7 +8,9 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "notify/claim_owner.hpp"
 #include "notify/message.hpp"
+#include "notify/seal.hpp"
 #include "store/database.hpp"
 
 namespace carelive::notify {
@@ -38,22 +40,39 @@ struct SmsSettings {
 };
 
 // RFC 5322 file per email (`*.eml`), `To:` line + blank line + body per SMS (`*.sms`),
-// written atomically (temp file, then rename) into `dir`.
+// written atomically (temp file, then rename) into `dir`. A stored message's file is named by
+// its id (`000000000042.eml`), so writing it again after a crash replaces it; temp files left
+// by a killed process are removed when the transport is made (at start).
 std::unique_ptr<Transport> make_outbox_transport(const std::string& dir, const std::string& from);
 std::unique_ptr<Transport> make_smtp_transport(SmtpSettings settings);
 std::unique_ptr<Transport> make_sms_transport(SmsSettings settings);
 
 // Renders an email as RFC 5322 text (UTF-8 body, encoded-word Subject when `encode_headers`).
+// The Message-ID of a stored message is derived from its id and installation, so every
+// attempt carries the same one (receivers drop a repeat); others get a random one.
 std::string render_email(const Message& m, const std::string& from, core::UnixSeconds at,
                          bool encode_headers);
 
+// What a Dispatcher needs of its installation and process: the key that opens sealed bodies,
+// the installation's tag (Message-IDs) and who it claims messages as.
+struct DispatcherIdentity {
+  Sealer sealer;
+  std::string installation;
+  ClaimOwner owner = ClaimOwner::self();
+};
+
 // Sends stored messages in the background: claims due rows (so several processes never send
-// one twice), sends through the transport of its channel, marks them sent, or schedules a
-// retry with growing backoff (30 s, 1 min, 2 min … capped at 1 hour). Never blocks a request.
+// one at the same time), sends through the transport of its channel, marks them sent, or
+// schedules a retry with growing backoff (30 s, 1 min, 2 min … capped at 1 hour). Never blocks
+// a request. Delivery is at least once: a process killed between sending and marking sends
+// again, which the transports make harmless (same outbox file, same Message-ID). Each pass
+// first releases the claims of dispatchers on this host that are gone, so a restart resends
+// at once instead of after the claim time. A link message that could not be delivered while
+// its link is valid (24 hours) is given up and its sealed body wiped.
 class Dispatcher {
  public:
   Dispatcher(store::Database& db, const core::Clock& clock, std::unique_ptr<Transport> email,
-             std::unique_ptr<Transport> sms);
+             std::unique_ptr<Transport> sms, DispatcherIdentity identity = {});
   ~Dispatcher();
   void start();
   void stop();
@@ -64,10 +83,15 @@ class Dispatcher {
 
  private:
   void loop();
+  void release_stale_claims(core::UnixSeconds now);
+  // Sends one claimed message; the error text, empty when it was delivered.
+  std::string deliver(Message& m, const std::string& channel);
   store::Database& db_;
   const core::Clock& clock_;
   std::unique_ptr<Transport> email_;
   std::unique_ptr<Transport> sms_;
+  DispatcherIdentity identity_;
+  std::string owner_;  // identity_.owner as stored in messages.claimed_by
   std::mutex mutex_;
   std::condition_variable cv_;
   bool woken_ = false;

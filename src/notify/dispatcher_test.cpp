@@ -2,18 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
+#include "notify/repo.hpp"
 #include "notify/test_support.hpp"
 #include "store/test_support.hpp"
 
 namespace carelive::notify {
 namespace {
 
+namespace fs = std::filesystem;
 using testing::TempDir;
 
 // What the transports of one test saw; shared by every transport and dispatcher of it.
@@ -349,6 +352,134 @@ TEST_P(DispatcherTest, EnqueueRollsBackWithTheCallersTransaction) {
   Dispatcher d(*db_, clock_, transport(), transport());
   EXPECT_EQ(d.run_once(), 0);
   EXPECT_EQ(log_->call_count(), 0);
+}
+
+// Hardening issue 3: a body holding a link is stored sealed and wiped once sent.
+TEST_P(DispatcherTest, ALinkIsStoredSealedSentOpenAndWipedOnceSent) {
+  const Sealer sealer(std::string(48, 'k'));
+  const std::string link = "https://live.test/password/reset?token=SecretToken_123";
+  Message m{Channel::email, "hanako@example.jp", "件名", "開いてください\n" + link + "\n"};
+  m.sealed = sealer.seal(m.body);
+  const auto id = queue(m);
+  const auto stored = [&] {
+    return db_->with([&](store::Connection& c) {
+      const auto r = c.exec("SELECT body, sealed_body FROM messages WHERE id = ?", {id});
+      return std::pair(r.first().text(0), r.first().opt_text(1));
+    });
+  };
+  EXPECT_EQ(stored().first, "");
+  ASSERT_TRUE(stored().second);
+  EXPECT_EQ(stored().second->find("SecretToken"), std::string::npos);
+
+  Dispatcher d(*db_, clock_, transport(), transport(), {sealer, "inst", ClaimOwner::self()});
+  EXPECT_EQ(d.run_once(), 1);
+  ASSERT_EQ(log_->sent_count(), 1);
+  EXPECT_EQ(log_->sent[0].body, m.body);
+  EXPECT_EQ(log_->sent[0].id, id);
+  EXPECT_EQ(log_->sent[0].installation, "inst");
+  EXPECT_FALSE(stored().second);
+}
+
+TEST_P(DispatcherTest, EnqueueRefusesALinkThatIsNotSealed) {
+  EXPECT_THROW(queue_email("https://live.test/pass/confirm?token=abc"), std::logic_error);
+  EXPECT_EQ(db_->with([&](store::Connection& c) {
+    return c.exec("SELECT COUNT(*) FROM messages").first().integer(0);
+  }),
+            0);
+}
+
+TEST_P(DispatcherTest, ASealedBodyTheKeyCannotOpenIsRetriedNotSentGarbled) {
+  Message m{Channel::email, "hanako@example.jp", "件名", "?token=abc"};
+  m.sealed = Sealer(std::string(48, 'a')).seal(m.body);
+  const auto id = queue(m);
+  Dispatcher d(*db_, clock_, transport(), transport(),
+               {Sealer(std::string(48, 'b')), "inst", ClaimOwner::self()});
+  EXPECT_EQ(d.run_once(), 0);
+  EXPECT_EQ(log_->call_count(), 0);
+  EXPECT_EQ(row(id).attempts, 1);
+}
+
+TEST_P(DispatcherTest, ALinkMessageNotDeliveredWhileTheLinkIsValidIsGivenUpAndWiped) {
+  const Sealer sealer(std::string(48, 'k'));
+  Message m{Channel::email, "hanako@example.jp", "件名", "?token=abc"};
+  m.sealed = sealer.seal(m.body);
+  const auto id = queue(m);
+  clock_.advance(24 * core::kHour);
+  Dispatcher d(*db_, clock_, transport(), transport(), {sealer, "inst", ClaimOwner::self()});
+  EXPECT_EQ(d.run_once(), 0);
+  EXPECT_EQ(log_->call_count(), 0);
+  db_->with([&](store::Connection& c) {
+    const auto r =
+        c.exec("SELECT sealed_body, abandoned_at, sent_at FROM messages WHERE id = ?", {id});
+    EXPECT_TRUE(r.first().is_null(0));
+    EXPECT_FALSE(r.first().is_null(1));
+    EXPECT_TRUE(r.first().is_null(2));
+  });
+  EXPECT_EQ(d.run_once(), 0);  // no longer due
+  EXPECT_EQ(log_->call_count(), 0);
+}
+
+// Hardening issue 7: a restart does not wait for its predecessor's claims to run out.
+TEST_P(DispatcherTest, ClaimsOfAProcessOnThisHostThatIsGoneAreReleasedAtOnce) {
+  const auto id = queue_email("本文");
+  ClaimOwner dead = ClaimOwner::self();
+  dead.start = "0";  // our pid, but not this process's start: a predecessor killed with -9
+  ASSERT_TRUE(certainly_gone(ClaimOwner::self(), dead));
+  db_->with([&](store::Connection& c) {
+    repo::claim(c, id, clock_.now(), clock_.now() + 120, dead.to_string());
+  });
+  Dispatcher d(*db_, clock_, transport(), transport());
+  EXPECT_EQ(d.run_once(), 1);
+  EXPECT_EQ(log_->sent_count(), 1);
+}
+
+TEST_P(DispatcherTest, ClaimsOfALiveOrFarAwayProcessAreLeftToRunOut) {
+  const auto mine = queue_email("生きている");
+  const auto far = queue_email("別のホスト");
+  ClaimOwner alive = ClaimOwner::self();  // this very process, another dispatcher
+  ClaimOwner elsewhere = ClaimOwner::self();
+  elsewhere.host = "another-host";
+  elsewhere.start = "0";
+  db_->with([&](store::Connection& c) {
+    repo::claim(c, mine, clock_.now(), clock_.now() + 120, alive.to_string());
+    repo::claim(c, far, clock_.now(), clock_.now() + 120, elsewhere.to_string());
+  });
+  Dispatcher d(*db_, clock_, transport(), transport());
+  EXPECT_EQ(d.run_once(), 0);
+  clock_.advance(120);
+  EXPECT_EQ(d.run_once(), 2);
+}
+
+TEST(ClaimOwner, RoundTripsThroughItsText) {
+  const auto me = ClaimOwner::self();
+  const auto back = ClaimOwner::parse(me.to_string());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->to_string(), me.to_string());
+  EXPECT_FALSE(certainly_gone(me, *back));
+  EXPECT_FALSE(ClaimOwner::parse("garbage"));
+  EXPECT_FALSE(ClaimOwner::parse("host/boot/notapid/1/x"));
+}
+
+// The crash window: the file was written, the process died before the row was marked sent.
+// Sending again replaces that file: one file per message, whatever happened.
+TEST_P(DispatcherTest, SendingAgainAfterACrashReplacesTheSameOutboxFile) {
+  const auto id = queue_email("本文");
+  queue(Message{Channel::sms, "+819012345678", "", "SMS本文"});
+  const std::string outbox = dir_.str("outbox");
+  const std::string from = "CareLive <no-reply@carelive.test>";
+  Message first{Channel::email, "hanako@example.jp", "件名", "本文"};
+  first.id = id;
+  make_outbox_transport(outbox, from)->send(first);  // the killed process's write
+  ASSERT_EQ(testing::files_with(outbox, ".eml").size(), 1u);
+
+  Dispatcher d(*db_, clock_, make_outbox_transport(outbox, from),
+               make_outbox_transport(outbox, from));
+  EXPECT_EQ(d.run_once(), 2);
+  const auto emails = testing::files_with(outbox, ".eml");
+  ASSERT_EQ(emails.size(), 1u);
+  EXPECT_EQ(emails[0].filename().string(),
+            std::string(12 - std::to_string(id).size(), '0') + std::to_string(id) + ".eml");
+  EXPECT_EQ(testing::files_with(outbox, ".sms").size(), 1u);
 }
 
 // "Notify/DispatcherTest.…/sqlite": the prefix keeps the suite inside --gtest_filter='Notify*'.

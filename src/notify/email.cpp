@@ -69,8 +69,11 @@ std::string render_email(const Message& m, const std::string& from, core::UnixSe
   header("To", mime::header_safe(m.to));
   header("Subject", encode_headers ? mime::encode_words(subject, eol) : subject);
   header("Date", mime::rfc5322_date(at));
-  header("Message-ID",
-         "<" + std::to_string(at) + "." + random_hex(12) + "@" + domain_of(sender.address) + ">");
+  // RFC 5322 3.6.4: unique per message. A stored message keeps one over every attempt, so a
+  // copy sent again after a crash is recognisably the same message.
+  const std::string local = m.id > 0 ? "carelive." + std::to_string(m.id) + "." + m.installation
+                                     : std::to_string(at) + "." + random_hex(12);
+  header("Message-ID", "<" + local + "@" + domain_of(sender.address) + ">");
   header("MIME-Version", "1.0");
   header("Content-Type", "text/plain; charset=UTF-8");
   header("Content-Transfer-Encoding", encode_headers ? "base64" : "8bit");

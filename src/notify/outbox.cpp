@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -56,11 +57,24 @@ std::string file_stem() {
   return buf;
 }
 
+// "000000000042": a stored message's id, fixed width so that names sort in the order messages
+// were written. Sending the message again (after a crash) writes the same name.
+std::string id_stem(std::int64_t id) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%012lld", static_cast<long long>(id));
+  return buf;
+}
+
 // Temp file in the same folder, fsync, rename: a reader that lists `*.eml` / `*.sms` sees a
-// whole file or none (rename(2) is atomic within one file system).
+// whole file or none (rename(2) is atomic within one file system, and replaces a file of the
+// same name whole). The temp name is this writer's own, so two writers never share one.
 void write_atomically(const fs::path& dir, const std::string& name, const std::string& content) {
   const fs::path final_path = dir / name;
-  const fs::path temp_path = dir / ("." + name + ".tmp");
+  thread_local std::mt19937 rng{std::random_device{}()};
+  char unique[48];
+  std::snprintf(unique, sizeof unique, ".%ld.%08x.tmp", static_cast<long>(::getpid()),
+                static_cast<unsigned>(rng()));
+  const fs::path temp_path = dir / ("." + name + unique);
   // 0600: the files hold sign-in links.
   const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) fail("cannot create", temp_path);
@@ -101,12 +115,13 @@ class OutboxTransport final : public Transport {
   OutboxTransport(std::string dir, std::string from)
       : dir_(std::move(dir)), from_(std::move(from)) {
     fs::create_directories(dir_);
+    remove_stray_temp_files();
   }
 
-  // SPEC "Acceptance contract", Outbox: one new file per message.
+  // SPEC "Acceptance contract", Outbox: one file per message.
   void send(const Message& m) override {
     fs::create_directories(dir_);  // an operator may have emptied the data folder by hand
-    const std::string stem = file_stem();
+    const std::string stem = m.id > 0 ? id_stem(m.id) : file_stem();
     if (m.channel == Channel::email) {
       write_atomically(dir_, stem + ".eml", render_email(m, from_, clock_.now(), false));
     } else {
@@ -115,6 +130,37 @@ class OutboxTransport final : public Transport {
   }
 
  private:
+  // A process killed while writing leaves its temp file behind; readers never list them, but
+  // they hold a message (and its link) and would pile up. Run at start, before this process
+  // writes any. A temp file names its writer's pid: one of a process still running (another
+  // server, or the server while `carelive admin` starts) is left alone; one of this very pid
+  // is a predecessor's (a restarted container may get the same pid), since we wrote none yet.
+  void remove_stray_temp_files() {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.size() <= 4 || name.compare(name.size() - 4, 4, ".tmp") != 0) continue;
+      if (writer_running(name)) continue;
+      std::error_code ignored;  // gone already (another process cleaned it): fine
+      fs::remove(entry.path(), ignored);
+    }
+  }
+
+  // ".<name>.<pid>.<random>.tmp": true when that pid is another process that runs.
+  static bool writer_running(const std::string& temp_name) {
+    const auto end = temp_name.rfind('.', temp_name.size() - 5);  // before <random>
+    if (end == std::string::npos || end == 0) return false;
+    const auto start = temp_name.rfind('.', end - 1);
+    if (start == std::string::npos) return false;
+    const std::string digits = temp_name.substr(start + 1, end - start - 1);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+        digits.size() > 9)
+      return false;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid <= 0 || pid == ::getpid()) return false;
+    return ::kill(pid, 0) == 0 || errno == EPERM;
+  }
+
   fs::path dir_;
   std::string from_;
   core::SystemClock clock_;  // the Date header only

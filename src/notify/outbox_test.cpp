@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -130,6 +133,54 @@ TEST(OutboxTransport, FileNamesAreUniqueAndSortInSendingOrder) {
     const std::string text = read_file(files[i]);
     EXPECT_NE(text.find("本文 " + std::to_string(i)), std::string::npos) << file;
   }
+}
+
+TEST(OutboxTransport, AStoredMessageIsNamedByItsIdAndWritingItAgainReplacesIt) {
+  TempDir dir;
+  auto outbox = make_outbox_transport(dir.str(), kFrom);
+  Message m{Channel::email, "a@example.jp", "件名", "一回目"};
+  m.id = 42;
+  m.installation = "0123456789abcdef";
+  outbox->send(m);
+  m.body = "二回目";
+  outbox->send(m);
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].filename().string(), "000000000042.eml");
+  EXPECT_NE(read_file(files[0]).find("二回目"), std::string::npos);
+}
+
+TEST(OutboxTransport, TempFilesLeftByAKilledProcessAreRemovedAtStart) {
+  TempDir dir;
+  // A pid that ran and is gone: a child that exited and was reaped.
+  const pid_t gone = ::fork();
+  if (gone == 0) ::_exit(0);
+  ASSERT_GT(gone, 0);
+  ::waitpid(gone, nullptr, 0);
+  const std::string dead = ".000000000007.eml." + std::to_string(gone) + ".0badf00d.tmp";
+  const std::string own = ".000000000008.eml." + std::to_string(::getpid()) + ".0badf00d.tmp";
+  const std::string running = ".000000000009.eml." + std::to_string(::getppid()) + ".0badf00d.tmp";
+  for (const auto& name : {dead, own, running, std::string(".000000000005.eml.tmp")})
+    std::ofstream(dir.path() / name) << "half a message";
+  { std::ofstream(dir.path() / "000000000006.eml") << "a whole message"; }
+  auto outbox = make_outbox_transport(dir.str(), kFrom);
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    names.insert(e.path().filename().string());
+  // Only the file of a writer that still runs (another process sending right now) stays.
+  EXPECT_EQ(names, (std::set<std::string>{"000000000006.eml", running}));
+}
+
+TEST(NotifyRenderEmail, AStoredMessageKeepsOneMessageIdOverEveryAttempt) {
+  Message m{Channel::email, "a@example.jp", "件名", "本文"};
+  m.id = 42;
+  m.installation = "0123456789abcdef";
+  const std::string id = "<carelive.42.0123456789abcdef@carelive.test>";
+  EXPECT_EQ(header_value(render_email(m, kFrom, kAt, false), "Message-ID", "\n"), id);
+  EXPECT_EQ(header_value(render_email(m, kFrom, kAt + 3600, true), "Message-ID", "\r\n"), id);
+  m.installation = "fedcba9876543210";  // another installation's message 42
+  EXPECT_NE(header_value(render_email(m, kFrom, kAt, false), "Message-ID", "\n"), id);
 }
 
 TEST(NotifyRenderEmail, SmtpFormIsSevenBitWithEncodedWordsAndCrlf) {

@@ -4,34 +4,53 @@ namespace carelive::notify::repo {
 namespace sql {
 
 constexpr const char* kInsertMessage =
-    "INSERT INTO messages (channel, recipient, subject, body, created_at, next_attempt_at) "
-    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+    "INSERT INTO messages (channel, recipient, subject, body, sealed_body, created_at, "
+    "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
 constexpr const char* kDueIds =
     "SELECT id FROM messages "
-    "WHERE sent_at IS NULL AND next_attempt_at <= ? AND claimed_until <= ? "
-    "ORDER BY next_attempt_at, id LIMIT ?";
+    "WHERE sent_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= ? "
+    "AND claimed_until <= ? ORDER BY next_attempt_at, id LIMIT ?";
 
 // The WHERE clause repeats every condition of kDueIds: between the SELECT and this UPDATE
 // another dispatcher may have claimed, sent or rescheduled the row, and then we must lose.
 constexpr const char* kClaim =
-    "UPDATE messages SET claimed_until = ? "
-    "WHERE id = ? AND claimed_until <= ? AND sent_at IS NULL AND next_attempt_at <= ? "
-    "RETURNING channel, recipient, subject, body, attempts";
+    "UPDATE messages SET claimed_until = ?, claimed_by = ? "
+    "WHERE id = ? AND claimed_until <= ? AND sent_at IS NULL AND abandoned_at IS NULL "
+    "AND next_attempt_at <= ? "
+    "RETURNING channel, recipient, subject, body, sealed_body, attempts, created_at";
 
+constexpr const char* kClaimOwners =
+    "SELECT DISTINCT claimed_by FROM messages "
+    "WHERE sent_at IS NULL AND claimed_until > ? AND claimed_by IS NOT NULL AND claimed_by <> ?";
+
+constexpr const char* kReleaseClaims =
+    "UPDATE messages SET claimed_until = 0, claimed_by = NULL "
+    "WHERE claimed_by = ? AND sent_at IS NULL";
+
+// `body LIKE '%token=%'`: a link written in plain text before bodies were sealed.
 constexpr const char* kMarkSent =
     "UPDATE messages SET sent_at = ?, attempts = attempts + 1, claimed_until = 0, "
-    "last_error = NULL WHERE id = ?";
+    "claimed_by = NULL, last_error = NULL, sealed_body = NULL, "
+    "body = CASE WHEN body LIKE '%token=%' THEN '' ELSE body END WHERE id = ?";
 
 constexpr const char* kMarkFailed =
     "UPDATE messages SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
-    "claimed_until = 0 WHERE id = ?";
+    "claimed_until = 0, claimed_by = NULL WHERE id = ? AND sent_at IS NULL";
+
+constexpr const char* kMarkAbandoned =
+    "UPDATE messages SET abandoned_at = ?, last_error = ?, claimed_until = 0, claimed_by = NULL, "
+    "sealed_body = NULL, body = CASE WHEN body LIKE '%token=%' THEN '' ELSE body END "
+    "WHERE id = ? AND sent_at IS NULL";
 
 }  // namespace sql
 
 std::int64_t insert(store::Connection& c, const Message& m, core::UnixSeconds now) {
+  const bool sealed = !m.sealed.empty();
   auto r = c.exec(sql::kInsertMessage, {std::string(channel_name(m.channel)), m.to, m.subject,
-                                        m.body, std::int64_t{now}, std::int64_t{now}});
+                                        sealed ? std::string() : m.body,
+                                        sealed ? store::Value(m.sealed) : store::Value(nullptr),
+                                        std::int64_t{now}, std::int64_t{now}});
   return r.first().integer(0);
 }
 
@@ -44,9 +63,9 @@ std::vector<std::int64_t> due_ids(store::Connection& c, core::UnixSeconds now, i
 }
 
 std::optional<StoredMessage> claim(store::Connection& c, std::int64_t id, core::UnixSeconds now,
-                                   core::UnixSeconds claimed_until) {
-  auto r =
-      c.exec(sql::kClaim, {std::int64_t{claimed_until}, id, std::int64_t{now}, std::int64_t{now}});
+                                   core::UnixSeconds claimed_until, const std::string& owner) {
+  auto r = c.exec(sql::kClaim,
+                  {std::int64_t{claimed_until}, owner, id, std::int64_t{now}, std::int64_t{now}});
   if (r.empty()) return std::nullopt;
   const auto& row = r.first();
   StoredMessage s;
@@ -56,8 +75,23 @@ std::optional<StoredMessage> claim(store::Connection& c, std::int64_t id, core::
   s.message.to = row.text(1);
   s.message.subject = row.text(2);
   s.message.body = row.text(3);
-  s.attempts = static_cast<int>(row.integer(4));
+  s.message.sealed = row.opt_text(4).value_or("");
+  s.message.id = id;
+  s.attempts = static_cast<int>(row.integer(5));
+  s.created_at = row.integer(6);
   return s;
+}
+
+std::vector<std::string> claim_owners(store::Connection& c, core::UnixSeconds now,
+                                      const std::string& except) {
+  auto r = c.exec(sql::kClaimOwners, {std::int64_t{now}, except});
+  std::vector<std::string> out;
+  for (const auto& row : r.rows) out.push_back(row.text(0));
+  return out;
+}
+
+std::int64_t release_claims(store::Connection& c, const std::string& owner) {
+  return c.exec(sql::kReleaseClaims, {owner}).affected;
 }
 
 void mark_sent(store::Connection& c, std::int64_t id, core::UnixSeconds now) {
@@ -67,6 +101,11 @@ void mark_sent(store::Connection& c, std::int64_t id, core::UnixSeconds now) {
 void mark_failed(store::Connection& c, std::int64_t id, const std::string& error,
                  core::UnixSeconds next_attempt_at) {
   c.exec(sql::kMarkFailed, {error, std::int64_t{next_attempt_at}, id});
+}
+
+void mark_abandoned(store::Connection& c, std::int64_t id, const std::string& reason,
+                    core::UnixSeconds now) {
+  c.exec(sql::kMarkAbandoned, {std::int64_t{now}, reason, id});
 }
 
 }  // namespace carelive::notify::repo

@@ -9,29 +9,42 @@
 #include "notify/message.hpp"
 #include "store/database.hpp"
 
-// SQL of the `messages` table (migrations/0001_pass_accounts.sql): the outbox that the
-// Dispatcher drains. Portable to SQLite (≥ 3.35 for RETURNING) and PostgreSQL.
+// SQL of the `messages` table (migrations/0001_pass_accounts.sql, 0006_message_links.sql): the
+// outbox that the Dispatcher drains. Portable to SQLite (≥ 3.35 for RETURNING) and PostgreSQL.
 namespace carelive::notify::repo {
 
 struct StoredMessage {
   std::int64_t id = 0;
   std::string channel;  // as stored; the Dispatcher refuses anything but "email" / "sms"
-  Message message;
-  int attempts = 0;  // attempts made before this one
+  Message message;      // `sealed` set (and `body` empty) when the body holds a link
+  int attempts = 0;     // attempts made before this one
+  core::UnixSeconds created_at = 0;
 };
 
+// Stores `m.sealed` instead of `m.body` when the message has one.
 std::int64_t insert(store::Connection& c, const Message& m, core::UnixSeconds now);
 
 // Ids of unsent messages whose next attempt is due and that nobody holds a claim on.
 std::vector<std::int64_t> due_ids(store::Connection& c, core::UnixSeconds now, int limit);
 
-// Compare-and-set: takes the message until `claimed_until` unless another dispatcher took it
-// (or sent it) first. Returns the message only to the one caller that won.
+// Compare-and-set: takes the message for `owner` until `claimed_until` unless another
+// dispatcher took it (or sent it) first. Returns the message only to the one caller that won.
 std::optional<StoredMessage> claim(store::Connection& c, std::int64_t id, core::UnixSeconds now,
-                                   core::UnixSeconds claimed_until);
+                                   core::UnixSeconds claimed_until, const std::string& owner);
 
+// Owners of the claims still running at `now`, other than `except`.
+std::vector<std::string> claim_owners(store::Connection& c, core::UnixSeconds now,
+                                      const std::string& except);
+// Makes the unsent messages claimed by `owner` (a process that is gone) due again at once;
+// returns how many.
+std::int64_t release_claims(store::Connection& c, const std::string& owner);
+
+// Sent: the sealed part (and any link still in the body) is wiped.
 void mark_sent(store::Connection& c, std::int64_t id, core::UnixSeconds now);
 void mark_failed(store::Connection& c, std::int64_t id, const std::string& error,
                  core::UnixSeconds next_attempt_at);
+// Given up for good (`reason`): no longer due, its sealed part wiped.
+void mark_abandoned(store::Connection& c, std::int64_t id, const std::string& reason,
+                    core::UnixSeconds now);
 
 }  // namespace carelive::notify::repo

@@ -22,7 +22,8 @@ const char* kind_noun(Channel c) { return c == Channel::email ? "メールアド
 // their own lines, notes, signature); SMS gets a short body that starts with 【brand】.
 class Builder {
  public:
-  Builder(const Brand& brand, const std::string& to) : brand_(brand), to_(to) {}
+  Builder(const Brand& brand, const Sealer& sealer, const std::string& to)
+      : brand_(brand), sealer_(sealer), to_(to) {}
 
   bool sms() const { return channel_for(to_) == Channel::sms; }
   // 「こちらのメールアドレス」 / 「こちらの携帯電話番号」: the id the message was sent to.
@@ -39,7 +40,7 @@ class Builder {
     return email_from(brand_.live, subject_text, "利用", text, note);
   }
   Message live_sms(const std::string& text) const {
-    return Message{Channel::sms, to_, "", "【" + brand_.live + "】" + text};
+    return sealed(Message{Channel::sms, to_, "", "【" + brand_.live + "】" + text});
   }
 
   Message email_from(const std::string& service, const std::string& subject_text,
@@ -49,15 +50,22 @@ class Builder {
     m.body = "本メールは、" + service + "の" + about + "に関するお知らせです。\n" + text + note +
              "\n" + kNoReply + "\n\n" + brand_.company + "\n";
     if (!brand_.company_url.empty()) m.body += brand_.company_url + "\n";
-    return m;
+    return sealed(std::move(m));
   }
 
   Message sms_message(const std::string& text) const {
-    return Message{Channel::sms, to_, "", "【" + brand_.pass + "】" + text};
+    return sealed(Message{Channel::sms, to_, "", "【" + brand_.pass + "】" + text});
   }
 
  private:
+  // A body with a link is also kept sealed: that form is what the `messages` table stores.
+  Message sealed(Message m) const {
+    if (sealer_.has_key() && holds_link(m.body)) m.sealed = sealer_.seal(m.body);
+    return m;
+  }
+
   const Brand& brand_;
+  const Sealer& sealer_;
   const std::string& to_;
 };
 
@@ -109,7 +117,7 @@ std::string format_jst(core::UnixSeconds t) {
 
 Message Templates::signup_provisional(const std::string& to, const std::string& url,
                                       core::UnixSeconds at) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   const std::string& pass = brand_.pass;
   if (b.sms()) {
     return b.sms_message(
@@ -125,7 +133,7 @@ Message Templates::signup_provisional(const std::string& to, const std::string& 
 
 Message Templates::signup_account_exists(const std::string& to, const std::string& reset_url,
                                          const std::string& login_url, core::UnixSeconds at) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   const std::string& pass = brand_.pass;
   if (b.sms()) {
     return b.sms_message(
@@ -144,7 +152,7 @@ Message Templates::signup_account_exists(const std::string& to, const std::strin
 }
 
 Message Templates::signup_completed(const std::string& to, const std::string& login_url) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   const std::string& pass = brand_.pass;
   const std::string noun = kind_noun(channel_for(to));
   if (b.sms()) {
@@ -159,7 +167,7 @@ Message Templates::signup_completed(const std::string& to, const std::string& lo
 
 Message Templates::password_reset(const std::string& to, const std::string& url,
                                   core::UnixSeconds at) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   if (b.sms()) {
     return b.sms_message(format_jst(at) +
                          "にパスワードの再設定を受け付けました。24時間以内に下記のURLから再設定を完"
@@ -173,7 +181,7 @@ Message Templates::password_reset(const std::string& to, const std::string& url,
 }
 
 Message Templates::password_changed(const std::string& to, core::UnixSeconds at) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   const std::string& pass = brand_.pass;
   if (b.sms()) {
     return b.sms_message(format_jst(at) + "に" + pass +
@@ -192,7 +200,7 @@ Message Templates::password_changed(const std::string& to, core::UnixSeconds at)
 
 Message Templates::contact_verify(const std::string& to, const std::string& url,
                                   core::UnixSeconds at) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   const std::string& pass = brand_.pass;
   const std::string noun = kind_noun(channel_for(to));
   if (b.sms()) {
@@ -211,7 +219,7 @@ Message Templates::contact_verify(const std::string& to, const std::string& url,
 
 Message Templates::contact_changed(const std::string& to, const std::string& new_display,
                                    core::UnixSeconds at) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   const std::string& pass = brand_.pass;
   // What changed follows the new value: an account with both ids may change its phone and be
   // told at its email address, or the other way round.
@@ -230,7 +238,7 @@ Message Templates::contact_changed(const std::string& to, const std::string& new
 }
 
 Message Templates::contact_taken(const std::string& to, core::UnixSeconds at) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   const std::string& pass = brand_.pass;
   const std::string noun = kind_noun(channel_for(to));
   if (b.sms()) {
@@ -246,7 +254,7 @@ Message Templates::contact_taken(const std::string& to, core::UnixSeconds at) co
 }
 
 Message Templates::login_locked(const std::string& to, int minutes, core::UnixSeconds at) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   const std::string until = format_jst(at + std::int64_t{minutes} * core::kMinute);
   const std::string span = std::to_string(minutes) + "分間";
   if (b.sms()) {
@@ -270,7 +278,7 @@ namespace carelive::notify {
 Message Templates::application_received(const std::string& to, const std::string& facility,
                                         const std::string& resident_name,
                                         const std::string& console_url) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   if (b.sms()) {
     return b.live_sms(facility + "の" + resident_name + "様について、新しい利用申請があります。\n" +
                       console_url);
@@ -284,7 +292,7 @@ Message Templates::application_received(const std::string& to, const std::string
 }
 
 Message Templates::application_approved(const std::string& to, const std::string& login_url) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   if (b.sms()) {
     return b.live_sms("利用申請が承認されました。下記のURLからログインしてください。\n" +
                       login_url + "\n" + kSmsIgnoreIfUnknown);
@@ -297,7 +305,7 @@ Message Templates::application_approved(const std::string& to, const std::string
 }
 
 Message Templates::application_rejected(const std::string& to, const std::string& facility) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   const std::string text = facility +
                            "への利用申請は承認されませんでした。\n"
                            "お心当たりのない場合やご不明な点は、事業所までお問い合わせください。\n";
@@ -307,7 +315,7 @@ Message Templates::application_rejected(const std::string& to, const std::string
 
 Message Templates::staff_welcome(const std::string& to, const std::string& facility,
                                  const std::string& url, core::UnixSeconds at) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   if (b.sms()) {
     return b.live_sms(
         facility +
@@ -356,7 +364,7 @@ Message sms_with_note(const Builder& b, const CallNotice& call, const std::strin
 }  // namespace
 
 Message Templates::call_scheduled(const std::string& to, const CallNotice& call) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   if (b.sms()) {
     return sms_with_note(
         b, call,
@@ -371,7 +379,7 @@ Message Templates::call_scheduled(const std::string& to, const CallNotice& call)
 
 Message Templates::call_changed(const std::string& to, const CallNotice& call,
                                 const std::string& previous_when) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   if (b.sms()) {
     return sms_with_note(
         b, call,
@@ -387,7 +395,7 @@ Message Templates::call_changed(const std::string& to, const CallNotice& call,
 }
 
 Message Templates::call_cancelled(const std::string& to, const CallNotice& call) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   if (b.sms()) {
     return b.live_sms(call.when + "に予定していた" + call.resident_name + "様（" + call.facility +
                       "）とのビデオ通話は取り消されました。");
@@ -402,7 +410,7 @@ Message Templates::call_cancelled(const std::string& to, const CallNotice& call)
 }
 
 Message Templates::call_reminder(const std::string& to, const CallNotice& call) const {
-  Builder b(brand_, to);
+  Builder b(brand_, sealer_, to);
   if (b.sms()) {
     return sms_with_note(b, call,
                          "まもなく" + call.resident_name + "様（" + call.facility +

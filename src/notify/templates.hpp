@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "notify/message.hpp"
+#include "notify/seal.hpp"
 
 namespace carelive::notify {
 
@@ -29,7 +30,10 @@ struct CallNotice {
 
 class Templates {
  public:
-  explicit Templates(Brand brand) : brand_(std::move(brand)) {}
+  // `sealer` seals the bodies that hold a link (sign-up, reset, contact change, staff password):
+  // without a key such a message cannot be enqueued.
+  explicit Templates(Brand brand, Sealer sealer = {})
+      : brand_(std::move(brand)), sealer_(std::move(sealer)) {}
 
   // 【CareLive Pass】CareLive Passに仮登録されました — confirmation URL valid 24 hours.
   Message signup_provisional(const std::string& to, const std::string& url,
@@ -76,9 +80,11 @@ class Templates {
   Message call_reminder(const std::string& to, const CallNotice& call) const;
 
   const Brand& brand() const { return brand_; }
+  const Sealer& sealer() const { return sealer_; }
 
  private:
   Brand brand_;
+  Sealer sealer_;
 };
 
 // "2023/11/15 14:37" in Japan time (UTC+9, no daylight saving).

@@ -147,6 +147,25 @@ TEST(TemplatesTest, EveryEmailHasASubjectAndEverySmsNone) {
   }
 }
 
+TEST(TemplatesTest, BodiesWithALinkAreSealedWithTheServersKey) {
+  const Sealer sealer(std::string(48, 's'));
+  const Templates t{Brand{}, sealer};
+  const std::string url = "https://carelive.test/pass/confirm?token=Tok";
+  for (const Message& m :
+       {t.signup_provisional("a@example.jp", url, 0), t.password_reset("+819012345678", url, 0),
+        t.contact_verify("a@example.jp", url, 0),
+        t.staff_welcome("a@example.jp", "ふじ園", url, 0)}) {
+    ASSERT_FALSE(m.sealed.empty()) << m.subject;
+    EXPECT_EQ(m.sealed.find("Tok"), std::string::npos);
+    EXPECT_EQ(sealer.open(m.sealed), m.body);
+  }
+  EXPECT_TRUE(t.password_changed("a@example.jp", 0).sealed.empty());
+  // Without a key nothing is sealed, and such a message cannot be stored (enqueue refuses it).
+  EXPECT_TRUE(Templates{Brand{}}.password_reset("a@example.jp", url, 0).sealed.empty());
+  EXPECT_THROW(Sealer(std::string(48, 'x')).open(sealer.seal("本文")), std::runtime_error);
+  EXPECT_THROW(sealer.open("not base64!"), std::runtime_error);
+}
+
 TEST(TemplatesTest, NoMessageCarriesAPassword) {
   // The manual's old flow mailed a 『ログイン用パスワード』; SPEC 2 forbids any password in a
   // message.

@@ -42,7 +42,7 @@ constexpr const char* kSelectSignupByToken =
     "password_hash, created_at, expires_at, completed_at, after_confirm FROM signups "
     "WHERE token_hash = ?";
 constexpr const char* kCompleteSignup =
-    "UPDATE signups SET completed_at = ?, account_id = ? WHERE id = ?";
+    "UPDATE signups SET completed_at = ?, account_id = ?, after_confirm = NULL WHERE id = ?";
 
 constexpr const char* kInsertToken =
     "INSERT INTO account_tokens (account_id, purpose, token_hash, new_value, created_at, "

@@ -1,5 +1,6 @@
 #include "pass/routes.hpp"
 
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/phone.hpp"
 
@@ -37,7 +38,10 @@ SignupInput signup_input(const json& b) {
     auto kind = string_field(a, "kind");
     if (token.empty() || token.size() > 128 || (kind != "family" && kind != "care_worker"))
       throw core::Error::field("apply", "invalid");
-    in.after_confirm = json{{"apply", {{"token", token}, {"kind", kind}}}}.dump();
+    // Only the invite's hash (what the invites table keeps) is stored with the sign-up, never
+    // the token: the sign-up row is no usable invite (live::FamilyService::after_confirm_for).
+    in.after_confirm =
+        json{{"apply", {{"invite", core::token_hash(token)}, {"kind", kind}}}}.dump();
   }
   return in;
 }

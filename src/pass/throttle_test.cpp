@@ -180,9 +180,7 @@ TEST_P(LoginThrottling, CompletedResetClearsTheCount) {
   for (int i = 1; i <= 5; ++i) ASSERT_EQ(attempt(kOwner, kWrong), kFailed) << i;
   ASSERT_EQ(attempt(kOwner, kPassword), throttled(1));
   pass().request_password_reset(kOwner, {kHome, "test"});
-  auto body = db().with([](store::Connection& c) {
-    return c.exec("SELECT body FROM messages ORDER BY id DESC").first().text(0);
-  });
+  const auto body = messages().back().body;
   const std::string marker = "https://carelive.test/password/reset?token=";
   const auto at = body.find(marker);
   ASSERT_NE(at, std::string::npos) << body;

@@ -119,19 +119,25 @@ class World : public store::testing::BackendTest {
   std::int64_t count(const std::string& sql, const store::Params& params = {}) {
     return db().with([&](store::Connection& c) { return c.exec(sql, params).first().integer(0); });
   }
-  // The messages written, oldest first; only those to `recipient` unless it is empty.
+  // The messages written, oldest first; only those to `recipient` unless it is empty. Sealed
+  // bodies (those holding a link) are opened as the dispatcher opens them.
   std::vector<StoredMessage> messages(const std::string& recipient = "") {
     auto r = db().with([&](store::Connection& c) {
       return recipient.empty()
-                 ? c.exec("SELECT channel, recipient, subject, body FROM messages ORDER BY id")
+                 ? c.exec(
+                       "SELECT channel, recipient, subject, body, sealed_body FROM messages "
+                       "ORDER BY id")
                  : c.exec(
-                       "SELECT channel, recipient, subject, body FROM messages "
+                       "SELECT channel, recipient, subject, body, sealed_body FROM messages "
                        "WHERE recipient = ? ORDER BY id",
                        {recipient});
     });
     std::vector<StoredMessage> out;
-    for (const auto& row : r.rows)
-      out.push_back({row.text(0), row.text(1), row.text(2), row.text(3)});
+    for (const auto& row : r.rows) {
+      const auto sealed = row.opt_text(4);
+      out.push_back({row.text(0), row.text(1), row.text(2),
+                     sealed ? app().sealer().open(*sealed) : row.text(3)});
+    }
     return out;
   }
   std::set<std::string> audit_events() {
