@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: C++ (GoogleTest, on SQLite and PostgreSQL, with a
-# real SMTP sink), web unit tests (Vitest) and end-to-end flows in Chromium (Playwright).
+# real SMTP sink), the fuzz targets (libFuzzer, 60 s each), web unit tests (Vitest) and
+# end-to-end flows in Chromium (Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,7 +11,7 @@ export CARELIVE_TEST_REQUIRE_PG=1
 trap 'bash scripts/postgres.sh stop' EXIT
 
 echo "==> C++ style (clang-format, .clang-format)"
-find src bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run -Werror
+find src bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run -Werror
 
 echo "==> layering (docs/architecture.md: every include looks down)"
 python3 scripts/check_layers.py
@@ -20,6 +21,9 @@ cmake --build build --target calls_seed ws_load -j"$(nproc)"
 
 echo "==> C++ tests"
 (cd build && ctest --output-on-failure -j2 --timeout 300)
+
+echo "==> fuzzing (fuzz/: libFuzzer, 60 s per target)"
+bash scripts/fuzz.sh 60
 
 echo "==> web unit tests"
 (cd web && npm run --silent test:unit)
