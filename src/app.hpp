@@ -17,6 +17,10 @@
 
 namespace carelive {
 
+namespace http {
+class Router;
+}
+
 // Everything the server and the admin command share, built from one Config: the store (with
 // migrations applied), the message dispatcher and the domain services.
 class App {
@@ -54,6 +58,10 @@ class App {
   std::unique_ptr<live::OperatorService> operator_;
   std::unique_ptr<calls::ScheduleService> schedules_;
 };
+
+// The API's routes (/api/v1/…) on `app`'s services: what `serve()` answers (and the router
+// fuzz target dispatches to).
+void register_api_routes(http::Router& router, App& app);
 
 // `carelive serve`: runs until SIGTERM. Returns the exit code.
 int serve(Config config);

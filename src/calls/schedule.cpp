@@ -307,7 +307,9 @@ int ScheduleService::send_due_reminders() {
   auto due = db_.with(
       [&](store::Connection& c) { return schedule_repo::due_reminders(c, now, now + lead); });
   int reminded = 0;
-  for (const auto& [id, facility_id] : due) {
+  for (const auto& row : due) {
+    // Named copies, not a structured binding: clang before 16 cannot capture those (fuzz build).
+    const std::int64_t id = row.first, facility_id = row.second;
     const bool claimed = db_.transaction([&](store::Connection& c) {
       if (!schedule_repo::claim_reminder(c, id, now)) return false;
       auto s = schedule_repo::find(c, facility_id, id);

@@ -19,10 +19,11 @@ std::string random_hex(int bytes) {
   return out;
 }
 
+// The sender's domain, for the Message-ID; "carelive.invalid" unless the configured sender is a
+// plain address (a line break or a space in it must not reach the header: fuzz_mime).
 std::string domain_of(const std::string& address) {
-  const auto at = address.rfind('@');
-  return at == std::string::npos || at + 1 == address.size() ? "carelive.invalid"
-                                                             : address.substr(at + 1);
+  if (!mime::is_envelope_address(address)) return "carelive.invalid";
+  return address.substr(address.rfind('@') + 1);
 }
 
 // Templates write "\n"; a body may still carry "\r\n" or a lone "\r" from elsewhere.

@@ -428,7 +428,8 @@ void PassService::complete_password_reset(const std::string& token, const std::s
   });
   std::string hash =
       hash_checked_password("password", password, "password_confirm", password_confirm, history);
-  auto account = db_.transaction([&](store::Connection& c) {
+  // `&t = t`: clang before 16 cannot capture a structured binding by default (fuzz build).
+  auto account = db_.transaction([&, &t = t](store::Connection& c) {
     if (!repo::use_token(c, t.id, now)) throw Error(codes::kTokenUsed);
     auto a = repo::find_account(c, t.account_id);
     if (!a) throw Error(codes::kTokenInvalid);
