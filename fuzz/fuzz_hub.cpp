@@ -47,6 +47,11 @@ struct CheckingPeer : http::WsPeer {
     if (msg["type"] == "error" && msg.value("code", "") == "internal")
       finding("internal error in the hub", text);
   }
+  // The hub closes a socket only when its session or access ended (4401, 4403).
+  void end(std::uint16_t code) override {
+    if (code != calls::protocol::kCloseSessionEnded && code != calls::protocol::kCloseAccessChanged)
+      finding("a socket closed with an unknown code", std::to_string(code));
+  }
 };
 
 struct Target {
