@@ -36,6 +36,9 @@ int serve(Config config) {
   http::StaticFiles files(c.web_dir);
   http::Server server(c.http(), router, files, workers, [&app] {
     try {
+      // 503 also for a while after a request found the store unavailable (a full disk still
+      // answers reads).
+      if (app.db().recently_unavailable()) return false;
       return app.db().with([](store::Connection& conn) { return store::answers(conn); });
     } catch (const std::exception& e) {
       spdlog::error("health check failed: {}", e.what());

@@ -102,8 +102,15 @@ Response Router::dispatch(Context& ctx) const {
   } catch (const store::DbError& e) {
     spdlog::error("database error on {} {}: {}", std::string(ctx.req.method_string()), ctx.path,
                   e.what());
-    bool busy = e.kind() == store::DbError::Kind::busy;
-    return error_response(ctx.req, busy ? codes::kUnavailable : codes::kInternal);
+    // A busy or unavailable store is passing: say when to try again; nothing was changed.
+    switch (e.kind()) {
+      case store::DbError::Kind::busy:
+        return error_response(ctx.req, codes::kUnavailable, {}, 1);
+      case store::DbError::Kind::unavailable:
+        return error_response(ctx.req, codes::kUnavailable, {}, 5);
+      default:
+        return error_response(ctx.req, codes::kInternal);
+    }
   } catch (const std::exception& e) {
     spdlog::error("error on {} {}: {}", std::string(ctx.req.method_string()), ctx.path, e.what());
     return error_response(ctx.req, codes::kInternal);

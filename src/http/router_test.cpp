@@ -51,6 +51,9 @@ class RouterTest : public ::testing::Test {
                                          "ERROR: relation \"accounts\" violates SELECT secret");
                   if (what == "busy")
                     throw store::DbError(store::DbError::Kind::busy, "database is locked");
+                  if (what == "down")
+                    throw store::DbError(store::DbError::Kind::unavailable,
+                                         "server closed the connection unexpectedly");
                   throw std::runtime_error("boom at /srv/carelive/src/pass/service.cpp:42");
                 });
   }
@@ -220,6 +223,15 @@ TEST_F(RouterTest, InternalFailuresRevealNoDetails) {
   EXPECT_EQ(res.result_int(), 503);
   EXPECT_EQ(error_code(res), "unavailable");
   EXPECT_EQ(res.body().find("locked"), std::string::npos);
+  EXPECT_EQ(res[bhttp::field::retry_after], "1");
+  // The store is down or full: 503 with a later Retry-After, never 500 internal.
+  auto down = request(bhttp::verb::post, "/api/v1/fail/down");
+  with_csrf(down);
+  res = dispatch(down);
+  EXPECT_EQ(res.result_int(), 503);
+  EXPECT_EQ(error_code(res), "unavailable");
+  EXPECT_EQ(res[bhttp::field::retry_after], "5");
+  EXPECT_EQ(res.body().find("connection"), std::string::npos);
 }
 
 }  // namespace

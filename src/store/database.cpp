@@ -1,5 +1,7 @@
 #include "store/database.hpp"
 
+#include <chrono>
+
 #include <filesystem>
 
 #include "store/migrations.hpp"
@@ -20,6 +22,22 @@ std::optional<std::int64_t> Row::opt_integer(std::size_t i) const {
   const auto& c = cols_.at(i);
   if (!c) return std::nullopt;
   return std::stoll(*c);
+}
+
+namespace {
+constexpr std::int64_t kUnavailableShownSeconds = 10;
+std::int64_t steady_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+void Database::note_unavailable() { unavailable_at_ = steady_seconds(); }
+
+bool Database::recently_unavailable() const {
+  const auto at = unavailable_at_.load();
+  return at != 0 && steady_seconds() - at < kUnavailableShownSeconds;
 }
 
 std::unique_ptr<Database> open_database(const std::string& url, const std::string& data_dir,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,7 +48,9 @@ struct Result {
 
 class DbError : public std::runtime_error {
  public:
-  enum class Kind { unique_violation, busy, other };
+  // unavailable: the store cannot be reached or cannot write now (connection lost, server
+  // shutting down, disk full); answered 503 with Retry-After, never 500.
+  enum class Kind { unique_violation, busy, unavailable, other };
   DbError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
   Kind kind() const { return kind_; }
 
@@ -69,6 +72,10 @@ class Connection {
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+  // The connection is lost for good (PostgreSQL: the server closed it); it is not lent again.
+  virtual bool broken() const { return false; }
+  // Statements that went through on this connection, ever: tells whether a lease did anything.
+  virtual std::uint64_t statements_done() const { return 0; }
 };
 
 // A pool of connections. All calls block: run them on the worker pool, never on I/O threads.
@@ -80,33 +87,37 @@ class Database {
   // Runs `fn` with a connection of the pool.
   template <class F>
   auto with(F&& fn) {
-    auto lease = acquire();
-    return fn(*lease);
+    return leased([&](Connection& c) { return fn(c); });
   }
 
   // Runs `fn` inside a transaction; commits on return, rolls back on exception.
   template <class F>
   auto transaction(F&& fn) {
-    auto lease = acquire();
-    lease->begin();
-    try {
-      if constexpr (std::is_void_v<decltype(fn(*lease))>) {
-        fn(*lease);
-        lease->commit();
-      } else {
-        auto result = fn(*lease);
-        lease->commit();
-        return result;
-      }
-    } catch (...) {
+    return leased([&](Connection& c) {
+      c.begin();
       try {
-        lease->rollback();
-      } catch (const std::exception&) {
-        // The connection reports the original failure; a failed rollback adds nothing.
+        if constexpr (std::is_void_v<decltype(fn(c))>) {
+          fn(c);
+          c.commit();
+        } else {
+          auto result = fn(c);
+          c.commit();
+          return result;
+        }
+      } catch (...) {
+        try {
+          if (!c.broken()) c.rollback();
+        } catch (const std::exception&) {
+          // The connection reports the original failure; a failed rollback adds nothing.
+        }
+        throw;
       }
-      throw;
-    }
+    });
   }
+
+  // True for a few seconds after the store was unavailable (GET /healthz answers 503 then: a
+  // read probe alone does not notice a full disk).
+  bool recently_unavailable() const;
 
   class Lease {
    public:
@@ -129,6 +140,29 @@ class Database {
  protected:
   virtual std::unique_ptr<Connection> take() = 0;
   virtual void release(std::unique_ptr<Connection> conn) = 0;
+
+ private:
+  // A pooled connection that the server closed meanwhile (PostgreSQL restarted, an idle
+  // timeout) fails its first statement. Then `fn` runs once more on a new connection, but only
+  // when nothing went through on the lost one: after a statement did, running again could
+  // repeat a write. An unavailable store is noted for recently_unavailable().
+  template <class F>
+  auto leased(F&& fn) {
+    for (int attempt = 1;; ++attempt) {
+      auto lease = acquire();
+      const auto done_before = lease->statements_done();
+      try {
+        return fn(*lease);
+      } catch (const DbError& e) {
+        const bool lost_unused = lease->broken() && lease->statements_done() == done_before;
+        if (attempt == 1 && lost_unused) continue;  // the lease hands the broken one back
+        if (e.kind() == DbError::Kind::unavailable) note_unavailable();
+        throw;
+      }
+    }
+  }
+  void note_unavailable();
+  std::atomic<std::int64_t> unavailable_at_{0};  // steady clock, seconds; 0: never
 };
 
 // Opens SQLite in `data_dir/carelive.db` (WAL) or PostgreSQL for a `postgresql://` URL,

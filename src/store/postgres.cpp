@@ -45,7 +45,7 @@ class PostgresConnection final : public Connection {
     if (PQstatus(conn_) != CONNECTION_OK) {
       std::string msg = PQerrorMessage(conn_);
       PQfinish(conn_);
-      throw DbError(DbError::Kind::other, "cannot connect to PostgreSQL: " + msg);
+      throw DbError(DbError::Kind::unavailable, "cannot connect to PostgreSQL: " + msg);
     }
     PgResult r(PQexec(conn_, "SET client_min_messages TO warning"));
   }
@@ -58,6 +58,8 @@ class PostgresConnection final : public Connection {
   }
 
   Dialect dialect() const override { return Dialect::postgres; }
+  bool broken() const override { return PQstatus(conn_) == CONNECTION_BAD; }
+  std::uint64_t statements_done() const override { return done_; }
 
   Result exec(std::string_view sql, const Params& params) override {
     std::string text = number_placeholders(sql);
@@ -111,9 +113,18 @@ class PostgresConnection final : public Connection {
  private:
   void check(PGresult* r) {
     auto status = PQresultStatus(r);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      ++done_;
+      return;
+    }
     const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     std::string msg = PQresultErrorMessage(r);
+    // The connection is gone, the server is shutting down or cannot take the write (class 08
+    // connection exception, 57P0x shutdown, 53 insufficient resources such as a full disk).
+    if (PQstatus(conn_) == CONNECTION_BAD ||
+        (state && (std::strncmp(state, "08", 2) == 0 || std::strncmp(state, "57P0", 4) == 0 ||
+                   std::strncmp(state, "53", 2) == 0)))
+      throw DbError(DbError::Kind::unavailable, msg.empty() ? PQerrorMessage(conn_) : msg);
     if (state && std::strcmp(state, "23505") == 0)
       throw DbError(DbError::Kind::unique_violation, msg);
     if (state && (std::strcmp(state, "40001") == 0 || std::strcmp(state, "40P01") == 0))
@@ -122,6 +133,7 @@ class PostgresConnection final : public Connection {
   }
 
   PGconn* conn_;
+  std::uint64_t done_ = 0;
 };
 
 }  // namespace

@@ -94,6 +94,10 @@ class SqliteConnection final : public Connection {
     if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
       return DbError::Kind::unique_violation;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return DbError::Kind::busy;
+    // The disk is full or failing, or the file cannot be opened or written.
+    if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
+        primary == SQLITE_READONLY || primary == SQLITE_NOMEM)
+      return DbError::Kind::unavailable;
     return DbError::Kind::other;
   }
 

@@ -340,6 +340,54 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreMigrations, ::testing::Values("sqlite", 
                          testing::backend_name);
 INSTANTIATE_TEST_SUITE_P(Backends, StoreBinding, ::testing::Values("sqlite", "postgres"),
                          testing::backend_name);
+// Issue 9: a full disk is "unavailable" (503 with Retry-After), not an internal error, and the
+// store says so for a while (GET /healthz). SQLite: the page limit set to what the file has.
+TEST_P(StoreErrors, AFullStoreIsUnavailableAndSaysSoForAWhile) {
+  if (GetParam() != std::string("sqlite")) GTEST_SKIP() << "PostgreSQL: class 53 (disk_full)";
+  EXPECT_FALSE(db().recently_unavailable());
+  EXPECT_EQ(error_kind_of([&] {
+              db().with([](Connection& c) {
+                const auto pages = c.exec("PRAGMA page_count").first().integer(0);
+                c.exec("PRAGMA max_page_count = " + std::to_string(pages));
+                for (int i = 0; i < 1000; ++i)
+                  c.exec("INSERT INTO audit_log (at, event, detail) VALUES (1, 'x', ?)",
+                         {std::string(4000, 'x')});
+              });
+            }),
+            DbError::Kind::unavailable);
+  EXPECT_TRUE(db().recently_unavailable());
+}
+
+// Issue 9: a pooled PostgreSQL connection whose server side went away (a restart, an idle
+// timeout) is replaced without failing the call that finds it.
+TEST_P(StoreErrors, ABrokenPooledConnectionIsReplacedWithoutFailingTheCall) {
+  if (GetParam() != std::string("postgres")) GTEST_SKIP() << "SQLite has no server connection";
+  PostgresDatabase pooled(store().url(), 1);
+  auto pid = [&] {
+    return pooled.with(
+        [](Connection& c) { return c.exec("SELECT pg_backend_pid()").first().integer(0); });
+  };
+  auto terminate = [&](std::int64_t backend) {
+    db().with([&](Connection& c) { c.exec("SELECT pg_terminate_backend(?)", {backend}); });
+  };
+  const auto first = pid();
+  terminate(first);
+  const auto second = pid();  // the same call: no error
+  EXPECT_NE(second, first);
+  terminate(second);
+  EXPECT_EQ(pooled.transaction([](Connection& c) { return c.exec("SELECT 1").first().integer(0); }),
+            1);
+  EXPECT_FALSE(pooled.recently_unavailable());
+}
+
+// A store that cannot be reached at all is unavailable too (503), never internal.
+TEST_P(StoreErrors, AStoreThatCannotBeReachedIsUnavailable) {
+  if (GetParam() != std::string("postgres")) GTEST_SKIP() << "SQLite is a file";
+  EXPECT_EQ(
+      error_kind_of([] { PostgresDatabase("postgresql://127.0.0.1:1/none?connect_timeout=2", 1); }),
+      DbError::Kind::unavailable);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreErrors, ::testing::Values("sqlite", "postgres"),
                          testing::backend_name);
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTransactions, ::testing::Values("sqlite", "postgres"),
