@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: C++ (GoogleTest, on SQLite and PostgreSQL, with a
-<<<<<<< HEAD
-# real SMTP sink), the crash-consistency run of the real server, web unit tests (Vitest) and
-=======
-# real SMTP sink), the fuzz targets (libFuzzer, 60 s each), web unit tests (Vitest) and
->>>>>>> fuzz
+# real SMTP sink), the crash-consistency run of the real server, the fuzz targets (libFuzzer,
+# 60 s each), web unit tests (Vitest) and
 # end-to-end flows in Chromium (Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,13 +26,11 @@ python3 tests/turn/deny_list_test.py
 echo "==> C++ tests"
 (cd build && ctest --output-on-failure -j2 --timeout 300)
 
-<<<<<<< HEAD
 echo "==> crash consistency (the server killed with SIGKILL under load, on SQLite)"
 python3 tests/crash/crash_consistency.py
-=======
+
 echo "==> fuzzing (fuzz/: libFuzzer, 60 s per target)"
 bash scripts/fuzz.sh 60
->>>>>>> fuzz
 
 echo "==> web unit tests"
 (cd web && npm run --silent test:unit)

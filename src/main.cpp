@@ -9,6 +9,7 @@
 #include "app.hpp"
 #include "config.hpp"
 #include "core/error.hpp"
+#include "core/log.hpp"
 
 int main(int argc, char** argv) {
   using namespace carelive;
@@ -57,9 +58,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("carelive"));
   const bool public_url_given = !config.public_url.empty();
   finish_config(config);
-  if (config.log_json)
-    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":"%v"})",
-                        spdlog::pattern_time_type::utc);
+  if (config.log_json) spdlog::set_formatter(core::json_log_formatter());
 
   try {
     if (*serve_cmd) return serve(config);

@@ -175,6 +175,19 @@ TEST_F(RouterTest, BadBodiesGetClientErrors) {
   EXPECT_EQ(typed.result_int(), 422);
   EXPECT_EQ(body_of(typed)["error"]["fields"]["name"][0], "invalid");
 
+  // Where the handler reads no body (`{}` in docs/api.md) a body must still be a JSON object;
+  // none at all is fine.
+  for (const char* body : {"[]", "null", "\"x\"", "{"}) {
+    auto ignored = request(bhttp::verb::delete_, "/api/v1/items/7", body);
+    with_csrf(ignored);
+    EXPECT_EQ(error_code(dispatch(ignored)), "bad_json") << body;
+  }
+  for (const char* body : {"", "{}"}) {
+    auto fine = request(bhttp::verb::delete_, "/api/v1/items/7", body);
+    with_csrf(fine);
+    EXPECT_EQ(dispatch(fine).result_int(), 200) << body;
+  }
+
   auto form = request(bhttp::verb::post, "/api/v1/echo", "name=a");
   form.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
   with_csrf(form);

@@ -126,6 +126,9 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     if (auto member = repo::find_staff(c, facility->id, out.account_id)) {
+      // Adding the last admin again as plain staff would leave the facility without one.
+      if (member->is_admin && !is_admin && repo::admin_count(c, facility->id) <= 1)
+        throw Error(codes::kLastAdmin);
       if (member->is_admin != is_admin) repo::set_staff_admin(c, member->id, is_admin);
     } else {
       repo::insert_staff(c, {0, facility->id, out.account_id, is_admin}, now);

@@ -263,6 +263,28 @@ TEST_P(StaffTest, TheLastAdminAndOneselfCannotBeRemoved) {
   EXPECT_EQ(code_of([&] { staff().residents(admin_x_, x_); }), "forbidden");
 }
 
+// Issue 9: adding the facility's only admin again as plain staff would leave it without one.
+TEST_P(StaffTest, ReAddingTheLastAdminAsPlainStaffIsRefused) {
+  EXPECT_EQ(code_of([&] {
+              staff().add_staff(admin_x_, x_, {"富士", "職員", "ふじ", "しょくいん"},
+                                "admin.x@example.jp", false,
+                                audit::Actor::account_at(admin_x_.id, ""));
+            }),
+            "last_admin");
+  EXPECT_EQ(code_of([&] {
+              live().add_staff("facilityx", {"富士", "職員", "ふじ", "しょくいん"},
+                               "admin.x@example.jp", false, std::nullopt,
+                               audit::Actor::command_line());
+            }),
+            "last_admin");
+  EXPECT_TRUE(staff().access(admin_x_, x_, Need::admin).facility.id == x_);
+  // With a second admin it is a change of role like any other.
+  add_staff("second.admin@example.jp", "facilityx", true);
+  live().add_staff("facilityx", {"富士", "職員", "ふじ", "しょくいん"}, "admin.x@example.jp", false,
+                   std::nullopt, audit::Actor::command_line());
+  EXPECT_EQ(code_of([&] { staff().staff(admin_x_, x_); }), "forbidden");
+}
+
 TEST_P(StaffTest, DischargeRevokesTheInviteAndRemovingALinkIsAudited) {
   auto id = apply("d@example.jp");
   auto link = staff().approve(staff_x_, x_, id, audit::Actor::account_at(staff_x_.id, ""));

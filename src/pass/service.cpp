@@ -28,6 +28,13 @@ audit::Actor actor_of(std::optional<std::int64_t> account, const RequestMeta& me
   return {account, meta.ip};
 }
 
+// After the password or a login id changed, no older link may change them again: every pending
+// reset and contact-change link of the account stops working.
+void retire_pending_links(store::Connection& c, std::int64_t account_id, core::UnixSeconds now) {
+  for (const char* purpose : {kPurposeReset, "contact_email", "contact_phone"})
+    repo::retire_tokens(c, account_id, purpose, now);
+}
+
 std::string id_key(const std::optional<Account>& account, const std::string& login_id) {
   return account ? "account:" + std::to_string(account->id) : "login:" + login_id;
 }
@@ -436,7 +443,7 @@ void PassService::complete_password_reset(const std::string& token, const std::s
     repo::update_password(c, a->id, hash, now);
     repo::add_password_history(c, a->id, hash, now);
     repo::delete_sessions_except(c, a->id, 0);
-    repo::retire_tokens(c, a->id, kPurposeReset, now);
+    retire_pending_links(c, a->id, now);
     notify::enqueue(
         c, templates_.password_changed(t.new_value.value_or(a->primary_login_id()), now), now);
     audit::record(c, now, actor_of(a->id, meta), "password_reset_completed");
@@ -554,6 +561,7 @@ ContactChange PassService::confirm_contact_change(const std::string& token,
       repo::update_email(c, a->id, *t.new_value, now);
     else
       repo::update_phone(c, a->id, *t.new_value, now);
+    retire_pending_links(c, a->id, now);
     ContactChange out{email ? "email" : "phone", *t.new_value, display_login(*t.new_value)};
     // SPEC 9: the old address is told that it changed.
     if (old && *old != *t.new_value)
@@ -579,6 +587,7 @@ void PassService::change_password(const Principal& p, const std::string& current
     repo::update_password(c, p.account.id, hash, now);
     repo::add_password_history(c, p.account.id, hash, now);
     repo::delete_sessions_except(c, p.account.id, p.session.id);
+    retire_pending_links(c, p.account.id, now);
     notify::enqueue(c, templates_.password_changed(p.account.primary_login_id(), now), now);
     audit::record(c, now, actor_of(p.account.id, meta), "password_changed");
   });

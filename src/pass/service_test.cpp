@@ -831,6 +831,27 @@ TEST_P(PassAccount, CurrentPasswordChecksAreThrottledLikeLogin) {
   EXPECT_EQ(pass().login("kuma@example.jp", kNewPassword, meta_).account.email, "kuma@example.jp");
 }
 
+// Issue 9: after the password or a login id changed, older reset and contact-change links stop
+// working (someone who read an old message cannot undo the change).
+TEST_P(PassAccount, PendingLinksStopWhenThePasswordOrTheContactChanges) {
+  make_account("kuma@example.jp");
+  auto here = login_as("kuma@example.jp");
+  pass().request_password_reset("kuma@example.jp", meta_);
+  const auto reset = last_link("kuma@example.jp", kResetPath);
+  pass().request_contact_change(here, "email", "new@example.jp", kPassword, meta_);
+  const auto contact = last_link("new@example.jp", kContactPath);
+  pass().change_password(here, kPassword, kNewPassword, kNewPassword, meta_);
+  EXPECT_EQ(code_of([&] { pass().inspect_password_reset(reset); }), "token_invalid");
+  EXPECT_EQ(code_of([&] { pass().confirm_contact_change(contact, meta_); }), "token_invalid");
+
+  here = login_as("kuma@example.jp", kNewPassword);  // as the next request would see it
+  pass().request_password_reset("kuma@example.jp", meta_);
+  const auto reset2 = last_link("kuma@example.jp", kResetPath);
+  pass().request_contact_change(here, "email", "new@example.jp", kNewPassword, meta_);
+  pass().confirm_contact_change(last_link("new@example.jp", kContactPath), meta_);
+  EXPECT_EQ(code_of([&] { pass().inspect_password_reset(reset2); }), "token_invalid");
+}
+
 // =============================================================================================
 // Audit log and "no password in any message", across every flow.
 
