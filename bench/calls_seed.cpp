@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
       auto staff =
           account_with_session(c, config, "staff" + std::to_string(f) + "@bench.example.jp", "職員",
                                "太郎", hash, true, now);
-      live::repo::insert_staff(c, {0, facility.id, staff.account_id, true}, now);
+      live::repo::insert_staff(c, {0, facility.id, staff.account_id, true}, "", now);
       made_staff.push_back(staff.account_id);
       out << "staff " << facility.id << " " << staff.account_id << " " << staff.token << "\n";
       for (int i = 0; i < per_facility && resident_no < residents; ++i, ++resident_no) {

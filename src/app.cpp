@@ -52,6 +52,15 @@ App::App(Config config, std::shared_ptr<const core::Clock> clock)
   family_ = std::make_unique<live::FamilyService>(*db_, *clock_, *live_);
   staff_ = std::make_unique<live::StaffService>(*db_, *clock_, config_.public_url, *live_,
                                                 templates_, [d = dispatcher_.get()] { d->wake(); });
+  staff_invitations_ =
+      std::make_unique<live::StaffInvitations>(*db_, *clock_, config_.public_url, *pass_,
+                                               templates_, [d = dispatcher_.get()] { d->wake(); });
+  // Setting the password through the welcome link accepts the invitation that made the account.
+  pass_->set_password_link_hook([i = staff_invitations_.get()](store::Connection& c,
+                                                               const audit::Actor& account,
+                                                               core::UnixSeconds now) {
+    i->accept_for_new_account(c, account, now);
+  });
   operator_ = std::make_unique<live::OperatorService>(*db_, *clock_, *live_);
   schedules_ = std::make_unique<calls::ScheduleService>(
       *db_, *clock_, config_.public_url, config_.calls, config_.time_zone, templates_, *family_,
@@ -75,7 +84,7 @@ void register_api_routes(http::Router& router, App& app) {
   const auto& c = app.config();
   pass::register_routes(router, app.pass(), c.brand);
   live::register_family_routes(router, app.family());
-  live::register_staff_routes(router, app.staff());
+  live::register_staff_routes(router, app.staff(), app.staff_invitations());
   live::register_operator_routes(router, app.operator_console());
   calls::register_call_routes(router, c.turn, app.clock(), app.family());
   calls::register_schedule_routes(router, app.schedules());

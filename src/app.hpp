@@ -10,6 +10,7 @@
 #include "live/operator.hpp"
 #include "live/service.hpp"
 #include "live/staff.hpp"
+#include "live/staff_invitations.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/templates.hpp"
 #include "pass/service.hpp"
@@ -36,6 +37,7 @@ class App {
   live::LiveService& live() { return *live_; }
   live::FamilyService& family() { return *family_; }
   live::StaffService& staff() { return *staff_; }
+  live::StaffInvitations& staff_invitations() { return *staff_invitations_; }
   live::OperatorService& operator_console() { return *operator_; }
   calls::ScheduleService& schedules() { return *schedules_; }
   const notify::Templates& templates() const { return templates_; }
@@ -55,6 +57,7 @@ class App {
   std::unique_ptr<live::LiveService> live_;
   std::unique_ptr<live::FamilyService> family_;
   std::unique_ptr<live::StaffService> staff_;
+  std::unique_ptr<live::StaffInvitations> staff_invitations_;
   std::unique_ptr<live::OperatorService> operator_;
   std::unique_ptr<calls::ScheduleService> schedules_;
 };

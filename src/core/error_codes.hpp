@@ -50,6 +50,10 @@ inline constexpr ErrorCode kAlreadyDecided{"already_decided", 409,
 inline constexpr ErrorCode kLastAdmin{"last_admin", 409, "最後の管理者は削除できません。"};
 inline constexpr ErrorCode kSelfRemoval{"self_removal", 409,
                                         "ご自身を職員から削除することはできません。"};
+inline constexpr ErrorCode kInvitationOtherAccount{
+    "invitation_other_account", 403,
+    "この招待は、いまログインしているPassあてではありません。招待のメッセージを受け取ったPassでログ"
+    "インし直してください。"};
 inline constexpr ErrorCode kScheduleClosed{
     "schedule_closed", 409,
     "この通話予定は取り消し済みか、開始時刻を過ぎているため変更できません。"};
@@ -77,13 +81,35 @@ inline constexpr ErrorCode kUnavailable{
     "unavailable", 503, "ただいま混み合っています。しばらくしてからもう一度お試しください。"};
 
 inline constexpr const ErrorCode* kAll[] = {
-    &kBadJson,          &kBadRequest,       &kPayloadTooLarge, &kUnsupportedMediaType,
-    &kMethodNotAllowed, &kValidationFailed, &kUnauthenticated, &kLoginFailed,
-    &kCsrfFailed,       &kForbidden,        &kTermsRequired,   &kNotFound,
-    &kTokenInvalid,     &kTokenExpired,     &kTokenUsed,       &kAlreadyDecided,
-    &kLastAdmin,        &kSelfRemoval,      &kScheduleClosed,  &kBadMessage,
-    &kAlreadyInCall,    &kCallInProgress,   &kNoCall,          &kNotInCall,
-    &kLoginThrottled,   &kRateLimited,      &kInternal,        &kUnavailable,
+    &kBadJson,
+    &kBadRequest,
+    &kPayloadTooLarge,
+    &kUnsupportedMediaType,
+    &kMethodNotAllowed,
+    &kValidationFailed,
+    &kUnauthenticated,
+    &kLoginFailed,
+    &kCsrfFailed,
+    &kForbidden,
+    &kTermsRequired,
+    &kNotFound,
+    &kTokenInvalid,
+    &kTokenExpired,
+    &kTokenUsed,
+    &kAlreadyDecided,
+    &kLastAdmin,
+    &kSelfRemoval,
+    &kInvitationOtherAccount,
+    &kScheduleClosed,
+    &kBadMessage,
+    &kAlreadyInCall,
+    &kCallInProgress,
+    &kNoCall,
+    &kNotInCall,
+    &kLoginThrottled,
+    &kRateLimited,
+    &kInternal,
+    &kUnavailable,
 };
 
 }  // namespace codes

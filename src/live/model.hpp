@@ -32,6 +32,27 @@ struct StaffMember {
   bool is_admin = false;
 };
 
+// An invitation to be staff of a facility (migrations/0007). Names and login id as the admin
+// typed them.
+struct StaffInvitation {
+  std::int64_t id = 0;
+  std::int64_t facility_id = 0;
+  std::int64_t account_id = 0;
+  std::string family_name, given_name, family_name_kana, given_name_kana;
+  std::string login_id;
+  bool is_admin = false;
+  bool new_account = false;  // made by this invitation: accepted by setting its password
+  std::optional<std::int64_t> invited_by;
+  core::UnixSeconds created_at = 0;
+  core::UnixSeconds expires_at = 0;
+  std::optional<core::UnixSeconds> accepted_at, declined_at, revoked_at;
+  std::string name() const { return family_name + " " + given_name; }
+  std::string kana() const { return family_name_kana + " " + given_name_kana; }
+  bool open(core::UnixSeconds now) const {
+    return !accepted_at && !declined_at && !revoked_at && now < expires_at;
+  }
+};
+
 // "family" (家族・親族) or "care_worker" (ケア担当者).
 inline bool valid_link_kind(const std::string& k) { return k == "family" || k == "care_worker"; }
 

@@ -47,7 +47,30 @@ TermsVersion read_terms(Columns& c) {
 Announcement read_announcement(Columns& c) {
   return {c.integer(), c.text(), c.text(), c.integer()};
 }
-// staff columns, then name, kana and login id of the account
+// id, facility_id, account_id, family_name, given_name, family_name_kana, given_name_kana,
+// login_id, is_admin, new_account, invited_by, created_at, expires_at, accepted_at, declined_at,
+// revoked_at
+StaffInvitation read_staff_invitation(Columns& c) {
+  StaffInvitation i;
+  i.id = c.integer();
+  i.facility_id = c.integer();
+  i.account_id = c.integer();
+  i.family_name = c.text();
+  i.given_name = c.text();
+  i.family_name_kana = c.text();
+  i.given_name_kana = c.text();
+  i.login_id = c.text();
+  i.is_admin = c.boolean();
+  i.new_account = c.boolean();
+  i.invited_by = c.opt_integer();
+  i.created_at = c.integer();
+  i.expires_at = c.integer();
+  i.accepted_at = c.opt_integer();
+  i.declined_at = c.opt_integer();
+  i.revoked_at = c.opt_integer();
+  return i;
+}
+// staff columns, then name, kana and the login id typed when added
 StaffRow read_staff_row(Columns& c) {
   StaffRow row{read_staff_member(c), c.text(), c.text(), ""};
   row.login_id = c.opt_text().value_or("");
@@ -155,8 +178,8 @@ constexpr const char* kStaffByFacilityAccount =
 constexpr const char* kStaffById =
     "SELECT id, facility_id, account_id, is_admin FROM staff WHERE id = ? AND facility_id = ?";
 constexpr const char* kInsertStaff =
-    "INSERT INTO staff (facility_id, account_id, is_admin, created_at) VALUES (?, ?, ?, ?) "
-    "RETURNING id";
+    "INSERT INTO staff (facility_id, account_id, is_admin, created_at, invited_as) "
+    "VALUES (?, ?, ?, ?, ?) RETURNING id";
 constexpr const char* kSetStaffAdmin = "UPDATE staff SET is_admin = ? WHERE id = ?";
 constexpr const char* kDeleteStaff = "DELETE FROM staff WHERE id = ?";
 constexpr const char* kAdminCount =
@@ -179,7 +202,7 @@ constexpr const char* kFacilitiesOfStaff =
     "WHERE s.account_id = ? AND f.closed_at IS NULL ORDER BY f.id";
 constexpr const char* kStaffRows =
     "SELECT s.id, s.facility_id, s.account_id, s.is_admin, a.family_name || ' ' || a.given_name, "
-    "a.family_name_kana || ' ' || a.given_name_kana, COALESCE(a.email, a.phone) "
+    "a.family_name_kana || ' ' || a.given_name_kana, s.invited_as "
     "FROM staff s JOIN accounts a ON a.id = s.account_id WHERE s.facility_id = ? "
     "ORDER BY a.family_name_kana, a.given_name_kana, s.id";
 constexpr const char* kAdminRows =
@@ -198,8 +221,10 @@ std::optional<StaffMember> find_staff_member(Connection& c, std::int64_t staff_i
                                              std::int64_t facility_id) {
   return first_of(c.exec(sql::kStaffById, {staff_id, facility_id}), read_staff_member);
 }
-std::int64_t insert_staff(Connection& c, const StaffMember& s, core::UnixSeconds now) {
-  return id_of(c.exec(sql::kInsertStaff, {s.facility_id, s.account_id, flag(s.is_admin), now}));
+std::int64_t insert_staff(Connection& c, const StaffMember& s, const std::string& invited_as,
+                          core::UnixSeconds now) {
+  return id_of(
+      c.exec(sql::kInsertStaff, {s.facility_id, s.account_id, flag(s.is_admin), now, invited_as}));
 }
 void set_staff_admin(Connection& c, std::int64_t staff_id, bool is_admin) {
   c.exec(sql::kSetStaffAdmin, {flag(is_admin), staff_id});
@@ -227,6 +252,64 @@ std::vector<StaffRow> staff_rows(Connection& c, std::int64_t facility_id) {
 }
 std::vector<StaffRow> admin_rows(Connection& c, std::int64_t facility_id) {
   return all_of(c.exec(sql::kAdminRows, {facility_id}), read_staff_row);
+}
+
+// ---- Staff invitations
+
+namespace sql {
+constexpr const char* kInvitationColumns =
+    "id, facility_id, account_id, family_name, given_name, family_name_kana, given_name_kana, "
+    "login_id, is_admin, new_account, invited_by, created_at, expires_at, accepted_at, "
+    "declined_at, revoked_at FROM staff_invitations ";
+constexpr const char* kInsertInvitation =
+    "INSERT INTO staff_invitations (facility_id, account_id, family_name, given_name, "
+    "family_name_kana, given_name_kana, login_id, is_admin, token_hash, new_account, invited_by, "
+    "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+constexpr const char* kRevokeOpenInvitations =
+    "UPDATE staff_invitations SET revoked_at = ? WHERE facility_id = ? AND account_id = ? "
+    "AND accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL";
+constexpr const char* kSetInvitationState =
+    "UPDATE staff_invitations SET accepted_at = ?, declined_at = ?, revoked_at = ? WHERE id = ?";
+}  // namespace sql
+
+std::int64_t insert_staff_invitation(Connection& c, const StaffInvitation& i,
+                                     const std::optional<std::string>& token_hash) {
+  return id_of(
+      c.exec(sql::kInsertInvitation,
+             {i.facility_id, i.account_id, i.family_name, i.given_name, i.family_name_kana,
+              i.given_name_kana, i.login_id, flag(i.is_admin), store::nullable(token_hash),
+              flag(i.new_account), store::nullable(i.invited_by), i.created_at, i.expires_at}));
+}
+void revoke_open_staff_invitations(Connection& c, std::int64_t facility_id, std::int64_t account_id,
+                                   core::UnixSeconds now) {
+  c.exec(sql::kRevokeOpenInvitations, {now, facility_id, account_id});
+}
+std::optional<StaffInvitation> find_staff_invitation(Connection& c, std::int64_t id) {
+  return first_of(c.exec(std::string("SELECT ") + sql::kInvitationColumns + "WHERE id = ?", {id}),
+                  read_staff_invitation);
+}
+std::optional<StaffInvitation> find_staff_invitation_by_hash(Connection& c,
+                                                             const std::string& token_hash) {
+  return first_of(c.exec(std::string("SELECT ") + sql::kInvitationColumns + "WHERE token_hash = ?",
+                         {token_hash}),
+                  read_staff_invitation);
+}
+std::vector<StaffInvitation> unanswered_staff_invitations(Connection& c, std::int64_t facility_id) {
+  return all_of(c.exec(std::string("SELECT ") + sql::kInvitationColumns +
+                           "WHERE facility_id = ? AND accepted_at IS NULL AND revoked_at IS NULL "
+                           "ORDER BY id DESC",
+                       {facility_id}),
+                read_staff_invitation);
+}
+std::vector<StaffInvitation> new_account_invitations(Connection& c, std::int64_t account_id) {
+  return all_of(c.exec(std::string("SELECT ") + sql::kInvitationColumns +
+                           "WHERE account_id = ? AND new_account <> 0 ORDER BY id",
+                       {account_id}),
+                read_staff_invitation);
+}
+void close_staff_invitation(Connection& c, const StaffInvitation& i) {
+  c.exec(sql::kSetInvitationState, {store::nullable(i.accepted_at), store::nullable(i.declined_at),
+                                    store::nullable(i.revoked_at), i.id});
 }
 
 // ---- Invites

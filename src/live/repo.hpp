@@ -39,7 +39,9 @@ std::optional<StaffMember> find_staff(Connection& c, std::int64_t facility_id,
                                       std::int64_t account_id);
 std::optional<StaffMember> find_staff_member(Connection& c, std::int64_t staff_id,
                                              std::int64_t facility_id);
-std::int64_t insert_staff(Connection& c, const StaffMember& s, core::UnixSeconds now);
+// `invited_as`: the login id whoever added the member typed (shown in the console).
+std::int64_t insert_staff(Connection& c, const StaffMember& s, const std::string& invited_as,
+                          core::UnixSeconds now);
 void set_staff_admin(Connection& c, std::int64_t staff_id, bool is_admin);
 void delete_staff(Connection& c, std::int64_t staff_id);
 std::int64_t admin_count(Connection& c, std::int64_t facility_id);
@@ -52,6 +54,22 @@ std::vector<StaffFacility> staff_facilities(Connection& c, std::int64_t account_
 std::vector<Facility> facilities_of_staff(Connection& c, std::int64_t account_id);
 std::vector<StaffRow> staff_rows(Connection& c, std::int64_t facility_id);
 std::vector<StaffRow> admin_rows(Connection& c, std::int64_t facility_id);
+
+// Staff invitations (only a token's hash is kept).
+std::int64_t insert_staff_invitation(Connection& c, const StaffInvitation& i,
+                                     const std::optional<std::string>& token_hash);
+// Revokes the facility's unanswered invitations of the account (a new one replaces them).
+void revoke_open_staff_invitations(Connection& c, std::int64_t facility_id, std::int64_t account_id,
+                                   core::UnixSeconds now);
+std::optional<StaffInvitation> find_staff_invitation(Connection& c, std::int64_t id);
+std::optional<StaffInvitation> find_staff_invitation_by_hash(Connection& c,
+                                                             const std::string& token_hash);
+// Not accepted and not revoked (open, expired or declined), newest first: the console's list.
+std::vector<StaffInvitation> unanswered_staff_invitations(Connection& c, std::int64_t facility_id);
+// The invitations that made the account (it had no password then).
+std::vector<StaffInvitation> new_account_invitations(Connection& c, std::int64_t account_id);
+// Writes accepted_at / declined_at / revoked_at.
+void close_staff_invitation(Connection& c, const StaffInvitation& i);
 
 // Invites.
 std::optional<Invite> active_invite(Connection& c, std::int64_t resident_id);

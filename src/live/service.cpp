@@ -26,13 +26,6 @@ namespace {
 
 constexpr int kFacilityNameMax = 100;
 
-void check_names(const NameInput& in, NameInput& out, FieldErrorSet& errors) {
-  out.family_name = pass::check_name("family_name", in.family_name, errors);
-  out.given_name = pass::check_name("given_name", in.given_name, errors);
-  out.family_name_kana = pass::check_kana("family_name_kana", in.family_name_kana, errors);
-  out.given_name_kana = pass::check_kana("given_name_kana", in.given_name_kana, errors);
-}
-
 // The detail of an entry about one resident of one facility.
 nlohmann::json resident_detail(const Resident& r) {
   return {{"facility_id", r.facility_id}, {"resident_id", r.id}};
@@ -49,6 +42,21 @@ std::string checked_text(const std::string& field, const std::string& input, int
 }
 
 }  // namespace
+
+void check_names(const NameInput& in, NameInput& out, FieldErrorSet& errors) {
+  out.family_name = pass::check_name("family_name", in.family_name, errors);
+  out.given_name = pass::check_name("given_name", in.given_name, errors);
+  out.family_name_kana = pass::check_kana("family_name_kana", in.family_name_kana, errors);
+  out.given_name_kana = pass::check_kana("given_name_kana", in.given_name_kana, errors);
+}
+
+NameInput checked_names(const NameInput& in) {
+  FieldErrorSet errors;
+  NameInput out;
+  check_names(in, out, errors);
+  errors.throw_if_any();
+  return out;
+}
 
 LiveService::LiveService(store::Database& db, const core::Clock& clock, std::string public_url,
                          pass::PassService& pass, const notify::Templates& templates,
@@ -131,7 +139,8 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
         throw Error(codes::kLastAdmin);
       if (member->is_admin != is_admin) repo::set_staff_admin(c, member->id, is_admin);
     } else {
-      repo::insert_staff(c, {0, facility->id, out.account_id, is_admin}, now);
+      repo::insert_staff(c, {0, facility->id, out.account_id, is_admin}, core::trim(login_input),
+                         now);
     }
     if (out.account_created && !password) {
       std::string url = pass_.issue_password_link(c, out.account_id, login.value);

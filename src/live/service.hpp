@@ -6,6 +6,7 @@
 
 #include "audit/actor.hpp"
 #include "core/clock.hpp"
+#include "core/error.hpp"
 #include "live/model.hpp"
 #include "notify/templates.hpp"
 #include "pass/service.hpp"
@@ -16,6 +17,10 @@ namespace carelive::live {
 struct NameInput {
   std::string family_name, given_name, family_name_kana, given_name_kana;
 };
+
+// The four names, trimmed and checked: into `errors`, or thrown (422 naming each bad field).
+void check_names(const NameInput& in, NameInput& out, core::FieldErrorSet& errors);
+NameInput checked_names(const NameInput& in);
 
 struct StaffAdded {
   std::int64_t account_id = 0;

@@ -15,21 +15,6 @@ namespace codes = core::codes;
 
 using core::Error;
 
-namespace {
-
-NameInput checked_names(const NameInput& in) {
-  core::FieldErrorSet errors;
-  NameInput out;
-  out.family_name = pass::check_name("family_name", in.family_name, errors);
-  out.given_name = pass::check_name("given_name", in.given_name, errors);
-  out.family_name_kana = pass::check_kana("family_name_kana", in.family_name_kana, errors);
-  out.given_name_kana = pass::check_kana("given_name_kana", in.given_name_kana, errors);
-  errors.throw_if_any();
-  return out;
-}
-
-}  // namespace
-
 FacilityAccess require_facility(store::Connection& c, const pass::Account& who,
                                 std::int64_t facility_id, Need need) {
   auto facility = repo::find_facility(c, facility_id);
@@ -255,13 +240,6 @@ std::vector<StaffRow> StaffService::staff(const pass::Account& who, std::int64_t
     require_facility(c, who, facility_id, Need::admin);
     return repo::staff_rows(c, facility_id);
   });
-}
-
-StaffAdded StaffService::add_staff(const pass::Account& who, std::int64_t facility_id,
-                                   const NameInput& names, const std::string& login_id,
-                                   bool is_admin, const audit::Actor& by) {
-  auto a = access(who, facility_id, Need::admin);
-  return live_.add_staff(a.facility.code, names, login_id, is_admin, std::nullopt, by);
 }
 
 void StaffService::remove_staff(const pass::Account& who, std::int64_t facility_id,

@@ -91,10 +91,8 @@ class StaffService {
   std::vector<CallLogEntry> calls(const pass::Account& who, std::int64_t facility_id,
                                   std::int64_t limit = 50);
 
-  // Facility admins only.
+  // Facility admins only. New staff come by invitation (StaffInvitations).
   std::vector<StaffRow> staff(const pass::Account& who, std::int64_t facility_id);
-  StaffAdded add_staff(const pass::Account& who, std::int64_t facility_id, const NameInput& names,
-                       const std::string& login_id, bool is_admin, const audit::Actor& by);
   // Refuses removing oneself (409 self_removal) and the last admin (409 last_admin).
   void remove_staff(const pass::Account& who, std::int64_t facility_id, std::int64_t staff_id,
                     const audit::Actor& by);

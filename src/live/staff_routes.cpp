@@ -3,6 +3,7 @@
 #include "audit/actor.hpp"
 #include "live/console_json.hpp"
 #include "live/qr.hpp"
+#include "live/staff_invitations.hpp"
 
 namespace carelive::live {
 
@@ -25,9 +26,22 @@ json invite_json(const std::optional<std::string>& url) {
   return {{"url", *url}, {"svg", qr.svg}, {"version", qr.version}, {"modules", qr.modules}};
 }
 
+// An unanswered invitation as the console lists it: only what the admin typed, and its state.
+json invitation_json(const StaffInvitation& i, core::UnixSeconds now) {
+  const char* state = i.declined_at ? "declined" : (now >= i.expires_at ? "expired" : "open");
+  return {{"id", i.id},
+          {"name", i.name()},
+          {"kana", i.kana()},
+          {"login_id", i.login_id},
+          {"is_admin", i.is_admin},
+          {"invited_at", iso8601(i.created_at)},
+          {"expires_at", iso8601(i.expires_at)},
+          {"state", state}};
+}
+
 }  // namespace
 
-void register_staff_routes(http::Router& r, StaffService& s) {
+void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& inv) {
   const std::string base = "/api/v1/staff/facilities";
   const std::string fac = base + "/{fid}";
   const std::string res = fac + "/residents/{rid}";
@@ -164,24 +178,51 @@ void register_staff_routes(http::Router& r, StaffService& s) {
     return json_response(ctx, 200, {{"status", "rejected"}});
   });
 
-  r.add(verb::get, fac + "/staff", Access::authenticated, [&s](Context& ctx) {
+  r.add(verb::get, fac + "/staff", Access::authenticated, [&s, &inv](Context& ctx) {
     const auto& who = ctx.who().account;
     json list = json::array();
     for (const auto& row : s.staff(who, facility_of(ctx)))
       list.push_back(staff_row_json(row, who.id));
-    return json_response(ctx, 200, {{"staff", list}});
+    json invitations = json::array();
+    const auto now = inv.now();
+    for (const auto& i : inv.unanswered(who, facility_of(ctx)))
+      invitations.push_back(invitation_json(i, now));
+    return json_response(ctx, 200, {{"staff", list}, {"invitations", invitations}});
   });
 
-  r.add(verb::post, fac + "/staff", Access::authenticated, [&s](Context& ctx) {
+  // 「職員を追加」 invites; the answer is the same whether the login id had an account.
+  r.add(verb::post, fac + "/staff", Access::authenticated, [&inv](Context& ctx) {
     auto b = ctx.json_body();
     bool is_admin =
         b.contains("is_admin") && b["is_admin"].is_boolean() && b["is_admin"].get<bool>();
-    auto added = s.add_staff(ctx.who().account, facility_of(ctx), names_of(b),
-                             http::string_field(b, "login_id"), is_admin, ctx.actor());
-    return json_response(ctx, 201,
-                         {{"account_id", added.account_id},
-                          {"account_created", added.account_created},
-                          {"set_password_link_sent", added.set_password_link_sent}});
+    auto i = inv.invite(ctx.who().account, facility_of(ctx), names_of(b),
+                        http::string_field(b, "login_id"), is_admin, ctx.actor());
+    return json_response(ctx, 201, {{"invitation", invitation_json(i, inv.now())}});
+  });
+
+  r.add(verb::delete_, fac + "/staff-invitations/{iid}", Access::authenticated,
+        [&inv](Context& ctx) {
+          inv.revoke(ctx.who().account, facility_of(ctx), id_param(ctx, "iid"), ctx.actor());
+          return http::empty_response(ctx, 204);
+        });
+
+  // The invited person, from the link in the message.
+  const std::string invitation = "/api/v1/staff-invitations";
+  r.add(verb::post, invitation + "/open", Access::anonymous, [&inv](Context& ctx) {
+    auto v = inv.open(http::string_field(ctx.json_body(), "token"));
+    return json_response(ctx, 200,
+                         {{"facility", {{"name", v.facility.name}}},
+                          {"is_admin", v.is_admin},
+                          {"expires_at", iso8601(v.expires_at)}});
+  });
+  r.add(verb::post, invitation + "/accept", Access::authenticated, [&inv](Context& ctx) {
+    auto f =
+        inv.accept(http::string_field(ctx.json_body(), "token"), ctx.who().account, ctx.actor());
+    return json_response(ctx, 200, {{"facility", facility_json(f)}});
+  });
+  r.add(verb::post, invitation + "/decline", Access::anonymous, [&inv](Context& ctx) {
+    inv.decline(http::string_field(ctx.json_body(), "token"), ctx.actor());
+    return json_response(ctx, 200, {{"status", "declined"}});
   });
 
   r.add(verb::delete_, fac + "/staff/{sid}", Access::authenticated, [&s](Context& ctx) {

@@ -330,6 +330,28 @@ Message Templates::staff_welcome(const std::string& to, const std::string& facil
                           url_block(url));
 }
 
+Message Templates::staff_invitation(const std::string& to, const std::string& facility,
+                                    bool as_admin, const std::string& url,
+                                    core::UnixSeconds at) const {
+  Builder b(brand_, sealer_, to);
+  const std::string role = as_admin ? "職員（管理者）" : "職員";
+  if (b.sms()) {
+    return b.live_sms(facility + "から" + role +
+                      "としての招待が届きました。承諾する場合は24時間以内に下記のURLを開き、"
+                      "ログインしてください。\n" +
+                      url);
+  }
+  return b.live_email(role + "としての招待が届きました",
+                      format_jst(at) + "に" + facility + "から" + role +
+                          "としての招待が届きました。\n"
+                          "承諾する場合は、下記のURLを開き、お使いの" +
+                          brand_.pass +
+                          "でログインして「承諾する」を押してください。\n"
+                          "URLの有効期限は送信時刻から24時間です。\n"
+                          "お心当たりのない場合は、このメッセージを破棄してください。\n" +
+                          url_block(url));
+}
+
 namespace {
 
 // 「■日時」 and 「■事業所より」 blocks of a call message (the manual's ■ layout).

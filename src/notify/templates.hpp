@@ -64,6 +64,9 @@ class Templates {
   // 【CareLive】利用申請が承認されました — with the login URL (manual STEP.1).
   Message application_approved(const std::string& to, const std::string& login_url) const;
   Message application_rejected(const std::string& to, const std::string& facility) const;
+  // An existing Pass account invited as staff: a 24-hour link to accept after logging in.
+  Message staff_invitation(const std::string& to, const std::string& facility, bool as_admin,
+                           const std::string& url, core::UnixSeconds at) const;
   // A new staff member sets a password through this link (24 hours).
   Message staff_welcome(const std::string& to, const std::string& facility, const std::string& url,
                         core::UnixSeconds at) const;

@@ -153,8 +153,8 @@ TEST(TemplatesTest, BodiesWithALinkAreSealedWithTheServersKey) {
   const std::string url = "https://carelive.test/pass/confirm?token=Tok";
   for (const Message& m :
        {t.signup_provisional("a@example.jp", url, 0), t.password_reset("+819012345678", url, 0),
-        t.contact_verify("a@example.jp", url, 0),
-        t.staff_welcome("a@example.jp", "ふじ園", url, 0)}) {
+        t.contact_verify("a@example.jp", url, 0), t.staff_welcome("a@example.jp", "ふじ園", url, 0),
+        t.staff_invitation("+819012345678", "ふじ園", true, url, 0)}) {
     ASSERT_FALSE(m.sealed.empty()) << m.subject;
     EXPECT_EQ(m.sealed.find("Tok"), std::string::npos);
     EXPECT_EQ(sealer.open(m.sealed), m.body);

@@ -447,6 +447,7 @@ void PassService::complete_password_reset(const std::string& token, const std::s
     notify::enqueue(
         c, templates_.password_changed(t.new_value.value_or(a->primary_login_id()), now), now);
     audit::record(c, now, actor_of(a->id, meta), "password_reset_completed");
+    if (password_link_hook_) password_link_hook_(c, actor_of(a->id, meta), now);
     return *a;
   });
   throttle_.clear("account:" + std::to_string(account.id));

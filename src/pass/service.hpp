@@ -57,6 +57,11 @@ using StaffCheck = std::function<bool(store::Connection&, const Account&)>;
 // Runs after a sign-up that carried `after_confirm` made its account (SPEC 1.2: the Live
 // application is submitted once the new Pass is confirmed). `account`: the new account, from
 // the address of the request that confirmed it.
+// Runs inside the transaction that sets a password through a password link (reset, or the
+// welcome link of an account made for someone): the person has shown they hold the login id.
+// App sets it to StaffInvitations::accept_for_new_account.
+using PasswordLinkHook =
+    std::function<void(store::Connection&, const audit::Actor& account, core::UnixSeconds now)>;
 using ConfirmedHook =
     std::function<void(const audit::Actor& account, const std::string& after_confirm)>;
 
@@ -117,6 +122,7 @@ class PassService {
                                   const std::string& login_id);
   void set_staff_check(StaffCheck check) { staff_check_ = std::move(check); }
   void set_confirmed_hook(ConfirmedHook hook) { confirmed_hook_ = std::move(hook); }
+  void set_password_link_hook(PasswordLinkHook hook) { password_link_hook_ = std::move(hook); }
   // Told after logout, a password change or reset and ended sessions (open sockets close).
   void set_access_listener(auth::AccessListener listener) { access_ended_ = std::move(listener); }
 
@@ -146,6 +152,7 @@ class PassService {
   std::string dummy_hash_;
   StaffCheck staff_check_;
   ConfirmedHook confirmed_hook_;
+  PasswordLinkHook password_link_hook_;
   auth::AccessListener access_ended_;
 };
 

@@ -68,6 +68,7 @@ class World : public store::testing::BackendTest {
   live::LiveService& live() { return app().live(); }
   live::FamilyService& family() { return app().family(); }
   live::StaffService& staff() { return app().staff(); }
+  live::StaffInvitations& staff_invitations() { return app().staff_invitations(); }
   live::OperatorService& operator_console() { return app().operator_console(); }
   calls::ScheduleService& schedules() { return app().schedules(); }
   const notify::Templates& templates() { return app().templates(); }
@@ -139,6 +140,21 @@ class World : public store::testing::BackendTest {
                      sealed ? app().sealer().open(*sealed) : row.text(3)});
     }
     return out;
+  }
+  // The token of the newest message to `recipient` linking to `path` (…{path}?token=T); empty
+  // when there is none.
+  std::string token_sent_to(const std::string& recipient, const std::string& path) {
+    const std::string marker = path + "?token=";
+    const auto all = messages(recipient);
+    for (auto m = all.rbegin(); m != all.rend(); ++m) {
+      auto at = m->body.find(marker);
+      if (at == std::string::npos) continue;
+      at += marker.size();
+      const auto end = m->body.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", at);
+      return m->body.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    }
+    return "";
   }
   std::set<std::string> audit_events() {
     std::set<std::string> out;

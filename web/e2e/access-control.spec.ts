@@ -120,6 +120,8 @@ const table: Row[] = [
   { name: "approve X's application through Y", method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.Y}/applications/${w.application}/approve`, body: {}, allowed: [] },
   { name: 'staff of X', method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.X}/staff`, allowed: ['adminX', 'operator'] },
   { name: 'add staff to X', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/staff`, body: {}, allowed: ['adminX', 'operator'] },
+  // No token: everyone is refused, and without a session the answer is 401, not the token's 404.
+  { name: 'accept a staff invitation', method: 'POST', path: () => '/api/v1/staff-invitations/accept', body: {}, allowed: [] },
   { name: 'call schedules of X', method: 'GET', path: (w) => `/api/v1/staff/facilities/${w.X}/call-schedules`, allowed: staffOfX },
   { name: 'schedule a call in X', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/call-schedules`, body: {}, allowed: staffOfX },
   { name: "change A's scheduled call", method: 'PUT', path: (w) => `/api/v1/staff/facilities/${w.X}/call-schedules/${w.schedule}`, body: {}, allowed: staffOfX },

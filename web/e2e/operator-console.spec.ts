@@ -55,7 +55,7 @@ async function operatorFlow(page: Page, server: Server): Promise<void> {
   await page.getByLabel('名(ふりがな)').fill('はなこ')
   await page.getByLabel('メールアドレス または 携帯電話番号').fill(admin)
   await page.getByRole('button', { name: '管理者を追加' }).click()
-  await expect(page.getByRole('status')).toContainText('パスワード設定用のURLをお送りしました。')
+  await expect(page.getByRole('status')).toContainText('管理者を追加しました。パスワード設定用のURLをお送りしました。')
   await expect(page.getByText(admin)).toBeVisible()
   await server.waitForMessage(admin, '/password/reset?token=')
   await axe(page)

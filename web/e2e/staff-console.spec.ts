@@ -171,25 +171,104 @@ test('staff reject, re-issue and stop the QR code, and manage staff at desktop s
   await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click()
   await expect(page.getByText('退所済みです。')).toBeVisible()
 
-  // Staff: add one (set-password link by message), remove them; never oneself.
+  // Staff: adding invites. A new login id and one that already has a Pass (staff elsewhere,
+  // under another name) get the same answer, and the list shows only what was typed.
   await page.getByRole('link', { name: '職員', exact: true }).click()
   await expect(page.getByRole('button', { name: /富士 職員 さんを職員から削除/ })).toHaveCount(0)
-  await page.getByRole('button', { name: '職員を追加' }).click()
   const newcomer = uniqueEmail('newstaff')
-  await page.getByLabel('姓', { exact: true }).fill('新人')
-  await page.getByLabel('名', { exact: true }).fill('職員')
-  await page.getByLabel('姓(ふりがな)').fill('しんじん')
-  await page.getByLabel('名(ふりがな)').fill('しょくいん')
-  await page.getByLabel('メールアドレス または 携帯電話番号').fill(newcomer)
-  await page.getByRole('button', { name: '登録' }).click()
-  await expect(page.getByRole('status')).toContainText('パスワード設定用のURLをお送りしました。')
-  const welcome = await server.waitForMessage(newcomer, '/password/reset?token=')
-  expect(welcome.url).toContain('/password/reset?token=')
+  const elsewhere = world(server).staffEmail
+  for (const [family, given, loginId] of [['新人', '職員', newcomer], ['別名', '花子', elsewhere]]) {
+    await page.getByRole('button', { name: '職員を追加' }).click()
+    await page.getByLabel('姓', { exact: true }).fill(family!)
+    await page.getByLabel('名', { exact: true }).fill(given!)
+    await page.getByLabel('姓(ふりがな)').fill('しんじん')
+    await page.getByLabel('名(ふりがな)').fill('しょくいん')
+    await page.getByLabel('メールアドレス または 携帯電話番号').fill(loginId!)
+    await page.getByRole('button', { name: '登録' }).click()
+    await expect(page.getByRole('status')).toHaveText(`${family} ${given} さんに招待をお送りしました。ご本人が承諾すると職員の一覧に加わります。`)
+  }
+  const invited = page.getByRole('listitem').filter({ hasText: '承諾待ち' })
+  await expect(invited).toHaveCount(2)
+  await expect(invited.filter({ hasText: elsewhere })).toContainText('別名 花子')
+  await expect(page.getByRole('button', { name: /新人 職員 さんを職員から削除/ })).toHaveCount(0)
   await axe(page)
   await page.screenshot({ path: 'test-results/staff-members-desktop.png', fullPage: true })
+
+  // The new one accepts by setting a password through the welcome link.
+  const welcome = await server.waitForMessage(newcomer, '/password/reset?token=')
+  const newPage = await (await browser.newContext({ baseURL: server.url })).newPage()
+  await newPage.goto(welcome.url!)
+  await newPage.getByLabel('パスワード', { exact: true }).fill('Newbie#Fuji2026')
+  await newPage.getByLabel('パスワード(確認のため再入力してください)').fill('Newbie#Fuji2026')
+  await newPage.getByRole('button', { name: '再設定', exact: true }).click()
+  await expect(newPage.getByText('パスワードの再設定が完了しました。')).toBeVisible()
+  await newPage.context().close()
+
+  // The existing Pass accepts from its message, at phone size, after logging in.
+  const invitation = await server.waitForMessage(elsewhere, '/staff/invitation?token=')
+  expect(invitation.subject).toContain('職員としての招待が届きました')
+  const phone = await (await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 } })).newPage()
+  await phone.goto(invitation.url!)
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('ふじ園から職員としての招待が届いています')
+  await phone.getByRole('button', { name: 'ログインして承諾する' }).click()
+  await phone.getByLabel('メールアドレス または 携帯電話番号').fill(elsewhere)
+  await phone.getByLabel('パスワード', { exact: true }).fill('Staff#Fuji2026')
+  await phone.getByRole('button', { name: 'ログイン' }).click()
+  await expect(phone.getByRole('button', { name: '承諾する' })).toBeVisible()
+  await expect(phone.getByText(elsewhere)).toBeVisible()
+  await axe(phone)
+  await phone.screenshot({ path: 'test-results/staff-invitation-phone.png', fullPage: true })
+  await phone.getByRole('button', { name: '承諾する' }).click()
+  await phone.waitForURL(/\/staff\/\d+\/residents/)
+  await expect(phone.getByText('駿河 市子').first()).toBeVisible()
+  // The link works once.
+  await phone.goto(invitation.url!)
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('この招待はすでに承諾されています')
+  await phone.context().close()
+
+  // Both are staff now, listed under their own names with the login id the admin typed.
+  await page.reload()
+  await expect(page.getByRole('listitem').filter({ hasText: '承諾待ち' })).toHaveCount(0)
+  await expect(page.getByRole('listitem').filter({ hasText: elsewhere })).toContainText('富士 職員')
   await page.getByRole('button', { name: '新人 職員 さんを職員から削除' }).click()
   await page.getByRole('dialog').getByRole('button', { name: '削除' }).click()
   await expect(page.getByRole('status')).toContainText('新人 職員 さんを職員から削除しました。')
+})
+
+test('an invitation can be declined without logging in, and withdrawn by the admin', async ({ page, server, browser }) => {
+  const w = world(server)
+  const other = world(server).staffEmail
+  await login(page, w.staffEmail, 'Staff#Fuji2026')
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+  await page.goto('/staff')
+  await page.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '職員', exact: true }).click()
+  for (const loginId of [other, uniqueEmail('later')]) {
+    await page.getByRole('button', { name: '職員を追加' }).click()
+    await page.getByLabel('姓', { exact: true }).fill('招待')
+    await page.getByLabel('名', { exact: true }).fill(loginId === other ? '一郎' : '二郎')
+    await page.getByLabel('姓(ふりがな)').fill('しょうたい')
+    await page.getByLabel('名(ふりがな)').fill('いちろう')
+    await page.getByLabel('メールアドレス または 携帯電話番号').fill(loginId)
+    await page.getByRole('button', { name: '登録' }).click()
+    await expect(page.getByRole('status')).toContainText('招待をお送りしました')
+  }
+
+  const message = await server.waitForMessage(other, '/staff/invitation?token=')
+  const stranger = await (await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 } })).newPage()
+  await stranger.goto(message.url!)
+  await stranger.getByRole('button', { name: '辞退する' }).click()
+  await stranger.getByRole('dialog').getByRole('button', { name: '辞退する' }).click()
+  await expect(stranger.getByRole('heading', { level: 1 })).toHaveText('招待を辞退しました')
+  await stranger.context().close()
+
+  await page.reload()
+  await expect(page.getByRole('listitem').filter({ hasText: '招待 一郎' })).toContainText('辞退')
+  await axe(page)
+  await page.screenshot({ path: 'test-results/staff-members-invitations-phone.png', fullPage: true })
+  await page.getByRole('button', { name: '招待 二郎 さんへの招待を取り消す' }).click()
+  await page.getByRole('dialog').getByRole('button', { name: '取り消す' }).click()
+  await expect(page.getByRole('status')).toContainText('招待 二郎 さんへの招待を取り消しました。')
+  await expect(page.getByRole('listitem').filter({ hasText: '招待 二郎' })).toHaveCount(0)
 })
 
 test('staff of another facility and families are refused by the server', async ({ page, server, browser }) => {

@@ -111,6 +111,12 @@ export const router = createRouter({
       component: () => import('./pages/live/RelationshipsPage.vue'),
     },
     // Staff console (SPEC 10) and operator console (SPEC 11); the server checks every call.
+    // The link of a staff invitation; works signed out (it offers the login, then comes back).
+    {
+      path: '/staff/invitation',
+      name: 'staff-invitation',
+      component: () => import('./pages/staff/StaffInvitationPage.vue'),
+    },
     { path: '/staff', name: 'staff', meta: { requiresAuth: true }, component: () => import('./pages/staff/StaffHomePage.vue') },
     {
       path: '/staff/:fid(\\d+)/residents/:rid(\\d+)/print',

@@ -54,20 +54,41 @@ export interface LinkedPerson {
   office_name_kana: string | null
 }
 
+/** login_id: as typed when the member was added (null for members added before invitations). */
 export interface StaffMemberRow {
   id: number
   account_id: number
   name: string
   kana: string
-  login_id: string
+  login_id: string | null
   is_admin: boolean
   self: boolean
 }
 
+/** The operator adds facility admins directly (the staff console invites instead). */
 export interface StaffAddedAnswer {
   account_id: number
   account_created: boolean
   set_password_link_sent: boolean
+}
+
+/** An invitation not yet accepted: only what the admin typed, and where it stands. */
+export interface StaffInvitationRow {
+  id: number
+  name: string
+  kana: string
+  login_id: string
+  is_admin: boolean
+  invited_at: string
+  expires_at: string
+  state: 'open' | 'expired' | 'declined'
+}
+
+/** What the invitation link shows before the person answers. */
+export interface InvitationView {
+  facility: { name: string }
+  is_admin: boolean
+  expires_at: string
 }
 
 const base = (fid: number) => `/staff/facilities/${fid}`
@@ -115,11 +136,27 @@ export function approveApplication(fid: number, aid: number): Promise<{ status: 
 export function rejectApplication(fid: number, aid: number): Promise<{ status: 'rejected' }> {
   return request('POST', `${base(fid)}/applications/${aid}/reject`, {})
 }
-export function listStaff(fid: number): Promise<{ staff: StaffMemberRow[] }> {
+export function listStaff(fid: number): Promise<{ staff: StaffMemberRow[]; invitations: StaffInvitationRow[] }> {
   return request('GET', `${base(fid)}/staff`)
 }
-export function addStaff(fid: number, body: NameBody & { login_id: string; is_admin: boolean }): Promise<StaffAddedAnswer> {
+/** 「職員を追加」 invites; the answer is the same whether the login id already had a Pass. */
+export function inviteStaff(
+  fid: number,
+  body: NameBody & { login_id: string; is_admin: boolean },
+): Promise<{ invitation: StaffInvitationRow }> {
   return request('POST', `${base(fid)}/staff`, body)
+}
+export function revokeStaffInvitation(fid: number, iid: number): Promise<void> {
+  return request('DELETE', `${base(fid)}/staff-invitations/${iid}`)
+}
+export function openStaffInvitation(token: string): Promise<InvitationView> {
+  return request('POST', '/staff-invitations/open', { token })
+}
+export function acceptStaffInvitation(token: string): Promise<{ facility: StaffFacility }> {
+  return request('POST', '/staff-invitations/accept', { token })
+}
+export function declineStaffInvitation(token: string): Promise<{ status: 'declined' }> {
+  return request('POST', '/staff-invitations/decline', { token })
 }
 export function removeStaff(fid: number, sid: number): Promise<void> {
   return request('DELETE', `${base(fid)}/staff/${sid}`)
