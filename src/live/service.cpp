@@ -58,6 +58,16 @@ NameInput checked_names(const NameInput& in) {
   return out;
 }
 
+pass::NormalizedSignup staff_signup(const NameInput& n, const pass::LoginId& login) {
+  return {n.family_name,
+          n.given_name,
+          n.family_name_kana,
+          n.given_name_kana,
+          login.kind == pass::LoginId::Kind::email ? "email" : "phone",
+          login.value,
+          ""};
+}
+
 LiveService::LiveService(store::Database& db, const core::Clock& clock, std::string public_url,
                          pass::PassService& pass, const notify::Templates& templates,
                          std::string secret, std::function<void()> messages_queued)
@@ -116,21 +126,9 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
   if (!facility || facility->closed_at) throw Error(codes::kNotFound);
 
   StaffAdded out;
-  auto existing = db_.with(
-      [&](store::Connection& c) { return pass::repo::find_account_by_login(c, login.value); });
-  if (existing) {
-    out.account_id = existing->id;
-  } else {
-    pass::NormalizedSignup s{n.family_name,
-                             n.given_name,
-                             n.family_name_kana,
-                             n.given_name_kana,
-                             login.kind == pass::LoginId::Kind::email ? "email" : "phone",
-                             login.value,
-                             ""};
-    out.account_id = pass_.create_confirmed_account(s, password, by);
-    out.account_created = true;
-  }
+  const auto account = pass_.account_for(staff_signup(n, login), password, by);
+  out.account_id = account.id;
+  out.account_created = account.created;
   const auto now = clock_.now();
   db_.transaction([&](store::Connection& c) {
     if (auto member = repo::find_staff(c, facility->id, out.account_id)) {

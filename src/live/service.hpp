@@ -10,6 +10,7 @@
 #include "live/model.hpp"
 #include "notify/templates.hpp"
 #include "pass/service.hpp"
+#include "pass/validation.hpp"
 #include "store/database.hpp"
 
 namespace carelive::live {
@@ -21,6 +22,8 @@ struct NameInput {
 // The four names, trimmed and checked: into `errors`, or thrown (422 naming each bad field).
 void check_names(const NameInput& in, NameInput& out, core::FieldErrorSet& errors);
 NameInput checked_names(const NameInput& in);
+// What a Pass account made for a staff member holds: the checked names and the login id.
+pass::NormalizedSignup staff_signup(const NameInput& checked, const pass::LoginId& login);
 
 struct StaffAdded {
   std::int64_t account_id = 0;

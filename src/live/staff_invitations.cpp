@@ -60,23 +60,9 @@ StaffInvitation StaffInvitations::invite(const pass::Account& who, std::int64_t 
   if (login.kind == pass::LoginId::Kind::unknown) errors.add("login_id", "invalid");
   errors.throw_if_any();
 
-  auto account = db_.with(
-      [&](store::Connection& c) { return pass::repo::find_account_by_login(c, login.value); });
-  bool made_now = false;
-  std::int64_t account_id = 0;
-  if (account) {
-    account_id = account->id;
-  } else {
-    pass::NormalizedSignup s{n.family_name,
-                             n.given_name,
-                             n.family_name_kana,
-                             n.given_name_kana,
-                             login.kind == pass::LoginId::Kind::email ? "email" : "phone",
-                             login.value,
-                             ""};
-    account_id = pass_.create_confirmed_account(s, std::nullopt, by);
-    made_now = true;
-  }
+  const auto account = pass_.account_for(staff_signup(n, login), std::nullopt, by);
+  const auto account_id = account.id;
+  const bool made_now = account.created;
 
   const auto now = clock_.now();
   StaffInvitation i;

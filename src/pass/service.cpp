@@ -650,6 +650,16 @@ std::int64_t PassService::create_confirmed_account(const NormalizedSignup& s,
   });
 }
 
+AccountFor PassService::account_for(const NormalizedSignup& s,
+                                    const std::optional<std::string>& password,
+                                    const audit::Actor& by) {
+  auto existing =
+      db_.with([&](store::Connection& c) { return repo::find_account_by_login(c, s.login_id); });
+  if (!existing) return {create_confirmed_account(s, password, by), true};
+  hasher_.hash(password ? *password : core::random_token());  // as long as making one
+  return {existing->id, false};
+}
+
 std::string PassService::issue_password_link(store::Connection& c, std::int64_t account_id,
                                              const std::string& login_id) {
   const auto now = clock_.now();

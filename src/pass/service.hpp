@@ -34,6 +34,11 @@ struct NormalizedSignup {
 
 enum class ConfirmOutcome { completed, already_completed };
 
+struct AccountFor {
+  std::int64_t id = 0;
+  bool created = false;
+};
+
 struct LoginResult {
   Account account;
   std::string session_token;
@@ -116,6 +121,11 @@ class PassService {
   std::int64_t create_confirmed_account(const NormalizedSignup& s,
                                         const std::optional<std::string>& password,
                                         const audit::Actor& by);
+  // The account of `s.login_id`, made as create_confirmed_account makes it when there is none.
+  // It costs the same either way (a password hash is computed for an existing account too), so
+  // the time of an answer built on it does not tell whether the account existed.
+  AccountFor account_for(const NormalizedSignup& s, const std::optional<std::string>& password,
+                         const audit::Actor& by);
   // A 24-hour single-use password link (the reset page) for `login_id`, inside the caller's
   // transaction; returns the URL for the caller's own message (e.g. new staff).
   std::string issue_password_link(store::Connection& c, std::int64_t account_id,
