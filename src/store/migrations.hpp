@@ -1,5 +1,6 @@
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,15 @@ const std::vector<Migration>& migrations();
 //   {{ID}}   -> INTEGER PRIMARY KEY AUTOINCREMENT | BIGSERIAL PRIMARY KEY
 std::string render_for_dialect(const std::string& sql, Dialect dialect);
 
-// Applies the migrations not yet recorded in schema_migrations; returns how many ran.
+// The database was migrated by a newer CareLive than this one (its message says what to do).
+class SchemaTooNew : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Applies the migrations not yet recorded in schema_migrations; returns how many ran. Processes
+// migrating one database at once take turns (PostgreSQL advisory lock; SQLite's write lock).
+// Throws SchemaTooNew, changing nothing, when the database knows a migration this binary does not.
 int migrate(Database& db);
 
 }  // namespace carelive::store

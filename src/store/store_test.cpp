@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "store/database.hpp"
 #include "store/migrations.hpp"
@@ -68,6 +71,54 @@ TEST_P(StoreMigrations, ReopeningTheStoreAppliesNothingAndKeepsData) {
   EXPECT_EQ(count(again, "SELECT COUNT(*) FROM schema_migrations"), total);
   EXPECT_EQ(count(again, "SELECT COUNT(*) FROM audit_log WHERE event = ?", {std::string("kept")}),
             1);
+}
+
+// Issue 10: processes started at the same instant on an empty database all come up, and every
+// step is applied once.
+TEST_P(StoreMigrations, ProcessesStartingTogetherOnAnEmptyDatabaseAllComeUp) {
+  const auto total = static_cast<int>(migrations().size());
+  constexpr int kProcesses = 4;
+  std::vector<std::unique_ptr<Database>> pools;
+  for (int i = 0; i < kProcesses; ++i) pools.push_back(store().open_unmigrated());
+  std::atomic<int> ready{0};
+  std::atomic<int> applied{0};
+  std::vector<std::string> failures(kProcesses);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kProcesses; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kProcesses) std::this_thread::yield();
+      try {
+        applied += migrate(*pools[i]);
+      } catch (const std::exception& e) {
+        failures[i] = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& f : failures) EXPECT_EQ(f, "");
+  EXPECT_EQ(applied.load(), total);
+  EXPECT_EQ(count(*pools[0], "SELECT COUNT(*) FROM schema_migrations"), total);
+}
+
+// Issue 10: an older binary never serves a database a newer one migrated.
+TEST_P(StoreMigrations, ADatabaseOfANewerCareLiveIsRefusedUntouched) {
+  auto raw = store().open_unmigrated();
+  migrate(*raw);
+  raw->with([](Connection& c) {
+    c.exec("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
+           {std::int64_t{9999}, std::string("9999_from_the_future"), std::int64_t{1}});
+  });
+  const auto before = count(*raw, "SELECT COUNT(*) FROM schema_migrations");
+  try {
+    migrate(*raw);
+    ADD_FAILURE() << "a newer schema was accepted";
+  } catch (const SchemaTooNew& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("9999_from_the_future"), std::string::npos) << what;
+    EXPECT_NE(what.find(migrations().back().name), std::string::npos) << what;
+  }
+  EXPECT_EQ(count(*raw, "SELECT COUNT(*) FROM schema_migrations"), before);
 }
 
 TEST_P(StoreMigrations, RendersIdColumnsForTheBackend) {
