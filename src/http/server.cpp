@@ -334,7 +334,11 @@ net::awaitable<void> Server::websocket_session(std::shared_ptr<Connection> conn,
   auto wsc = std::make_shared<WsConnection>(conn);
   auto& ws = wsc->ws;
   conn->stream.expires_never();
-  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  // Beast pings when half the idle timeout passed without a frame.
+  timeouts.idle_timeout = std::chrono::seconds(2 * settings_.ws_ping_seconds);
+  timeouts.keep_alive_pings = true;
+  ws.set_option(timeouts);
   ws.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(bhttp::field::server, "carelive"); }));
   ws.read_message_max(kWsMessageMax);

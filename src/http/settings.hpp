@@ -13,6 +13,9 @@ struct Settings {
   std::size_t body_limit = 64 * 1024;
   int request_timeout_seconds = 30;
   bool trust_proxy = false;  // take the client address from X-Forwarded-For (behind nginx)
+  // An idle WebSocket gets a ping this often, well inside any proxy's read timeout (nginx's
+  // default is 60 s), so a waiting screen is never cut; one silent for twice as long is closed.
+  int ws_ping_seconds = 25;
 
   bool secure_cookies() const { return public_url.rfind("https://", 0) == 0; }
   // scheme://host[:port] of public_url: what a browser sends as Origin (RFC 6454).
