@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "core/phone.hpp"
@@ -213,7 +215,7 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
 Session PassService::create_session(store::Connection& c, const Account& a, const RequestMeta& meta,
                                     std::string& token) {
   const auto now = clock_.now();
-  const bool staff = a.is_operator || (staff_check_ && staff_check_(c, a));
+  const bool staff = is_staff(c, a);
   Session s;
   s.account_id = a.id;
   s.created_at = now;
@@ -303,17 +305,32 @@ LoginResult PassService::login(const std::string& login_input, const std::string
   return {*account, token, session.absolute_expires_at - now};
 }
 
-namespace {
+bool PassService::is_staff(store::Connection& c, const Account& a) const {
+  return a.is_operator || (staff_check_ && staff_check_(c, a));
+}
 
 // The session while it lasts (SPEC: idle and absolute limits); an expired one is deleted. `used`
-// refreshes "last use", at most once a minute to keep reads cheap.
-std::optional<Session> lasting(store::Connection& c, std::optional<Session> s,
-                               core::UnixSeconds now, bool used) {
+// refreshes "last use", at most once a minute to keep reads cheap. The limits follow the
+// account's current role: a session begun as a family member's is held to the staff limits
+// once the account is staff or operator (12 hours from its start, 30 minutes idle), so a
+// promotion does not leave a month-long session with staff rights.
+std::optional<Session> PassService::lasting(store::Connection& c, std::optional<Session> s,
+                                            const std::optional<Account>& a, core::UnixSeconds now,
+                                            bool used) {
   if (!s) return std::nullopt;
+  const auto staff_end = std::min(s->absolute_expires_at, s->created_at + sessions_.staff_absolute);
+  const auto staff_idle = std::min(s->idle_timeout, sessions_.staff_idle);
+  const bool limits_change = staff_end != s->absolute_expires_at || staff_idle != s->idle_timeout;
+  const bool promoted = limits_change && a && is_staff(c, *a);
+  if (promoted) {
+    s->absolute_expires_at = staff_end;
+    s->idle_timeout = staff_idle;
+  }
   if (now >= s->absolute_expires_at || now - s->last_seen_at >= s->idle_timeout) {
     repo::delete_session(c, s->id);
     return std::nullopt;
   }
+  if (promoted) repo::limit_session(c, s->id, s->absolute_expires_at, s->idle_timeout);
   if (used && now - s->last_seen_at >= 60) {
     repo::touch_session(c, s->id, now);
     s->last_seen_at = now;
@@ -321,24 +338,25 @@ std::optional<Session> lasting(store::Connection& c, std::optional<Session> s,
   return s;
 }
 
-}  // namespace
-
 std::optional<Principal> PassService::authenticate(const std::string& session_token) {
   if (session_token.empty() || session_token.size() > 128) return std::nullopt;
   const auto now = clock_.now();
   return db_.with([&](store::Connection& c) -> std::optional<Principal> {
-    auto s = lasting(c, repo::find_session(c, core::token_hash(session_token)), now, true);
-    if (!s) return std::nullopt;
-    auto a = repo::find_account(c, s->account_id);
-    if (!a) return std::nullopt;
+    auto found = repo::find_session(c, core::token_hash(session_token));
+    if (!found) return std::nullopt;
+    auto a = repo::find_account(c, found->account_id);
+    auto s = lasting(c, found, a, now, true);
+    if (!s || !a) return std::nullopt;
     return Principal{*a, *s};
   });
 }
 
 std::optional<Session> PassService::live_session(std::int64_t session_id, bool in_use) {
   const auto now = clock_.now();
-  return db_.with([&](store::Connection& c) {
-    return lasting(c, repo::find_session_by_id(c, session_id), now, in_use);
+  return db_.with([&](store::Connection& c) -> std::optional<Session> {
+    auto found = repo::find_session_by_id(c, session_id);
+    if (!found) return std::nullopt;
+    return lasting(c, found, repo::find_account(c, found->account_id), now, in_use);
   });
 }
 

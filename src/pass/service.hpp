@@ -52,7 +52,8 @@ struct ContactChange {
   std::string display;
 };
 
-// Which lifetime a new session gets: staff and operator sessions are short (SPEC).
+// Whether an account is staff (the staff table lives in live/, above pass/): staff and operator
+// sessions are short (SPEC), a new one from the start and an open one from the next use.
 using StaffCheck = std::function<bool(store::Connection&, const Account&)>;
 // Runs after a sign-up that carried `after_confirm` made its account (SPEC 1.2: the Live
 // application is submitted once the new Pass is confirmed). `account`: the new account, from
@@ -133,6 +134,10 @@ class PassService {
                               const RequestMeta& meta);
   Session create_session(store::Connection& c, const Account& a, const RequestMeta& meta,
                          std::string& token);
+  // Staff anywhere or operator now: such sessions get the short limits.
+  bool is_staff(store::Connection& c, const Account& a) const;
+  std::optional<Session> lasting(store::Connection& c, std::optional<Session> s,
+                                 const std::optional<Account>& a, core::UnixSeconds now, bool used);
 
   store::Database& db_;
   const core::Clock& clock_;

@@ -488,6 +488,52 @@ TEST_P(PassSessions, OperatorSessionEndsAfter12HoursEvenWhenInUse) {
   EXPECT_FALSE(pass().authenticate(r.session_token));
 }
 
+// A session's limits follow the account's current role: a family session open when the account
+// becomes staff is held to the staff limits from then on, counted from its start.
+TEST_P(PassSessions, FamilySessionOlderThan12HoursEndsOnceTheAccountBecomesStaff) {
+  make_account("kuma@example.jp");
+  auto r = pass().login("kuma@example.jp", kPassword, meta_);
+  clock_.advance(13 * kHour);
+  ASSERT_TRUE(pass().authenticate(r.session_token)) << "a family session lasts 30 days";
+  add_facility("livetest01", "ふじ園");
+  add_staff("kuma@example.jp", "livetest01");
+  EXPECT_FALSE(pass().authenticate(r.session_token));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sessions"), 0);
+}
+
+TEST_P(PassSessions, FamilySessionOfANewStaffMemberEndsAfter30MinutesIdle) {
+  make_account("kuma@example.jp");
+  auto r = pass().login("kuma@example.jp", kPassword, meta_);
+  clock_.advance(25 * kMinute);
+  ASSERT_TRUE(pass().authenticate(r.session_token));
+  add_facility("livetest01", "ふじ園");
+  add_staff("kuma@example.jp", "livetest01");
+  clock_.advance(25 * kMinute);
+  auto p = pass().authenticate(r.session_token);
+  ASSERT_TRUE(p) << "younger than 12 hours, used 25 minutes ago";
+  EXPECT_EQ(p->session.idle_timeout, 30 * kMinute);
+  EXPECT_EQ(p->session.absolute_expires_at, p->session.created_at + 12 * kHour);
+  // The session list shows the new limits too: they are stored.
+  auto listed = pass().sessions(*p);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].absolute_expires_at, p->session.created_at + 12 * kHour);
+  clock_.advance(30 * kMinute);
+  EXPECT_FALSE(pass().authenticate(r.session_token));
+}
+
+TEST_P(PassSessions, OpenConnectionOfANewOperatorEndsAt12Hours) {
+  const auto id = make_account("ops@example.jp");
+  auto p = login_as("ops@example.jp");
+  clock_.advance(11 * kHour);
+  ASSERT_TRUE(pass().live_session(p.session.id, true));
+  db().with([&](store::Connection& c) { repo::set_operator(c, id, true); });
+  auto s = pass().live_session(p.session.id, true);
+  ASSERT_TRUE(s) << "11 hours old and in use";
+  EXPECT_EQ(s->absolute_expires_at, p.session.created_at + 12 * kHour);
+  clock_.advance(kHour);
+  EXPECT_FALSE(pass().live_session(p.session.id, true));
+}
+
 TEST_P(PassSessions, SessionsSurviveARestart) {
   const auto id = make_account("kuma@example.jp");
   auto r = pass().login("kuma@example.jp", kPassword, meta_);
