@@ -67,6 +67,7 @@ void read_pass(const toml::table& t, Config& c) {
   take(t, "throttle.address_failures", c.throttle.address_failures);
   take(t, "throttle.address_window_seconds", c.throttle.address_window);
   take(t, "throttle.signups_per_address", c.throttle.signups_per_address);
+  take(t, "throttle.signups_per_destination", c.throttle.signups_per_destination);
   take(t, "throttle.links_per_account", c.throttle.links_per_account);
   take(t, "throttle.message_window_seconds", c.throttle.message_window);
   take(t, "argon2.ops_limit", c.argon2.ops_limit);

@@ -71,19 +71,45 @@ inline constexpr ErrorCode kRateLimited{
     "rate_limited", 429,
     "短い時間に何度も操作されたため、受け付けを一時的に止めています。しばらくしてからもう一度お"
     "試しください。"};
+inline constexpr ErrorCode kDestinationLimited{
+    "destination_limited", 429,
+    "このメールアドレス・携帯電話番号には、短い時間に何度も確認のメッセージをお送りしました。届いた"
+    "メッセージをご確認いただくか、1時間ほどしてからもう一度お試しください。"};
 inline constexpr ErrorCode kInternal{
     "internal", 500, "システムエラーが発生しました。しばらくしてからもう一度お試しください。"};
 inline constexpr ErrorCode kUnavailable{
     "unavailable", 503, "ただいま混み合っています。しばらくしてからもう一度お試しください。"};
 
 inline constexpr const ErrorCode* kAll[] = {
-    &kBadJson,          &kBadRequest,       &kPayloadTooLarge, &kUnsupportedMediaType,
-    &kMethodNotAllowed, &kValidationFailed, &kUnauthenticated, &kLoginFailed,
-    &kCsrfFailed,       &kForbidden,        &kTermsRequired,   &kNotFound,
-    &kTokenInvalid,     &kTokenExpired,     &kTokenUsed,       &kAlreadyDecided,
-    &kLastAdmin,        &kSelfRemoval,      &kScheduleClosed,  &kBadMessage,
-    &kAlreadyInCall,    &kCallInProgress,   &kNoCall,          &kNotInCall,
-    &kLoginThrottled,   &kRateLimited,      &kInternal,        &kUnavailable,
+    &kBadJson,
+    &kBadRequest,
+    &kPayloadTooLarge,
+    &kUnsupportedMediaType,
+    &kMethodNotAllowed,
+    &kValidationFailed,
+    &kUnauthenticated,
+    &kLoginFailed,
+    &kCsrfFailed,
+    &kForbidden,
+    &kTermsRequired,
+    &kNotFound,
+    &kTokenInvalid,
+    &kTokenExpired,
+    &kTokenUsed,
+    &kAlreadyDecided,
+    &kLastAdmin,
+    &kSelfRemoval,
+    &kScheduleClosed,
+    &kBadMessage,
+    &kAlreadyInCall,
+    &kCallInProgress,
+    &kNoCall,
+    &kNotInCall,
+    &kLoginThrottled,
+    &kRateLimited,
+    &kDestinationLimited,
+    &kInternal,
+    &kUnavailable,
 };
 
 }  // namespace codes

@@ -121,8 +121,15 @@ NormalizedSignup PassService::validate_signup(const SignupInput& in) const {
 void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
   NormalizedSignup s = validate_signup(in);
   const auto& limits = limits_;
-  if (!throttle_.take_quota("signup:" + meta.ip, limits.signups_per_address, limits.message_window))
+  if (!throttle_.take_quota("signup:" + address_group(meta.ip), limits.signups_per_address,
+                            limits.message_window))
     throw Error(codes::kRateLimited);
+  // Whoever asks, from however many addresses: one inbox or phone gets only a few messages an
+  // hour. Counted before the account is looked up, so the answer says nothing about it. The key
+  // holds the address's hash, not the address.
+  if (!throttle_.take_quota("signup:to:" + core::token_hash(s.login_id),
+                            limits.signups_per_destination, limits.message_window))
+    throw Error(codes::kDestinationLimited);
   // Hashed whether or not the address is taken, so both answers cost the same.
   std::string password_hash = hasher_.hash(in.password);
   const auto now = clock_.now();
@@ -234,7 +241,7 @@ Session PassService::create_session(store::Connection& c, const Account& a, cons
 void PassService::check_current_password(const Principal& p, const std::string& current,
                                          const RequestMeta& meta) {
   const std::string key = "account:" + std::to_string(p.account.id);
-  const std::string address_key = "address:" + meta.ip;
+  const std::string address_key = "address:" + address_group(meta.ip);
   const auto admission = throttle_.admit(key, address_key);
   const auto now = clock_.now();
   if (!admission.allowed) {
@@ -270,7 +277,7 @@ LoginResult PassService::login(const std::string& login_input, const std::string
   auto account =
       db_.with([&](store::Connection& c) { return repo::find_account_by_login(c, login.value); });
   const std::string key = id_key(account, login.value);
-  const std::string address_key = "address:" + meta.ip;
+  const std::string address_key = "address:" + address_group(meta.ip);
   auto admission = throttle_.admit(key, address_key);
   const auto now = clock_.now();
   if (!admission.allowed) {

@@ -183,6 +183,54 @@ TEST_P(PassSignup, OneAddressCannotFloodInboxesWithSignups) {
   EXPECT_EQ(messages("kuma9@example.jp").size(), 1u);
 }
 
+TEST_P(PassSignup, AddressesOfOneIpv6Slash64CountAsOneClient) {
+  config_.throttle.signups_per_address = 2;
+  pass().signup(email_signup("kuma1@example.jp"), {"2001:db8:1:2::1", "test"});
+  pass().signup(email_signup("kuma2@example.jp"), {"2001:db8:1:2:ffff:ffff:ffff:ffff", "test"});
+  EXPECT_EQ(code_of([&] {
+              pass().signup(email_signup("kuma3@example.jp"), {"2001:db8:1:2:abcd::9", "test"});
+            }),
+            "rate_limited");
+  EXPECT_TRUE(messages("kuma3@example.jp").empty());
+  // The next /64 is another client.
+  pass().signup(email_signup("kuma3@example.jp"), {"2001:db8:1:3::1", "test"});
+  EXPECT_EQ(messages("kuma3@example.jp").size(), 1u);
+}
+
+TEST_P(PassSignup, OneInboxGetsOnlyAFewSignupMessagesAnHourWhoeverAsks) {
+  config_.throttle.signups_per_destination = 3;
+  const std::vector<std::string> ips = {"192.0.2.1", "192.0.2.2", "198.51.100.3", "2001:db8:9::1"};
+  for (int i = 0; i < 3; ++i)
+    pass().signup(email_signup(i == 1 ? "KUMA@example.jp" : "kuma@example.jp"), {ips[i], "t"});
+  const auto refused = error_of([&] {
+    pass().signup(email_signup("kuma@example.jp"), {ips[3], "t"});
+  });
+  EXPECT_EQ(refused.code(), "destination_limited");
+  EXPECT_EQ(core::status_for_code(refused.code()), 429);
+  EXPECT_NE(core::default_message(refused.code()).find("1時間"), std::string::npos);
+  EXPECT_EQ(messages("kuma@example.jp").size(), 3u);
+  // Other addresses are not affected; the hour passes.
+  pass().signup(email_signup("tora@example.jp"), {ips[3], "t"});
+  clock_.advance(kHour);
+  pass().signup(email_signup("kuma@example.jp"), {ips[3], "t"});
+  EXPECT_EQ(messages("kuma@example.jp").size(), 4u);
+}
+
+TEST_P(PassSignup, AnAddressAlreadyRegisteredIsLimitedTheSameWay) {
+  config_.throttle.signups_per_destination = 2;
+  make_account("+819012345678");
+  // The same number typed two ways is one destination; the answer never tells it is taken.
+  pass().signup(phone_signup("090-1234-5678"), {"192.0.2.1", "t"});
+  pass().signup(phone_signup("09012345678"), {"192.0.2.2", "t"});
+  EXPECT_EQ(code_of([&] {
+              pass().signup(phone_signup("090 1234 5678"), {"192.0.2.3", "t"});
+            }),
+            "destination_limited");
+  EXPECT_EQ(messages("+819012345678").size(), 2u);
+  // The throttle table keeps no address in the clear.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM login_throttle WHERE throttle_key LIKE '%8190%'"), 0);
+}
+
 TEST_P(PassSignup, ConfirmCompletesRegistrationWithKatakanaConverted) {
   SignupInput in = email_signup("kuma@example.jp");
   in.family_name = " 富士田　";
