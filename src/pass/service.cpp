@@ -375,38 +375,50 @@ void PassService::logout(const Principal& p, const RequestMeta& meta) {
   auth::tell(access_ended_, auth::AccessEnded::session_of(p.account.id, p.session.id));
 }
 
+// No enumeration by timing (OWASP Forgot Password Cheat Sheet: "return a consistent message for
+// both existent and non-existent accounts" and "ensure that responses return in a consistent
+// amount of time"): an unknown id goes through the same steps as a known one — the quota's
+// compare-and-set, a link made and hashed, its message built and sealed, one transaction that
+// retires older links — and only the last rows written differ (nothing is sent, of course).
 void PassService::request_password_reset(const std::string& login_input, const RequestMeta& meta) {
   if (core::trim(login_input).empty()) throw Error::field("login_id", "required");
   const auto login = normalize_login_id(login_input);
   const auto now = clock_.now();
-  auto account = db_.with([&](store::Connection& c) {
-    auto found = repo::find_account_by_login(c, login.value);
-    if (!found) audit::record(c, now, actor_of(std::nullopt, meta), "password_reset_unknown_id");
-    return found;
-  });
-  if (!account) return;
+  auto account =
+      db_.with([&](store::Connection& c) { return repo::find_account_by_login(c, login.value); });
+  const std::optional<std::int64_t> account_id =
+      account ? std::optional(account->id) : std::nullopt;
   // Checked outside the transaction: the quota writes on its own connection.
-  if (!link_quota(account->id)) {
+  const std::string quota_key = account ? "links:account:" + std::to_string(account->id)
+                                        : "links:login:" + core::token_hash(login.value);
+  if (!throttle_.take_quota(quota_key, limits_.links_per_account, limits_.message_window)) {
     db_.with([&](store::Connection& c) {
-      audit::record(c, now, actor_of(account->id, meta), "password_reset_suppressed");
+      audit::record(c, now, actor_of(account_id, meta),
+                    account ? "password_reset_suppressed" : "password_reset_unknown_id");
     });
     return;
   }
+  const std::string token = core::random_token();
+  AccountToken t;
+  t.account_id = account_id.value_or(0);
+  t.purpose = kPurposeReset;
+  t.new_value = login.value;  // the id the message went to, shown on the reset page
+  t.created_at = now;
+  t.expires_at = now + kLinkLifetime;
+  const std::string hash = core::token_hash(token);
+  const auto message = templates_.password_reset(login.value, url("/password/reset", token), now);
+  reset_links_built_.fetch_add(1, std::memory_order_relaxed);
   db_.transaction([&](store::Connection& c) {
-    repo::retire_tokens(c, account->id, kPurposeReset, now);
-    std::string token = core::random_token();
-    AccountToken t;
-    t.account_id = account->id;
-    t.purpose = kPurposeReset;
-    t.new_value = login.value;  // the id the message went to, shown on the reset page
-    t.created_at = now;
-    t.expires_at = now + kLinkLifetime;
-    repo::insert_token(c, t, core::token_hash(token));
-    notify::enqueue(c, templates_.password_reset(login.value, url("/password/reset", token), now),
-                    now);
+    repo::retire_tokens(c, t.account_id, kPurposeReset, now);
+    if (!account) {
+      audit::record(c, now, actor_of(std::nullopt, meta), "password_reset_unknown_id");
+      return;
+    }
+    repo::insert_token(c, t, hash);
+    notify::enqueue(c, message, now);
     audit::record(c, now, actor_of(account->id, meta), "password_reset_requested");
   });
-  notify_queued();
+  if (account) notify_queued();
 }
 
 namespace {

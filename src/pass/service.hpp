@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -121,6 +122,9 @@ class PassService {
   // Told after logout, a password change or reset and ended sessions (open sockets close).
   void set_access_listener(auth::AccessListener listener) { access_ended_ = std::move(listener); }
 
+  // Reset links made so far, for known and unknown ids alike (both take the same steps: tests).
+  std::uint64_t reset_links_built() const { return reset_links_built_.load(); }
+
   static constexpr std::int64_t kLinkLifetime = 24 * 3600;  // SPEC: every link 24 hours
 
  private:
@@ -152,6 +156,7 @@ class PassService {
   StaffCheck staff_check_;
   ConfirmedHook confirmed_hook_;
   auth::AccessListener access_ended_;
+  std::atomic<std::uint64_t> reset_links_built_{0};
 };
 
 }  // namespace carelive::pass

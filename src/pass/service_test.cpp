@@ -14,8 +14,10 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "http/router.hpp"
 #include "notify/templates.hpp"
 #include "pass/repo.hpp"
+#include "pass/routes.hpp"
 #include "store/test_support.hpp"
 #include "testing/world.hpp"
 
@@ -619,6 +621,48 @@ TEST_P(PassReset, UnknownIdGetsNoMessageAndNoError) {
   EXPECT_TRUE(messages().empty());
   EXPECT_EQ(count("SELECT COUNT(*) FROM account_tokens"), 0);
   EXPECT_EQ(code_of([&] { pass().request_password_reset(" ", meta_); }), "validation_failed");
+}
+
+// OWASP Forgot Password: the same answer, and the same work behind it, for an id that has no
+// account — the link is made and its message built and sealed, the quota counted, only not sent.
+TEST_P(PassReset, UnknownIdTakesTheSameStepsAndGetsTheSameAnswerAsAKnownOne) {
+  make_account("kuma@example.jp");
+  http::Router router([](const std::string&) { return std::optional<Principal>{}; });
+  register_routes(router, pass(), config_.brand);
+  http::Settings settings;
+  settings.public_url = kPublicUrl;
+  const auto ask = [&](const std::string& login_id) {
+    http::Request req{http::bhttp::verb::post, "/api/v1/password-reset", 11};
+    req.set(http::bhttp::field::content_type, "application/json");
+    req.set(http::bhttp::field::cookie, "carelive_csrf=0123456789abcdef0123456789abcdef");
+    req.set("X-CSRF-Token", "0123456789abcdef0123456789abcdef");
+    req.body() = nlohmann::json{{"login_id", login_id}}.dump();
+    http::Context ctx{req, settings, "/api/v1/password-reset", "", {}, meta_.ip, std::nullopt, {}};
+    return router.dispatch(ctx);
+  };
+  const auto built = pass().reset_links_built();
+  const auto known = ask("kuma@example.jp");
+  EXPECT_EQ(pass().reset_links_built(), built + 1);
+  const auto unknown = ask("nobody@example.jp");
+  EXPECT_EQ(pass().reset_links_built(), built + 2) << "the unknown id made and sealed a link too";
+  EXPECT_EQ(known.result_int(), 202);
+  EXPECT_EQ(unknown.result_int(), known.result_int());
+  EXPECT_EQ(unknown.body(), known.body());
+  std::vector<std::string> known_headers, unknown_headers;
+  for (const auto& f : known)
+    known_headers.push_back(std::string(f.name_string()) + ": " + std::string(f.value()));
+  for (const auto& f : unknown)
+    unknown_headers.push_back(std::string(f.name_string()) + ": " + std::string(f.value()));
+  EXPECT_EQ(unknown_headers, known_headers);
+  // Both counted against a message quota (the same compare-and-set), the unknown one under the
+  // id's hash; only the known one has a link to use and a message.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM login_throttle WHERE throttle_key LIKE 'links:%' AND "
+                  "window_count = 1"),
+            2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM login_throttle WHERE throttle_key LIKE '%nobody%'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM account_tokens"), 1);
+  EXPECT_EQ(messages().size(), 1u);
+  EXPECT_EQ(audit_events().count("password_reset_unknown_id"), 1u);
 }
 
 TEST_P(PassReset, KnownIdGetsALinkShowingNameAndLoginId) {
