@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
+
+#include <sstream>
 
 #include "core/error.hpp"
 #include "store/database.hpp"
@@ -39,6 +43,10 @@ class RouterTest : public ::testing::Test {
     router_.add(bhttp::verb::delete_, "/api/v1/items/{id}", Access::anonymous, [](Context& ctx) {
       return json_response(ctx, 200, {{"id", ctx.params.at("id")}});
     });
+    router_.add(bhttp::verb::get, "/api/v1/invites/{token}", Access::anonymous,
+                [](Context& ctx) -> Response {
+                  throw store::DbError(store::DbError::Kind::other, "no such table: invites");
+                });
     router_.add(bhttp::verb::post, "/api/v1/fail/{what}", Access::anonymous,
                 [](Context& ctx) -> Response {
                   const auto& what = ctx.params.at("what");
@@ -245,6 +253,44 @@ TEST_F(RouterTest, InternalFailuresRevealNoDetails) {
   EXPECT_EQ(error_code(res), "unavailable");
   EXPECT_EQ(res[bhttp::field::retry_after], "5");
   EXPECT_EQ(res.body().find("connection"), std::string::npos);
+}
+
+// The log never holds a token: not an invite's from its path, not a link's from the query.
+class CapturedLog {
+ public:
+  CapturedLog() : before_(spdlog::default_logger()) {
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out_);
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("captured", sink));
+  }
+  ~CapturedLog() { spdlog::set_default_logger(before_); }
+  std::string text() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> before_;
+};
+
+TEST_F(RouterTest, LoggedErrorsNameTheRouteNeverItsTokenOrQuery) {
+  CapturedLog log;
+  const std::string secret = "Zx9SecretInviteToken0123456789abcdefghijklmnop";
+  auto res = dispatch(request(bhttp::verb::get, "/api/v1/invites/" + secret + "?token=" + secret));
+  EXPECT_EQ(res.result_int(), 500);
+  auto crash = request(bhttp::verb::post, "/api/v1/fail/crash?token=" + secret);
+  with_csrf(crash);
+  EXPECT_EQ(dispatch(crash).result_int(), 500);
+  const auto text = log.text();
+  EXPECT_NE(text.find("GET /api/v1/invites/{token}: no such table"), std::string::npos) << text;
+  EXPECT_NE(text.find("POST /api/v1/fail/{what}: boom"), std::string::npos) << text;
+  EXPECT_EQ(text.find(secret), std::string::npos) << text;
+  EXPECT_EQ(text.find("token="), std::string::npos) << text;
+}
+
+TEST(LogPath, DropsTheQuery) {
+  EXPECT_EQ(log_path("/apply?token=abc"), "/apply");
+  EXPECT_EQ(log_path("/password/reset?token=abc&x=1"), "/password/reset");
+  EXPECT_EQ(log_path("/api/v1/home"), "/api/v1/home");
+  const std::string pattern = "/api/v1/invites/{token}";
+  EXPECT_EQ(log_path("/api/v1/invites/abc", &pattern), pattern);
 }
 
 }  // namespace

@@ -313,7 +313,10 @@ net::awaitable<void> Server::websocket_session(std::shared_ptr<Connection> conn,
     co_await refuse(bhttp::status::forbidden, "origin not allowed\n");
     co_return;
   }
-  Context ctx{req, settings_, std::string(req.target()), "", {}, client_ip, std::nullopt, {}};
+  std::string_view target = req.target();
+  Context ctx{req,          settings_, std::string(target.substr(0, target.find('?'))),
+              "",           {},        client_ip,
+              std::nullopt, {}};
   auto token = ctx.cookie(kSessionCookie);
   std::optional<auth::Principal> who;
   if (token) {
