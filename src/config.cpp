@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/files.hpp"
+
 namespace carelive {
 namespace {
 
@@ -152,7 +154,7 @@ std::string load_or_create_secret(const Config& c) {
     return c.secret;
   }
   namespace fs = std::filesystem;
-  fs::create_directories(c.data_dir);
+  core::create_private_directories(c.data_dir);
   const fs::path path = fs::path(c.data_dir) / "secret.key";
   if (!fs::exists(path)) {
     std::string secret = core::random_token() + core::random_token();
