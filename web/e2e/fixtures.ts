@@ -120,6 +120,7 @@ export async function startServer(throttle: Record<string, number> = {}, config 
   writeFileSync(
     configFile,
     '[throttle]\n' + Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n' + (config ? '\n' + config + '\n' : ''),
+    { mode: 0o600 }, // the server refuses a config file other users may read (it holds secrets)
   )
   const server = new Server(data, await freePort(), configFile)
   await server.start()
