@@ -58,7 +58,7 @@ bool Router::match(const Route& r, const std::vector<std::string_view>& parts,
 // OWASP CSRF cheat sheet: a double-submit token (cookie + header, compared in constant time)
 // and, when the browser sends one, an Origin that must be our own.
 void Router::check_csrf(const Context& ctx) const {
-  auto cookie = ctx.cookie(kCsrfCookie);
+  auto cookie = ctx.csrf_token();
   auto header = ctx.header("X-CSRF-Token");
   if (!cookie || !header || cookie->size() < 16 || !core::constant_time_equal(*cookie, *header))
     throw core::Error(codes::kCsrfFailed);
@@ -100,7 +100,7 @@ Response Router::dispatch(Context& ctx) const {
       }
     }
     if (found->access == Access::authenticated) {
-      auto token = ctx.cookie(kSessionCookie);
+      auto token = ctx.session_token();
       if (token) ctx.principal = authenticate_(*token);
       if (!ctx.principal) throw core::Error(codes::kUnauthenticated);
     }

@@ -75,7 +75,7 @@ class RouterTest : public ::testing::Test {
     return req;
   }
   static void with_csrf(Request& req, const std::string& header = kCsrf) {
-    req.set(bhttp::field::cookie, std::string("carelive_csrf=") + kCsrf);
+    req.set(bhttp::field::cookie, std::string("__Host-carelive_csrf=") + kCsrf);
     req.set("X-CSRF-Token", header);
   }
 
@@ -146,12 +146,12 @@ TEST_F(RouterTest, AuthenticatedRouteNeedsAValidSession) {
   EXPECT_EQ(error_code(none), "unauthenticated");
 
   auto bad = request(bhttp::verb::get, "/api/v1/me");
-  bad.set(bhttp::field::cookie, "carelive_session=expired; other=1");
+  bad.set(bhttp::field::cookie, "__Host-carelive_session=expired; other=1");
   EXPECT_EQ(error_code(dispatch(bad)), "unauthenticated");
   EXPECT_EQ(seen_token_, "expired");
 
   auto good = request(bhttp::verb::get, "/api/v1/me");
-  good.set(bhttp::field::cookie, "theme=dark; carelive_session=good-session");
+  good.set(bhttp::field::cookie, "theme=dark; __Host-carelive_session=good-session");
   auto res = dispatch(good);
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(body_of(res)["id"], 42);
@@ -253,6 +253,39 @@ TEST_F(RouterTest, InternalFailuresRevealNoDetails) {
   EXPECT_EQ(error_code(res), "unavailable");
   EXPECT_EQ(res[bhttp::field::retry_after], "5");
   EXPECT_EQ(res.body().find("connection"), std::string::npos);
+}
+
+// Behind TLS the cookies carry the __Host- prefix: Secure, Path=/, no Domain (RFC 6265bis).
+TEST_F(RouterTest, CookiesBehindTlsAreHostPrefixedSecureForTheWholeSite) {
+  const auto session = session_cookie(settings_, "tok", 3600);
+  EXPECT_EQ(session,
+            "__Host-carelive_session=tok; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600; Secure");
+  const auto csrf = csrf_cookie(settings_, "c");
+  EXPECT_EQ(csrf, "__Host-carelive_csrf=c; Path=/; SameSite=Strict; Secure");
+  for (const auto& c : {session, csrf}) EXPECT_EQ(c.find("Domain"), std::string::npos) << c;
+
+  Settings plain;
+  plain.public_url = "http://127.0.0.1:8080";
+  EXPECT_EQ(session_cookie(plain, "tok", 60),
+            "carelive_session=tok; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
+  EXPECT_EQ(csrf_cookie(plain, "c"), "carelive_csrf=c; Path=/; SameSite=Strict");
+}
+
+// Only the names of the current scheme count: a bare cookie planted by a sibling subdomain of an
+// https site is no CSRF token and no session there.
+TEST_F(RouterTest, BehindTlsTheBareCookieNamesAreNotRead) {
+  auto csrf = request(bhttp::verb::post, "/api/v1/echo", R"({"name":"a"})");
+  csrf.set(bhttp::field::cookie, std::string("carelive_csrf=") + kCsrf);
+  csrf.set("X-CSRF-Token", kCsrf);
+  EXPECT_EQ(error_code(dispatch(csrf)), "csrf_failed");
+
+  auto session = request(bhttp::verb::get, "/api/v1/me");
+  session.set(bhttp::field::cookie, "carelive_session=good-session");
+  EXPECT_EQ(error_code(dispatch(session)), "unauthenticated");
+
+  settings_.public_url = "http://127.0.0.1:8080";  // development: the bare names
+  EXPECT_EQ(dispatch(csrf).result_int(), 200);
+  EXPECT_EQ(dispatch(session).result_int(), 200);
 }
 
 // The log never holds a token: not an invite's from its path, not a link's from the query.

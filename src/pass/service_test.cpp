@@ -634,7 +634,8 @@ TEST_P(PassReset, UnknownIdTakesTheSameStepsAndGetsTheSameAnswerAsAKnownOne) {
   const auto ask = [&](const std::string& login_id) {
     http::Request req{http::bhttp::verb::post, "/api/v1/password-reset", 11};
     req.set(http::bhttp::field::content_type, "application/json");
-    req.set(http::bhttp::field::cookie, "carelive_csrf=0123456789abcdef0123456789abcdef");
+    req.set(http::bhttp::field::cookie,
+            http::csrf_cookie_name(settings) + "=0123456789abcdef0123456789abcdef");
     req.set("X-CSRF-Token", "0123456789abcdef0123456789abcdef");
     req.body() = nlohmann::json{{"login_id", login_id}}.dump();
     http::Context ctx{req, settings, "/api/v1/password-reset", "", {}, meta_.ip, std::nullopt, {}};
