@@ -1,7 +1,5 @@
 #include "app.hpp"
 
-#include <filesystem>
-
 #include "calls/routes.hpp"
 #include "calls/schedule_routes.hpp"
 #include "core/files.hpp"
