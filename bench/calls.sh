@@ -123,10 +123,12 @@ seed_seconds=$(python3 -c "import time; print(round(time.time() - $seed_start, 1
 
 port=$(free_port)
 base=http://127.0.0.1:$port
-cat >"$tmp/carelive.toml" <<EOF
+# 0600: carelive refuses a config file other users may read (it holds secrets).
+(umask 077 && cat >"$tmp/carelive.toml" <<EOF
 [server]
 worker_threads = $WORKERS
 EOF
+)
 
 start_server() {  # NAME: carelive serve on $base, log in $tmp/server-NAME.log
   "$CARELIVE" serve --config "$tmp/carelive.toml" --data "$tmp/data" --listen "127.0.0.1:$port" \

@@ -135,7 +135,8 @@ mkdir -p "$tmp/data"
 # Throttle limits raised so the benchmark measures the login path, not the throttle: every
 # attempt counts as a failure until it succeeds (src/pass/throttle.cpp), so concurrent logins
 # to one account would otherwise soon hit free_failures / lock_failures / address_failures.
-cat >"$tmp/carelive.toml" <<EOF
+# 0600: carelive refuses a config file other users may read (it holds secrets).
+(umask 077 && cat >"$tmp/carelive.toml" <<EOF
 [server]
 worker_threads = $WORKERS
 
@@ -144,6 +145,7 @@ free_failures = 1000000000
 lock_failures = 1000000000
 address_failures = 1000000000
 EOF
+)
 say "account $LOGIN_ID in a fresh SQLite store"
 printf '%s\n' "$PASSWORD" | "$CARELIVE" admin --config "$tmp/carelive.toml" --data "$tmp/data" \
   account add --family-name 富士田 --given-name 熊吉 --family-name-kana ふじた \

@@ -3,13 +3,13 @@
 // The fuzz targets' world (fuzz only, header-only): the services wired as the server wires them
 // (an App on SQLite in a throwaway folder, a ManualClock) and a small facility in it, made once
 // per process. Sessions have fixed tokens, so a seed request can carry the cookie of the person
-// it acts as:
+// it acts as (the public URL is https, so the cookies carry the __Host- prefix):
 //
-//   carelive_session=fuzz-family    富士田 熊吉, family of resident 1 (terms agreed)
-//   carelive_session=fuzz-staff     staff of facility 1
-//   carelive_session=fuzz-admin     facility admin of facility 1
-//   carelive_session=fuzz-operator  the operator
-//   carelive_session=fuzz-other     staff of facility 2
+//   __Host-carelive_session=fuzz-family    富士田 熊吉, family of resident 1 (terms agreed)
+//   __Host-carelive_session=fuzz-staff     staff of facility 1
+//   __Host-carelive_session=fuzz-admin     facility admin of facility 1
+//   __Host-carelive_session=fuzz-operator  the operator
+//   __Host-carelive_session=fuzz-other     staff of facility 2
 //
 // Ids are those of a fresh store: facilities 1 and 2, residents 1 and 2 (facility 1) and 3
 // (facility 2), and a pending application (1) of an unlinked account for resident 2.

@@ -1,9 +1,8 @@
 #include "app.hpp"
 
-#include <filesystem>
-
 #include "calls/routes.hpp"
 #include "calls/schedule_routes.hpp"
+#include "core/files.hpp"
 #include "http/router.hpp"
 #include "live/family_routes.hpp"
 #include "live/operator_routes.hpp"
@@ -25,7 +24,7 @@ std::unique_ptr<notify::Transport> sms_transport(const Config& c) {
 // The data folder holds the secret key when the config names none.
 std::string prepared_secret(const Config& c) {
   core::init_crypto();
-  std::filesystem::create_directories(c.data_dir);
+  core::create_private_directories(c.data_dir);
   return load_or_create_secret(c);
 }
 }  // namespace

@@ -1,13 +1,17 @@
 #include "config.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "core/files.hpp"
 
 namespace carelive {
 namespace {
@@ -67,6 +71,7 @@ void read_pass(const toml::table& t, Config& c) {
   take(t, "throttle.address_failures", c.throttle.address_failures);
   take(t, "throttle.address_window_seconds", c.throttle.address_window);
   take(t, "throttle.signups_per_address", c.throttle.signups_per_address);
+  take(t, "throttle.signups_per_destination", c.throttle.signups_per_destination);
   take(t, "throttle.links_per_account", c.throttle.links_per_account);
   take(t, "throttle.message_window_seconds", c.throttle.message_window);
   take(t, "argon2.ops_limit", c.argon2.ops_limit);
@@ -118,9 +123,27 @@ void read_calls(const toml::table& t, Config& c) {
         "1 or more");
 }
 
+// The file holds secrets (server secret, SMTP password, SMS and TURN keys): refused when other
+// users may read it, or anyone but its owner may change it. Group-readable is fine: Debian's way
+// is root:carelive 0640 for a conffile the service reads (docs: README "Configuration").
+void check_config_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return;  // parse_file says what is wrong with it
+  const auto mode = st.st_mode & 07777;
+  if ((mode & (S_IRWXO | S_IWGRP)) == 0) return;
+  char octal[8];
+  std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+  throw std::invalid_argument(
+      "config " + path + " holds secrets but " +
+      ((mode & S_IRWXO) ? "other users may read or change it" : "its group may change it") +
+      " (mode " + octal + "). Run: chmod 600 " + path +
+      " (or chmod 640 with the file owned by root and the service's group)");
+}
+
 }  // namespace
 
 void load_config_file(const std::string& path, Config& c) {
+  check_config_mode(path);
   toml::table t;
   try {
     t = toml::parse_file(path);
@@ -151,7 +174,7 @@ std::string load_or_create_secret(const Config& c) {
     return c.secret;
   }
   namespace fs = std::filesystem;
-  fs::create_directories(c.data_dir);
+  core::create_private_directories(c.data_dir);
   const fs::path path = fs::path(c.data_dir) / "secret.key";
   if (!fs::exists(path)) {
     std::string secret = core::random_token() + core::random_token();

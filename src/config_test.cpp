@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -19,7 +20,37 @@ std::string write_toml(const std::string& text) {
       ("carelive-config-test-" +
        std::to_string(::testing::UnitTest::GetInstance()->current_test_info()->line()) + ".toml");
   std::ofstream(path) << text;
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   return path.string();
+}
+
+// The message of the std::invalid_argument that loading `path` throws; "" when it loads.
+std::string refusal(const std::string& path) {
+  Config c;
+  try {
+    load_config_file(path, c);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// The config file holds secrets: other users may not read it, nobody but its owner may change
+// it; readable by its group is the Debian way (root:carelive 0640).
+TEST(ConfigTest, AFileOthersMayReadOrChangeIsRefusedWithTheFix) {
+  const auto path = write_toml("[server]\nsecret = \"0123456789abcdef0123456789abcdef\"\n");
+  for (mode_t mode : {0644, 0604, 0602, 0660, 0620, 0666, 0601}) {
+    ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+    const auto why = refusal(path);
+    EXPECT_NE(why.find(path), std::string::npos) << std::oct << mode << ": " << why;
+    EXPECT_NE(why.find("chmod 600 " + path), std::string::npos) << why;
+  }
+  for (mode_t mode : {0600, 0640, 0400, 0440}) {
+    ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+    EXPECT_EQ(refusal(path), "") << std::oct << mode;
+  }
+  std::filesystem::remove(path);
 }
 
 TEST(ConfigTest, TurnPolicyDefaultsToAllAndAcceptsRelayOnly) {

@@ -1,6 +1,7 @@
 // carelive: the CareLive server and its admin command line.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -13,6 +14,9 @@
 
 int main(int argc, char** argv) {
   using namespace carelive;
+  // Whatever this process creates (data folder, store, secret, outbox, backups) is for its own
+  // user only; the code asks for 0700/0600 too (core/files.hpp), this covers every other path.
+  ::umask(077);
   CLI::App cli{"CareLive — family portal for nursing-care facilities"};
   cli.require_subcommand(1);
   Config config;

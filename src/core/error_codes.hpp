@@ -75,6 +75,10 @@ inline constexpr ErrorCode kRateLimited{
     "rate_limited", 429,
     "短い時間に何度も操作されたため、受け付けを一時的に止めています。しばらくしてからもう一度お"
     "試しください。"};
+inline constexpr ErrorCode kDestinationLimited{
+    "destination_limited", 429,
+    "このメールアドレス・携帯電話番号には、短い時間に何度も確認のメッセージをお送りしました。届いた"
+    "メッセージをご確認いただくか、1時間ほどしてからもう一度お試しください。"};
 inline constexpr ErrorCode kInternal{
     "internal", 500, "システムエラーが発生しました。しばらくしてからもう一度お試しください。"};
 inline constexpr ErrorCode kUnavailable{
@@ -108,6 +112,7 @@ inline constexpr const ErrorCode* kAll[] = {
     &kNotInCall,
     &kLoginThrottled,
     &kRateLimited,
+    &kDestinationLimited,
     &kInternal,
     &kUnavailable,
 };

@@ -120,16 +120,25 @@ Response error_response(const Request& req, const core::ErrorCode& code,
   return res;
 }
 
+std::string session_cookie_name(const Settings& settings) {
+  return settings.secure_cookies() ? std::string(kHostPrefix) + kSessionCookie : kSessionCookie;
+}
+
+std::string csrf_cookie_name(const Settings& settings) {
+  return settings.secure_cookies() ? std::string(kHostPrefix) + kCsrfCookie : kCsrfCookie;
+}
+
+// Path=/ and no Domain on both: what the __Host- prefix requires, and Secure behind TLS.
 std::string session_cookie(const Settings& settings, const std::string& token,
                            std::int64_t max_age) {
-  std::string c = std::string(kSessionCookie) + "=" + token +
+  std::string c = session_cookie_name(settings) + "=" + token +
                   "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age);
   if (settings.secure_cookies()) c += "; Secure";
   return c;
 }
 
 std::string csrf_cookie(const Settings& settings, const std::string& token) {
-  std::string c = std::string(kCsrfCookie) + "=" + token + "; Path=/; SameSite=Strict";
+  std::string c = csrf_cookie_name(settings) + "=" + token + "; Path=/; SameSite=Strict";
   if (settings.secure_cookies()) c += "; Secure";
   return c;
 }

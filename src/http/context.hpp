@@ -21,6 +21,18 @@ namespace bhttp = boost::beast::http;
 using Request = bhttp::request<bhttp::string_body>;
 using Response = bhttp::response<bhttp::string_body>;
 
+inline constexpr const char* kSessionCookie = "carelive_session";
+inline constexpr const char* kCsrfCookie = "carelive_csrf";
+// Behind TLS (an https public URL) the cookies are `__Host-carelive_session` and
+// `__Host-carelive_csrf` (RFC 6265bis "Cookie Name Prefixes"): a browser keeps such a cookie
+// only when it came Secure, with Path=/ and no Domain, from this very host, so a sibling
+// subdomain cannot plant a session or a CSRF token. Plain http (development, tests) keeps the
+// bare names: browsers refuse `__Host-` cookies without Secure. Only the name for the current
+// scheme is read.
+inline constexpr const char* kHostPrefix = "__Host-";
+std::string session_cookie_name(const Settings& settings);
+std::string csrf_cookie_name(const Settings& settings);
+
 // What a handler sees of one request. Handlers are plain functions run on the worker pool:
 // decode, call one service function, encode (STYLE.md).
 struct Context {
@@ -35,6 +47,9 @@ struct Context {
 
   auth::RequestMeta meta() const;
   std::optional<std::string> cookie(std::string_view name) const;
+  // The session and CSRF cookies under this server's names (csrf_cookie_name()).
+  std::optional<std::string> session_token() const { return cookie(session_cookie_name(settings)); }
+  std::optional<std::string> csrf_token() const { return cookie(csrf_cookie_name(settings)); }
   std::optional<std::string> header(std::string_view name) const;
   // The body as a JSON object; Error(codes::kBadJson) otherwise.
   nlohmann::json json_body() const;
@@ -63,12 +78,10 @@ Response error_response(const Request& req, const core::ErrorCode& code,
                         const core::FieldErrors& fields = {},
                         std::optional<std::int64_t> retry_after = std::nullopt);
 
-// Set-Cookie values (SPEC: HttpOnly; SameSite=Lax; Secure when served over TLS).
+// Set-Cookie values (SPEC: HttpOnly; SameSite=Lax; Secure when served over TLS). Named by
+// session_cookie_name() / csrf_cookie_name().
 std::string session_cookie(const Settings& settings, const std::string& token,
                            std::int64_t max_age);
 std::string csrf_cookie(const Settings& settings, const std::string& token);
-
-inline constexpr const char* kSessionCookie = "carelive_session";
-inline constexpr const char* kCsrfCookie = "carelive_csrf";
 
 }  // namespace carelive::http

@@ -34,7 +34,7 @@ bool state_changing(bhttp::verb v) {
 }  // namespace
 
 void Router::add(bhttp::verb method, std::string pattern, Access access, Handler handler) {
-  Route r{method, {}, access, std::move(handler)};
+  Route r{method, pattern, {}, access, std::move(handler)};
   for (auto part : split_path(pattern)) r.segments.emplace_back(part);
   routes_.push_back(std::move(r));
 }
@@ -58,7 +58,7 @@ bool Router::match(const Route& r, const std::vector<std::string_view>& parts,
 // OWASP CSRF cheat sheet: a double-submit token (cookie + header, compared in constant time)
 // and, when the browser sends one, an Origin that must be our own.
 void Router::check_csrf(const Context& ctx) const {
-  auto cookie = ctx.cookie(kCsrfCookie);
+  auto cookie = ctx.csrf_token();
   auto header = ctx.header("X-CSRF-Token");
   if (!cookie || !header || cookie->size() < 16 || !core::constant_time_equal(*cookie, *header))
     throw core::Error(codes::kCsrfFailed);
@@ -67,10 +67,18 @@ void Router::check_csrf(const Context& ctx) const {
   }
 }
 
+// What a log line may say about a request: the route's pattern (a path can hold a token, as
+// /api/v1/invites/{token} does) or, before one matched, the path without its query (links carry
+// `?token=`). Never a value a client sent.
+std::string log_path(std::string_view path, const std::string* pattern) {
+  if (pattern) return *pattern;
+  return std::string(path.substr(0, path.find('?')));
+}
+
 Response Router::dispatch(Context& ctx) const {
+  const Route* found = nullptr;
   try {
     auto parts = split_path(ctx.path);
-    const Route* found = nullptr;
     bool path_known = false;
     for (const auto& r : routes_) {
       std::map<std::string, std::string> params;
@@ -92,7 +100,7 @@ Response Router::dispatch(Context& ctx) const {
       }
     }
     if (found->access == Access::authenticated) {
-      auto token = ctx.cookie(kSessionCookie);
+      auto token = ctx.session_token();
       if (token) ctx.principal = authenticate_(*token);
       if (!ctx.principal) throw core::Error(codes::kUnauthenticated);
     }
@@ -102,8 +110,8 @@ Response Router::dispatch(Context& ctx) const {
   } catch (const nlohmann::json::exception& e) {
     return error_response(ctx.req, codes::kBadJson);
   } catch (const store::DbError& e) {
-    spdlog::error("database error on {} {}: {}", std::string(ctx.req.method_string()), ctx.path,
-                  e.what());
+    spdlog::error("database error on {} {}: {}", std::string(ctx.req.method_string()),
+                  log_path(ctx.path, found ? &found->pattern : nullptr), e.what());
     // A busy or unavailable store is passing: say when to try again; nothing was changed.
     switch (e.kind()) {
       case store::DbError::Kind::busy:
@@ -114,7 +122,8 @@ Response Router::dispatch(Context& ctx) const {
         return error_response(ctx.req, codes::kInternal);
     }
   } catch (const std::exception& e) {
-    spdlog::error("error on {} {}: {}", std::string(ctx.req.method_string()), ctx.path, e.what());
+    spdlog::error("error on {} {}: {}", std::string(ctx.req.method_string()),
+                  log_path(ctx.path, found ? &found->pattern : nullptr), e.what());
     return error_response(ctx.req, codes::kInternal);
   }
 }

@@ -12,6 +12,10 @@ enum class Access { anonymous, authenticated };
 
 using Handler = std::function<Response(Context&)>;
 
+// How the log names a request's path: the matched route's pattern when there is one, else the
+// path without its query. Tokens travel in both (`/invites/{token}`, `?token=`).
+std::string log_path(std::string_view path, const std::string* pattern = nullptr);
+
 // Authenticates a session cookie; empty when the session is unknown or expired.
 using Authenticator = std::function<std::optional<auth::Principal>(const std::string& token)>;
 
@@ -33,6 +37,7 @@ class Router {
  private:
   struct Route {
     bhttp::verb method;
+    std::string pattern;  // what the log names: "/api/v1/invites/{token}", never the values
     std::vector<std::string> segments;
     Access access;
     Handler handler;

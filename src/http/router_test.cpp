@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
+
+#include <sstream>
 
 #include "core/error.hpp"
 #include "store/database.hpp"
@@ -39,6 +43,10 @@ class RouterTest : public ::testing::Test {
     router_.add(bhttp::verb::delete_, "/api/v1/items/{id}", Access::anonymous, [](Context& ctx) {
       return json_response(ctx, 200, {{"id", ctx.params.at("id")}});
     });
+    router_.add(bhttp::verb::get, "/api/v1/invites/{token}", Access::anonymous,
+                [](Context& ctx) -> Response {
+                  throw store::DbError(store::DbError::Kind::other, "no such table: invites");
+                });
     router_.add(bhttp::verb::post, "/api/v1/fail/{what}", Access::anonymous,
                 [](Context& ctx) -> Response {
                   const auto& what = ctx.params.at("what");
@@ -67,7 +75,7 @@ class RouterTest : public ::testing::Test {
     return req;
   }
   static void with_csrf(Request& req, const std::string& header = kCsrf) {
-    req.set(bhttp::field::cookie, std::string("carelive_csrf=") + kCsrf);
+    req.set(bhttp::field::cookie, std::string("__Host-carelive_csrf=") + kCsrf);
     req.set("X-CSRF-Token", header);
   }
 
@@ -138,12 +146,12 @@ TEST_F(RouterTest, AuthenticatedRouteNeedsAValidSession) {
   EXPECT_EQ(error_code(none), "unauthenticated");
 
   auto bad = request(bhttp::verb::get, "/api/v1/me");
-  bad.set(bhttp::field::cookie, "carelive_session=expired; other=1");
+  bad.set(bhttp::field::cookie, "__Host-carelive_session=expired; other=1");
   EXPECT_EQ(error_code(dispatch(bad)), "unauthenticated");
   EXPECT_EQ(seen_token_, "expired");
 
   auto good = request(bhttp::verb::get, "/api/v1/me");
-  good.set(bhttp::field::cookie, "theme=dark; carelive_session=good-session");
+  good.set(bhttp::field::cookie, "theme=dark; __Host-carelive_session=good-session");
   auto res = dispatch(good);
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(body_of(res)["id"], 42);
@@ -245,6 +253,77 @@ TEST_F(RouterTest, InternalFailuresRevealNoDetails) {
   EXPECT_EQ(error_code(res), "unavailable");
   EXPECT_EQ(res[bhttp::field::retry_after], "5");
   EXPECT_EQ(res.body().find("connection"), std::string::npos);
+}
+
+// Behind TLS the cookies carry the __Host- prefix: Secure, Path=/, no Domain (RFC 6265bis).
+TEST_F(RouterTest, CookiesBehindTlsAreHostPrefixedSecureForTheWholeSite) {
+  const auto session = session_cookie(settings_, "tok", 3600);
+  EXPECT_EQ(session,
+            "__Host-carelive_session=tok; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600; Secure");
+  const auto csrf = csrf_cookie(settings_, "c");
+  EXPECT_EQ(csrf, "__Host-carelive_csrf=c; Path=/; SameSite=Strict; Secure");
+  for (const auto& c : {session, csrf}) EXPECT_EQ(c.find("Domain"), std::string::npos) << c;
+
+  Settings plain;
+  plain.public_url = "http://127.0.0.1:8080";
+  EXPECT_EQ(session_cookie(plain, "tok", 60),
+            "carelive_session=tok; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
+  EXPECT_EQ(csrf_cookie(plain, "c"), "carelive_csrf=c; Path=/; SameSite=Strict");
+}
+
+// Only the names of the current scheme count: a bare cookie planted by a sibling subdomain of an
+// https site is no CSRF token and no session there.
+TEST_F(RouterTest, BehindTlsTheBareCookieNamesAreNotRead) {
+  auto csrf = request(bhttp::verb::post, "/api/v1/echo", R"({"name":"a"})");
+  csrf.set(bhttp::field::cookie, std::string("carelive_csrf=") + kCsrf);
+  csrf.set("X-CSRF-Token", kCsrf);
+  EXPECT_EQ(error_code(dispatch(csrf)), "csrf_failed");
+
+  auto session = request(bhttp::verb::get, "/api/v1/me");
+  session.set(bhttp::field::cookie, "carelive_session=good-session");
+  EXPECT_EQ(error_code(dispatch(session)), "unauthenticated");
+
+  settings_.public_url = "http://127.0.0.1:8080";  // development: the bare names
+  EXPECT_EQ(dispatch(csrf).result_int(), 200);
+  EXPECT_EQ(dispatch(session).result_int(), 200);
+}
+
+// The log never holds a token: not an invite's from its path, not a link's from the query.
+class CapturedLog {
+ public:
+  CapturedLog() : before_(spdlog::default_logger()) {
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out_);
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("captured", sink));
+  }
+  ~CapturedLog() { spdlog::set_default_logger(before_); }
+  std::string text() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> before_;
+};
+
+TEST_F(RouterTest, LoggedErrorsNameTheRouteNeverItsTokenOrQuery) {
+  CapturedLog log;
+  const std::string secret = "Zx9SecretInviteToken0123456789abcdefghijklmnop";
+  auto res = dispatch(request(bhttp::verb::get, "/api/v1/invites/" + secret + "?token=" + secret));
+  EXPECT_EQ(res.result_int(), 500);
+  auto crash = request(bhttp::verb::post, "/api/v1/fail/crash?token=" + secret);
+  with_csrf(crash);
+  EXPECT_EQ(dispatch(crash).result_int(), 500);
+  const auto text = log.text();
+  EXPECT_NE(text.find("GET /api/v1/invites/{token}: no such table"), std::string::npos) << text;
+  EXPECT_NE(text.find("POST /api/v1/fail/{what}: boom"), std::string::npos) << text;
+  EXPECT_EQ(text.find(secret), std::string::npos) << text;
+  EXPECT_EQ(text.find("token="), std::string::npos) << text;
+}
+
+TEST(LogPath, DropsTheQuery) {
+  EXPECT_EQ(log_path("/apply?token=abc"), "/apply");
+  EXPECT_EQ(log_path("/password/reset?token=abc&x=1"), "/password/reset");
+  EXPECT_EQ(log_path("/api/v1/home"), "/api/v1/home");
+  const std::string pattern = "/api/v1/invites/{token}";
+  EXPECT_EQ(log_path("/api/v1/invites/abc", &pattern), pattern);
 }
 
 }  // namespace

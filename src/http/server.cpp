@@ -313,8 +313,11 @@ net::awaitable<void> Server::websocket_session(std::shared_ptr<Connection> conn,
     co_await refuse(bhttp::status::forbidden, "origin not allowed\n");
     co_return;
   }
-  Context ctx{req, settings_, std::string(req.target()), "", {}, client_ip, std::nullopt, {}};
-  auto token = ctx.cookie(kSessionCookie);
+  std::string_view target = req.target();
+  Context ctx{req,          settings_, std::string(target.substr(0, target.find('?'))),
+              "",           {},        client_ip,
+              std::nullopt, {}};
+  auto token = ctx.session_token();
   std::optional<auth::Principal> who;
   if (token) {
     who = co_await run_blocking(workers_, [&, this] {
@@ -420,7 +423,7 @@ net::awaitable<Response> Server::handle(const Request& req, const std::string& s
     res = plain(req, bhttp::status::method_not_allowed, "method not allowed\n");
   }
   // Every page load gets the CSRF cookie the API expects back in X-CSRF-Token.
-  if (!cookie_value(req, kCsrfCookie))
+  if (!cookie_value(req, csrf_cookie_name(settings_)))
     res.insert(bhttp::field::set_cookie, csrf_cookie(settings_, core::random_token()));
   co_return res;
 }

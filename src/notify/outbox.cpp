@@ -11,6 +11,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "core/files.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/mime.hpp"
 
@@ -114,13 +115,13 @@ class OutboxTransport final : public Transport {
  public:
   OutboxTransport(std::string dir, std::string from)
       : dir_(std::move(dir)), from_(std::move(from)) {
-    fs::create_directories(dir_);
+    core::create_private_directories(dir_);
     remove_stray_temp_files();
   }
 
   // SPEC "Acceptance contract", Outbox: one file per message.
   void send(const Message& m) override {
-    fs::create_directories(dir_);  // an operator may have emptied the data folder by hand
+    core::create_private_directories(dir_);  // an operator may have emptied the data folder by hand
     const std::string stem = m.id > 0 ? id_stem(m.id) : file_stem();
     if (m.channel == Channel::email) {
       write_atomically(dir_, stem + ".eml", render_email(m, from_, clock_.now(), false));

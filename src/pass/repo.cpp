@@ -67,6 +67,8 @@ constexpr const char* kSelectSessionById =
     "SELECT id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, "
     "user_agent, ip FROM sessions WHERE id = ?";
 constexpr const char* kTouchSession = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
+constexpr const char* kLimitSession =
+    "UPDATE sessions SET absolute_expires_at = ?, idle_timeout = ? WHERE id = ?";
 constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE id = ?";
 constexpr const char* kDeleteAccountSession =
     "DELETE FROM sessions WHERE id = ? AND account_id = ?";
@@ -225,6 +227,11 @@ std::optional<Session> find_session_by_id(Connection& c, std::int64_t session_id
 
 void touch_session(Connection& c, std::int64_t session_id, core::UnixSeconds now) {
   c.exec(sql::kTouchSession, {now, session_id});
+}
+
+void limit_session(Connection& c, std::int64_t session_id, core::UnixSeconds absolute_expires_at,
+                   std::int64_t idle_timeout) {
+  c.exec(sql::kLimitSession, {absolute_expires_at, idle_timeout, session_id});
 }
 
 void delete_session(Connection& c, std::int64_t session_id) {

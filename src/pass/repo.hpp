@@ -48,6 +48,9 @@ std::int64_t insert_session(Connection& c, const Session& s, const std::string& 
 std::optional<Session> find_session(Connection& c, const std::string& token_hash);
 std::optional<Session> find_session_by_id(Connection& c, std::int64_t session_id);
 void touch_session(Connection& c, std::int64_t session_id, core::UnixSeconds now);
+// Shorter limits for an open session (its account became staff or operator).
+void limit_session(Connection& c, std::int64_t session_id, core::UnixSeconds absolute_expires_at,
+                   std::int64_t idle_timeout);
 void delete_session(Connection& c, std::int64_t session_id);
 bool delete_account_session(Connection& c, std::int64_t account_id, std::int64_t session_id);
 // Ends every session of the account except `keep` (0: all). Returns how many ended.

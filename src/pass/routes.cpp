@@ -70,7 +70,7 @@ void register_routes(http::Router& r, PassService& s, const notify::Brand& brand
 
   r.add(verb::get, v1 + "/session", Access::anonymous, [&s, &brand](Context& ctx) {
     std::optional<Principal> p;
-    if (auto token = ctx.cookie(http::kSessionCookie)) p = s.authenticate(*token);
+    if (auto token = ctx.session_token()) p = s.authenticate(*token);
     // Brand names are configuration (SPEC): the app shows what the server is set up with.
     json names = {{"live", brand.live}, {"pass", brand.pass}};
     if (!p) return json_response(ctx, 200, {{"authenticated", false}, {"brand", names}});

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "core/phone.hpp"
@@ -119,8 +121,15 @@ NormalizedSignup PassService::validate_signup(const SignupInput& in) const {
 void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
   NormalizedSignup s = validate_signup(in);
   const auto& limits = limits_;
-  if (!throttle_.take_quota("signup:" + meta.ip, limits.signups_per_address, limits.message_window))
+  if (!throttle_.take_quota("signup:" + address_group(meta.ip), limits.signups_per_address,
+                            limits.message_window))
     throw Error(codes::kRateLimited);
+  // Whoever asks, from however many addresses: one inbox or phone gets only a few messages an
+  // hour. Counted before the account is looked up, so the answer says nothing about it. The key
+  // holds the address's hash, not the address.
+  if (!throttle_.take_quota("signup:to:" + core::token_hash(s.login_id),
+                            limits.signups_per_destination, limits.message_window))
+    throw Error(codes::kDestinationLimited);
   // Hashed whether or not the address is taken, so both answers cost the same.
   std::string password_hash = hasher_.hash(in.password);
   const auto now = clock_.now();
@@ -213,7 +222,7 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
 Session PassService::create_session(store::Connection& c, const Account& a, const RequestMeta& meta,
                                     std::string& token) {
   const auto now = clock_.now();
-  const bool staff = a.is_operator || (staff_check_ && staff_check_(c, a));
+  const bool staff = is_staff(c, a);
   Session s;
   s.account_id = a.id;
   s.created_at = now;
@@ -232,7 +241,7 @@ Session PassService::create_session(store::Connection& c, const Account& a, cons
 void PassService::check_current_password(const Principal& p, const std::string& current,
                                          const RequestMeta& meta) {
   const std::string key = "account:" + std::to_string(p.account.id);
-  const std::string address_key = "address:" + meta.ip;
+  const std::string address_key = "address:" + address_group(meta.ip);
   const auto admission = throttle_.admit(key, address_key);
   const auto now = clock_.now();
   if (!admission.allowed) {
@@ -268,7 +277,7 @@ LoginResult PassService::login(const std::string& login_input, const std::string
   auto account =
       db_.with([&](store::Connection& c) { return repo::find_account_by_login(c, login.value); });
   const std::string key = id_key(account, login.value);
-  const std::string address_key = "address:" + meta.ip;
+  const std::string address_key = "address:" + address_group(meta.ip);
   auto admission = throttle_.admit(key, address_key);
   const auto now = clock_.now();
   if (!admission.allowed) {
@@ -303,17 +312,32 @@ LoginResult PassService::login(const std::string& login_input, const std::string
   return {*account, token, session.absolute_expires_at - now};
 }
 
-namespace {
+bool PassService::is_staff(store::Connection& c, const Account& a) const {
+  return a.is_operator || (staff_check_ && staff_check_(c, a));
+}
 
 // The session while it lasts (SPEC: idle and absolute limits); an expired one is deleted. `used`
-// refreshes "last use", at most once a minute to keep reads cheap.
-std::optional<Session> lasting(store::Connection& c, std::optional<Session> s,
-                               core::UnixSeconds now, bool used) {
+// refreshes "last use", at most once a minute to keep reads cheap. The limits follow the
+// account's current role: a session begun as a family member's is held to the staff limits
+// once the account is staff or operator (12 hours from its start, 30 minutes idle), so a
+// promotion does not leave a month-long session with staff rights.
+std::optional<Session> PassService::lasting(store::Connection& c, std::optional<Session> s,
+                                            const std::optional<Account>& a, core::UnixSeconds now,
+                                            bool used) {
   if (!s) return std::nullopt;
+  const auto staff_end = std::min(s->absolute_expires_at, s->created_at + sessions_.staff_absolute);
+  const auto staff_idle = std::min(s->idle_timeout, sessions_.staff_idle);
+  const bool limits_change = staff_end != s->absolute_expires_at || staff_idle != s->idle_timeout;
+  const bool promoted = limits_change && a && is_staff(c, *a);
+  if (promoted) {
+    s->absolute_expires_at = staff_end;
+    s->idle_timeout = staff_idle;
+  }
   if (now >= s->absolute_expires_at || now - s->last_seen_at >= s->idle_timeout) {
     repo::delete_session(c, s->id);
     return std::nullopt;
   }
+  if (promoted) repo::limit_session(c, s->id, s->absolute_expires_at, s->idle_timeout);
   if (used && now - s->last_seen_at >= 60) {
     repo::touch_session(c, s->id, now);
     s->last_seen_at = now;
@@ -321,24 +345,25 @@ std::optional<Session> lasting(store::Connection& c, std::optional<Session> s,
   return s;
 }
 
-}  // namespace
-
 std::optional<Principal> PassService::authenticate(const std::string& session_token) {
   if (session_token.empty() || session_token.size() > 128) return std::nullopt;
   const auto now = clock_.now();
   return db_.with([&](store::Connection& c) -> std::optional<Principal> {
-    auto s = lasting(c, repo::find_session(c, core::token_hash(session_token)), now, true);
-    if (!s) return std::nullopt;
-    auto a = repo::find_account(c, s->account_id);
-    if (!a) return std::nullopt;
+    auto found = repo::find_session(c, core::token_hash(session_token));
+    if (!found) return std::nullopt;
+    auto a = repo::find_account(c, found->account_id);
+    auto s = lasting(c, found, a, now, true);
+    if (!s || !a) return std::nullopt;
     return Principal{*a, *s};
   });
 }
 
 std::optional<Session> PassService::live_session(std::int64_t session_id, bool in_use) {
   const auto now = clock_.now();
-  return db_.with([&](store::Connection& c) {
-    return lasting(c, repo::find_session_by_id(c, session_id), now, in_use);
+  return db_.with([&](store::Connection& c) -> std::optional<Session> {
+    auto found = repo::find_session_by_id(c, session_id);
+    if (!found) return std::nullopt;
+    return lasting(c, found, repo::find_account(c, found->account_id), now, in_use);
   });
 }
 
@@ -350,38 +375,50 @@ void PassService::logout(const Principal& p, const RequestMeta& meta) {
   auth::tell(access_ended_, auth::AccessEnded::session_of(p.account.id, p.session.id));
 }
 
+// No enumeration by timing (OWASP Forgot Password Cheat Sheet: "return a consistent message for
+// both existent and non-existent accounts" and "ensure that responses return in a consistent
+// amount of time"): an unknown id goes through the same steps as a known one — the quota's
+// compare-and-set, a link made and hashed, its message built and sealed, one transaction that
+// retires older links — and only the last rows written differ (nothing is sent, of course).
 void PassService::request_password_reset(const std::string& login_input, const RequestMeta& meta) {
   if (core::trim(login_input).empty()) throw Error::field("login_id", "required");
   const auto login = normalize_login_id(login_input);
   const auto now = clock_.now();
-  auto account = db_.with([&](store::Connection& c) {
-    auto found = repo::find_account_by_login(c, login.value);
-    if (!found) audit::record(c, now, actor_of(std::nullopt, meta), "password_reset_unknown_id");
-    return found;
-  });
-  if (!account) return;
+  auto account =
+      db_.with([&](store::Connection& c) { return repo::find_account_by_login(c, login.value); });
+  const std::optional<std::int64_t> account_id =
+      account ? std::optional(account->id) : std::nullopt;
   // Checked outside the transaction: the quota writes on its own connection.
-  if (!link_quota(account->id)) {
+  const std::string quota_key = account ? "links:account:" + std::to_string(account->id)
+                                        : "links:login:" + core::token_hash(login.value);
+  if (!throttle_.take_quota(quota_key, limits_.links_per_account, limits_.message_window)) {
     db_.with([&](store::Connection& c) {
-      audit::record(c, now, actor_of(account->id, meta), "password_reset_suppressed");
+      audit::record(c, now, actor_of(account_id, meta),
+                    account ? "password_reset_suppressed" : "password_reset_unknown_id");
     });
     return;
   }
+  const std::string token = core::random_token();
+  AccountToken t;
+  t.account_id = account_id.value_or(0);
+  t.purpose = kPurposeReset;
+  t.new_value = login.value;  // the id the message went to, shown on the reset page
+  t.created_at = now;
+  t.expires_at = now + kLinkLifetime;
+  const std::string hash = core::token_hash(token);
+  const auto message = templates_.password_reset(login.value, url("/password/reset", token), now);
+  reset_links_built_.fetch_add(1, std::memory_order_relaxed);
   db_.transaction([&](store::Connection& c) {
-    repo::retire_tokens(c, account->id, kPurposeReset, now);
-    std::string token = core::random_token();
-    AccountToken t;
-    t.account_id = account->id;
-    t.purpose = kPurposeReset;
-    t.new_value = login.value;  // the id the message went to, shown on the reset page
-    t.created_at = now;
-    t.expires_at = now + kLinkLifetime;
-    repo::insert_token(c, t, core::token_hash(token));
-    notify::enqueue(c, templates_.password_reset(login.value, url("/password/reset", token), now),
-                    now);
+    repo::retire_tokens(c, t.account_id, kPurposeReset, now);
+    if (!account) {
+      audit::record(c, now, actor_of(std::nullopt, meta), "password_reset_unknown_id");
+      return;
+    }
+    repo::insert_token(c, t, hash);
+    notify::enqueue(c, message, now);
     audit::record(c, now, actor_of(account->id, meta), "password_reset_requested");
   });
-  notify_queued();
+  if (account) notify_queued();
 }
 
 namespace {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -57,7 +58,8 @@ struct ContactChange {
   std::string display;
 };
 
-// Which lifetime a new session gets: staff and operator sessions are short (SPEC).
+// Whether an account is staff (the staff table lives in live/, above pass/): staff and operator
+// sessions are short (SPEC), a new one from the start and an open one from the next use.
 using StaffCheck = std::function<bool(store::Connection&, const Account&)>;
 // Runs after a sign-up that carried `after_confirm` made its account (SPEC 1.2: the Live
 // application is submitted once the new Pass is confirmed). `account`: the new account, from
@@ -136,6 +138,9 @@ class PassService {
   // Told after logout, a password change or reset and ended sessions (open sockets close).
   void set_access_listener(auth::AccessListener listener) { access_ended_ = std::move(listener); }
 
+  // Reset links made so far, for known and unknown ids alike (both take the same steps: tests).
+  std::uint64_t reset_links_built() const { return reset_links_built_.load(); }
+
   static constexpr std::int64_t kLinkLifetime = 24 * 3600;  // SPEC: every link 24 hours
 
  private:
@@ -149,6 +154,10 @@ class PassService {
                               const RequestMeta& meta);
   Session create_session(store::Connection& c, const Account& a, const RequestMeta& meta,
                          std::string& token);
+  // Staff anywhere or operator now: such sessions get the short limits.
+  bool is_staff(store::Connection& c, const Account& a) const;
+  std::optional<Session> lasting(store::Connection& c, std::optional<Session> s,
+                                 const std::optional<Account>& a, core::UnixSeconds now, bool used);
 
   store::Database& db_;
   const core::Clock& clock_;
@@ -164,6 +173,7 @@ class PassService {
   ConfirmedHook confirmed_hook_;
   PasswordLinkHook password_link_hook_;
   auth::AccessListener access_ended_;
+  std::atomic<std::uint64_t> reset_links_built_{0};
 };
 
 }  // namespace carelive::pass

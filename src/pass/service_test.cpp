@@ -14,8 +14,10 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "http/router.hpp"
 #include "notify/templates.hpp"
 #include "pass/repo.hpp"
+#include "pass/routes.hpp"
 #include "store/test_support.hpp"
 #include "testing/world.hpp"
 
@@ -181,6 +183,54 @@ TEST_P(PassSignup, OneAddressCannotFloodInboxesWithSignups) {
   // Another client address is not affected.
   pass().signup(email_signup("kuma9@example.jp"), {"198.51.100.7", "test"});
   EXPECT_EQ(messages("kuma9@example.jp").size(), 1u);
+}
+
+TEST_P(PassSignup, AddressesOfOneIpv6Slash64CountAsOneClient) {
+  config_.throttle.signups_per_address = 2;
+  pass().signup(email_signup("kuma1@example.jp"), {"2001:db8:1:2::1", "test"});
+  pass().signup(email_signup("kuma2@example.jp"), {"2001:db8:1:2:ffff:ffff:ffff:ffff", "test"});
+  EXPECT_EQ(code_of([&] {
+              pass().signup(email_signup("kuma3@example.jp"), {"2001:db8:1:2:abcd::9", "test"});
+            }),
+            "rate_limited");
+  EXPECT_TRUE(messages("kuma3@example.jp").empty());
+  // The next /64 is another client.
+  pass().signup(email_signup("kuma3@example.jp"), {"2001:db8:1:3::1", "test"});
+  EXPECT_EQ(messages("kuma3@example.jp").size(), 1u);
+}
+
+TEST_P(PassSignup, OneInboxGetsOnlyAFewSignupMessagesAnHourWhoeverAsks) {
+  config_.throttle.signups_per_destination = 3;
+  const std::vector<std::string> ips = {"192.0.2.1", "192.0.2.2", "198.51.100.3", "2001:db8:9::1"};
+  for (int i = 0; i < 3; ++i)
+    pass().signup(email_signup(i == 1 ? "KUMA@example.jp" : "kuma@example.jp"), {ips[i], "t"});
+  const auto refused = error_of([&] {
+    pass().signup(email_signup("kuma@example.jp"), {ips[3], "t"});
+  });
+  EXPECT_EQ(refused.code(), "destination_limited");
+  EXPECT_EQ(core::status_for_code(refused.code()), 429);
+  EXPECT_NE(core::default_message(refused.code()).find("1時間"), std::string::npos);
+  EXPECT_EQ(messages("kuma@example.jp").size(), 3u);
+  // Other addresses are not affected; the hour passes.
+  pass().signup(email_signup("tora@example.jp"), {ips[3], "t"});
+  clock_.advance(kHour);
+  pass().signup(email_signup("kuma@example.jp"), {ips[3], "t"});
+  EXPECT_EQ(messages("kuma@example.jp").size(), 4u);
+}
+
+TEST_P(PassSignup, AnAddressAlreadyRegisteredIsLimitedTheSameWay) {
+  config_.throttle.signups_per_destination = 2;
+  make_account("+819012345678");
+  // The same number typed two ways is one destination; the answer never tells it is taken.
+  pass().signup(phone_signup("090-1234-5678"), {"192.0.2.1", "t"});
+  pass().signup(phone_signup("09012345678"), {"192.0.2.2", "t"});
+  EXPECT_EQ(code_of([&] {
+              pass().signup(phone_signup("090 1234 5678"), {"192.0.2.3", "t"});
+            }),
+            "destination_limited");
+  EXPECT_EQ(messages("+819012345678").size(), 2u);
+  // The throttle table keeps no address in the clear.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM login_throttle WHERE throttle_key LIKE '%8190%'"), 0);
 }
 
 TEST_P(PassSignup, ConfirmCompletesRegistrationWithKatakanaConverted) {
@@ -488,6 +538,52 @@ TEST_P(PassSessions, OperatorSessionEndsAfter12HoursEvenWhenInUse) {
   EXPECT_FALSE(pass().authenticate(r.session_token));
 }
 
+// A session's limits follow the account's current role: a family session open when the account
+// becomes staff is held to the staff limits from then on, counted from its start.
+TEST_P(PassSessions, FamilySessionOlderThan12HoursEndsOnceTheAccountBecomesStaff) {
+  make_account("kuma@example.jp");
+  auto r = pass().login("kuma@example.jp", kPassword, meta_);
+  clock_.advance(13 * kHour);
+  ASSERT_TRUE(pass().authenticate(r.session_token)) << "a family session lasts 30 days";
+  add_facility("livetest01", "ふじ園");
+  add_staff("kuma@example.jp", "livetest01");
+  EXPECT_FALSE(pass().authenticate(r.session_token));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sessions"), 0);
+}
+
+TEST_P(PassSessions, FamilySessionOfANewStaffMemberEndsAfter30MinutesIdle) {
+  make_account("kuma@example.jp");
+  auto r = pass().login("kuma@example.jp", kPassword, meta_);
+  clock_.advance(25 * kMinute);
+  ASSERT_TRUE(pass().authenticate(r.session_token));
+  add_facility("livetest01", "ふじ園");
+  add_staff("kuma@example.jp", "livetest01");
+  clock_.advance(25 * kMinute);
+  auto p = pass().authenticate(r.session_token);
+  ASSERT_TRUE(p) << "younger than 12 hours, used 25 minutes ago";
+  EXPECT_EQ(p->session.idle_timeout, 30 * kMinute);
+  EXPECT_EQ(p->session.absolute_expires_at, p->session.created_at + 12 * kHour);
+  // The session list shows the new limits too: they are stored.
+  auto listed = pass().sessions(*p);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].absolute_expires_at, p->session.created_at + 12 * kHour);
+  clock_.advance(30 * kMinute);
+  EXPECT_FALSE(pass().authenticate(r.session_token));
+}
+
+TEST_P(PassSessions, OpenConnectionOfANewOperatorEndsAt12Hours) {
+  const auto id = make_account("ops@example.jp");
+  auto p = login_as("ops@example.jp");
+  clock_.advance(11 * kHour);
+  ASSERT_TRUE(pass().live_session(p.session.id, true));
+  db().with([&](store::Connection& c) { repo::set_operator(c, id, true); });
+  auto s = pass().live_session(p.session.id, true);
+  ASSERT_TRUE(s) << "11 hours old and in use";
+  EXPECT_EQ(s->absolute_expires_at, p.session.created_at + 12 * kHour);
+  clock_.advance(kHour);
+  EXPECT_FALSE(pass().live_session(p.session.id, true));
+}
+
 TEST_P(PassSessions, SessionsSurviveARestart) {
   const auto id = make_account("kuma@example.jp");
   auto r = pass().login("kuma@example.jp", kPassword, meta_);
@@ -525,6 +621,49 @@ TEST_P(PassReset, UnknownIdGetsNoMessageAndNoError) {
   EXPECT_TRUE(messages().empty());
   EXPECT_EQ(count("SELECT COUNT(*) FROM account_tokens"), 0);
   EXPECT_EQ(code_of([&] { pass().request_password_reset(" ", meta_); }), "validation_failed");
+}
+
+// OWASP Forgot Password: the same answer, and the same work behind it, for an id that has no
+// account — the link is made and its message built and sealed, the quota counted, only not sent.
+TEST_P(PassReset, UnknownIdTakesTheSameStepsAndGetsTheSameAnswerAsAKnownOne) {
+  make_account("kuma@example.jp");
+  http::Router router([](const std::string&) { return std::optional<Principal>{}; });
+  register_routes(router, pass(), config_.brand);
+  http::Settings settings;
+  settings.public_url = kPublicUrl;
+  const auto ask = [&](const std::string& login_id) {
+    http::Request req{http::bhttp::verb::post, "/api/v1/password-reset", 11};
+    req.set(http::bhttp::field::content_type, "application/json");
+    req.set(http::bhttp::field::cookie,
+            http::csrf_cookie_name(settings) + "=0123456789abcdef0123456789abcdef");
+    req.set("X-CSRF-Token", "0123456789abcdef0123456789abcdef");
+    req.body() = nlohmann::json{{"login_id", login_id}}.dump();
+    http::Context ctx{req, settings, "/api/v1/password-reset", "", {}, meta_.ip, std::nullopt, {}};
+    return router.dispatch(ctx);
+  };
+  const auto built = pass().reset_links_built();
+  const auto known = ask("kuma@example.jp");
+  EXPECT_EQ(pass().reset_links_built(), built + 1);
+  const auto unknown = ask("nobody@example.jp");
+  EXPECT_EQ(pass().reset_links_built(), built + 2) << "the unknown id made and sealed a link too";
+  EXPECT_EQ(known.result_int(), 202);
+  EXPECT_EQ(unknown.result_int(), known.result_int());
+  EXPECT_EQ(unknown.body(), known.body());
+  std::vector<std::string> known_headers, unknown_headers;
+  for (const auto& f : known)
+    known_headers.push_back(std::string(f.name_string()) + ": " + std::string(f.value()));
+  for (const auto& f : unknown)
+    unknown_headers.push_back(std::string(f.name_string()) + ": " + std::string(f.value()));
+  EXPECT_EQ(unknown_headers, known_headers);
+  // Both counted against a message quota (the same compare-and-set), the unknown one under the
+  // id's hash; only the known one has a link to use and a message.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM login_throttle WHERE throttle_key LIKE 'links:%' AND "
+                  "window_count = 1"),
+            2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM login_throttle WHERE throttle_key LIKE '%nobody%'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM account_tokens"), 1);
+  EXPECT_EQ(messages().size(), 1u);
+  EXPECT_EQ(audit_events().count("password_reset_unknown_id"), 1u);
 }
 
 TEST_P(PassReset, KnownIdGetsALinkShowingNameAndLoginId) {

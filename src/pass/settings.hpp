@@ -22,10 +22,12 @@ struct ThrottleSettings {
   std::int64_t lock_duration = 15 * 60;
   int address_failures = 100;  // per client address and hour
   std::int64_t address_window = 3600;
-  // Messages one person can cause per hour: sign-ups per client address, reset and
+  // Messages one person can cause per hour: sign-ups per client address (IPv6: per /64),
+  // sign-up messages to one email address or phone number whoever asks, reset and
   // contact-change links per account. Past that the answer is the same but nothing is sent
-  // (sign-up answers rate_limited).
+  // (sign-up answers rate_limited, or destination_limited for the one address or number).
   int signups_per_address = 20;
+  int signups_per_destination = 3;
   int links_per_account = 5;
   std::int64_t message_window = 3600;
 };

@@ -1,12 +1,30 @@
 #include "pass/throttle.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 
 #include "pass/throttle_repo.hpp"
 
 namespace carelive::pass {
 namespace {
 constexpr int kMaxRetries = 100;
+}
+
+std::string address_group(const std::string& ip) {
+  std::array<unsigned char, 16> a{};
+  if (ip.find(':') == std::string::npos || ::inet_pton(AF_INET6, ip.c_str(), a.data()) != 1)
+    return ip;
+  char text[INET6_ADDRSTRLEN] = {};
+  const std::array<unsigned char, 12> v4_mapped{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::equal(v4_mapped.begin(), v4_mapped.end(), a.begin())) {
+    ::inet_ntop(AF_INET, a.data() + 12, text, sizeof text);
+    return text;
+  }
+  std::fill(a.begin() + 8, a.end(), 0);
+  ::inet_ntop(AF_INET6, a.data(), text, sizeof text);
+  return std::string(text) + "/64";
 }
 
 std::int64_t LoginThrottle::delay_after(int consecutive) const {

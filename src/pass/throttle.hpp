@@ -9,6 +9,12 @@
 
 namespace carelive::pass {
 
+// The client address as the per-address limits count it: an IPv4 address as it is, an IPv6
+// address by its /64 prefix ("2001:db8:1:2::/64"), since one subscriber line or host usually
+// holds a whole /64 (RFC 6177) and could otherwise take a fresh address for every attempt. An
+// IPv4-mapped IPv6 address counts as its IPv4 address; text that is no address stays as it is.
+std::string address_group(const std::string& ip);
+
 // Login throttling (SPEC "Rules that hold everywhere"): after `free_failures` consecutive
 // failures of one login id each further attempt waits 1 s, 2 s, 4 s … up to `max_delay`;
 // `lock_failures` failures within `lock_window` lock the id for `lock_duration`; a client

@@ -47,6 +47,16 @@ const Outcome kOk{"ok", 0};
 const Outcome kFailed{"login_failed", 0};
 Outcome throttled(std::int64_t retry_after) { return {"login_throttled", retry_after}; }
 
+TEST(AddressGroup, Ipv6CountsByItsSlash64AndIpv4AsItIs) {
+  EXPECT_EQ(address_group("192.0.2.10"), "192.0.2.10");
+  EXPECT_EQ(address_group("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+  EXPECT_EQ(address_group("2001:0DB8:0001:0002::ffff"), "2001:db8:1:2::/64");
+  EXPECT_EQ(address_group("::1"), "::/64");
+  EXPECT_EQ(address_group("::ffff:192.0.2.10"), "192.0.2.10");
+  EXPECT_EQ(address_group("not an address"), "not an address");
+  EXPECT_EQ(address_group(""), "");
+}
+
 class ThrottleTest : public testing::World {
  protected:
   void SetUp() override {
@@ -173,6 +183,18 @@ TEST_P(LoginThrottling, TooManyFailuresFromOneAddressRefuseOnlyThatAddress) {
   EXPECT_EQ(attempt(kOwner, kPassword), throttled(1));
   clock_.advance(1);
   EXPECT_EQ(attempt(kOwner, kPassword), kOk);
+}
+
+TEST_P(LoginThrottling, FailuresFromOneIpv6Slash64CountTogether) {
+  config_.throttle.address_failures = 4;
+  make_account();
+  for (int i = 0; i < 4; ++i)
+    ASSERT_EQ(attempt("guess" + std::to_string(i) + "@example.jp", kWrong,
+                      "2001:db8:7:8::" + std::to_string(i + 1)),
+              kFailed)
+        << i;
+  EXPECT_EQ(attempt(kOwner, kPassword, "2001:db8:7:8:ffff::1"), throttled(3600));
+  EXPECT_EQ(attempt(kOwner, kPassword, "2001:db8:7:9::1"), kOk);
 }
 
 TEST_P(LoginThrottling, CompletedResetClearsTheCount) {

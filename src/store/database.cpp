@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/files.hpp"
 #include "store/migrations.hpp"
 #include "store/postgres.hpp"
 #include "store/sqlite.hpp"
@@ -48,7 +49,7 @@ std::unique_ptr<Database> open_database(const std::string& url, const std::strin
   } else if (url.empty() || url.rfind("sqlite:", 0) == 0) {
     std::string path = url.empty() ? "" : url.substr(7);
     if (path.empty()) {
-      std::filesystem::create_directories(data_dir);
+      core::create_private_directories(data_dir);
       path = (std::filesystem::path(data_dir) / "carelive.db").string();
     }
     db = std::make_unique<SqliteDatabase>(path, pool_size);

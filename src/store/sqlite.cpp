@@ -4,6 +4,8 @@
 
 #include <unordered_map>
 
+#include "core/files.hpp"
+
 namespace carelive::store {
 namespace {
 
@@ -126,6 +128,9 @@ class SqliteConnection final : public Connection {
 SqliteDatabase::SqliteDatabase(std::string path, int pool_size)
     : path_(std::move(path)),
       pool_([p = path_] { return std::make_unique<SqliteConnection>(p); }, pool_size) {
+  // 0600 from the start: SQLite makes the -wal and -shm files with the database file's mode.
+  if (!path_.empty() && path_ != ":memory:" && path_.rfind("file:", 0) != 0)
+    core::create_private_file(path_);
   // Open one connection now so a bad path fails at start-up, not on the first request.
   release(take());
 }

@@ -220,7 +220,8 @@ def main():
 
     data = tempfile.mkdtemp(prefix="carelive-crash-")
     config = os.path.join(data, "carelive.toml")
-    with open(config, "w") as f:
+    # 0600: the server refuses a config file other users may read (it holds secrets).
+    with open(os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
         # Many sign-ups from one address; the quota has its own test.
         f.write("[throttle]\nsignups_per_address = 1000000\n")
     subprocess.run([args.bin, "admin", "--data", data, "account", "add",

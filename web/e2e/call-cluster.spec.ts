@@ -130,7 +130,8 @@ test.beforeAll(async () => {
     const configFile = path.join(data, 'carelive.toml')
     writeFileSync(
       configFile,
-      `[server]\nsecret = "${secret}"\n\n[database]\nurl = "${dbUrl}"\n\n[redis]\nurl = "redis://127.0.0.1:${redisPort}"\n\n[throttle]\nsignups_per_address = 10000\n`,
+      `[server]\nsecret = "${secret}"\n\n[database]\nurl = "${dbUrl}"\n\n[redis]\nurl = "redis://127.0.0.1:${redisPort}"\n\n[throttle]\nsignups_per_address = 10000\nsignups_per_destination = 10000\n`,
+      { mode: 0o600 },
     )
     nodes.push(new Server(data, await freePort(), configFile, publicUrl))
   }

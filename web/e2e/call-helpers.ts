@@ -242,7 +242,9 @@ class ServerBehindProxy extends Server {
 export async function startServerBehindProxy(config = ''): Promise<{ server: Server; proxy: CuttableProxy }> {
   const data = mkdtempSync(path.join(tmpdir(), 'carelive-e2e-'))
   const configFile = path.join(data, 'carelive.toml')
-  writeFileSync(configFile, '[throttle]\nsignups_per_address = 10000\n' + config)
+  writeFileSync(configFile, '[throttle]\nsignups_per_address = 10000\nsignups_per_destination = 10000\n' + config, {
+    mode: 0o600,
+  })
   const port = await freePort()
   const proxy = await CuttableProxy.start(port)
   const server = new ServerBehindProxy(data, port, configFile, proxy.url)

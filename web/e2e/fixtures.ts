@@ -115,11 +115,12 @@ export async function freePort(): Promise<number> {
 // `config` adds other TOML tables (e.g. `[brand]`).
 export async function startServer(throttle: Record<string, number> = {}, config = ''): Promise<Server> {
   const data = mkdtempSync(path.join(tmpdir(), 'carelive-e2e-'))
-  const settings = { signups_per_address: 10_000, ...throttle }
+  const settings = { signups_per_address: 10_000, signups_per_destination: 10_000, ...throttle }
   const configFile = path.join(data, 'carelive.toml')
   writeFileSync(
     configFile,
     '[throttle]\n' + Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n' + (config ? '\n' + config + '\n' : ''),
+    { mode: 0o600 }, // the server refuses a config file other users may read (it holds secrets)
   )
   const server = new Server(data, await freePort(), configFile)
   await server.start()

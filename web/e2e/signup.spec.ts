@@ -1,4 +1,5 @@
-import { createAccount, expect, login, person, test, uniqueMobile, type Person } from './fixtures'
+import { rmSync } from 'node:fs'
+import { createAccount, expect, login, person, startServer, test, uniqueMobile, type Person } from './fixtures'
 import type { Page } from '@playwright/test'
 
 // SPEC 2 (manual STEP.1): 仮登録 → confirmation link → 本登録, by email and by mobile number.
@@ -143,4 +144,24 @@ test('an unknown confirmation link says what to do', async ({ page }) => {
   await page.goto('/pass/confirm?token=not-a-real-token')
   await expect(page.getByText('CareLive Passの登録が完了しました。')).toHaveCount(0)
   await expect(page.getByRole('link', { name: 'CareLive Passの新規作成' }).or(page.getByRole('button', { name: 'CareLive Passの新規作成' }))).toBeVisible()
+})
+
+test('one address gets only a few sign-up messages an hour, and the page says so in plain words', async ({ page }) => {
+  const server = await startServer({ signups_per_destination: 1 })
+  try {
+    const p = person()
+    for (const attempt of [1, 2]) {
+      await page.goto(`${server.url}/signup`)
+      await fillSignup(page, p, 'email')
+      await page.getByRole('button', { name: '次へ' }).click()
+      await page.getByRole('button', { name: '仮登録' }).click()
+      if (attempt === 1) await expect(page.getByText('まだ登録は完了していません')).toBeVisible()
+    }
+    await expect(page.getByRole('alert')).toContainText('短い時間に何度も確認のメッセージをお送りしました')
+    await expect(page.getByRole('alert')).toContainText('1時間ほどしてから')
+    await server.waitForMessage(p.email!, '仮登録されました')
+  } finally {
+    await server.stop()
+    rmSync(server.data, { recursive: true, force: true })
+  }
 })

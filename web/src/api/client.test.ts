@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, CSRF_HEADER, onUnauthenticated, parseApiError, readCookie, request } from './client'
+import { ApiError, CSRF_HEADER, onUnauthenticated, parseApiError, readCookie, readCsrfToken, request } from './client'
 
 describe('parseApiError', () => {
   it('reads code and every field code of a validation_failed answer', () => {
@@ -61,6 +61,21 @@ describe('readCookie', () => {
   it('returns null when absent or the string is empty', () => {
     expect(readCookie('carelive_csrf', '')).toBeNull()
     expect(readCookie('carelive_csrf', 'other=1')).toBeNull()
+  })
+})
+
+describe('readCsrfToken', () => {
+  it('reads the __Host- cookie the server sets behind TLS', () => {
+    expect(readCsrfToken('a=1; __Host-carelive_csrf=tls%3D; b=2')).toBe('tls=')
+  })
+  it('reads the plain cookie over http', () => {
+    expect(readCsrfToken('carelive_csrf=plain')).toBe('plain')
+  })
+  it('prefers the __Host- cookie when a plain one is there too', () => {
+    expect(readCsrfToken('carelive_csrf=planted; __Host-carelive_csrf=real')).toBe('real')
+  })
+  it('is null without either', () => {
+    expect(readCsrfToken('other=1; __Host-carelive_session=x')).toBeNull()
   })
 })
 
@@ -147,6 +162,13 @@ describe('request', () => {
     await expect(request('POST', '/password-reset', { login_id: 'a' })).resolves.toEqual({ status: 'sent' })
     expect(fetchMock).toHaveBeenCalledTimes(2)
     expect((fetchMock.mock.calls[1]![1]?.headers as Record<string, string>)[CSRF_HEADER]).toBe('fresh')
+  })
+
+  it('sends the __Host- CSRF token behind TLS', async () => {
+    cookie = '__Host-carelive_csrf=tls-token'
+    fetchMock.mockResolvedValue(answer(204))
+    await request('POST', '/logout', {})
+    expect((fetchMock.mock.calls[0]![1]?.headers as Record<string, string>)[CSRF_HEADER]).toBe('tls-token')
   })
 
   it('does not retry csrf_failed when the token did not change', async () => {

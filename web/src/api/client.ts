@@ -5,6 +5,8 @@ import type { FieldErrors } from './types'
 
 export const API_BASE = '/api/v1'
 export const CSRF_COOKIE = 'carelive_csrf'
+/** Behind TLS the server names it `__Host-carelive_csrf` (bound to this host, Secure, Path=/). */
+export const CSRF_COOKIE_TLS = '__Host-' + CSRF_COOKIE
 export const CSRF_HEADER = 'X-CSRF-Token'
 
 /** `network` and `unknown` are the app's own codes: no answer, or an answer not in the contract. */
@@ -75,6 +77,11 @@ export function readCookie(name: string, cookieString: string): string | null {
   return null
 }
 
+/** The CSRF token the server set: the `__Host-` cookie behind TLS, the plain one over http. */
+export function readCsrfToken(cookieString: string): string | null {
+  return readCookie(CSRF_COOKIE_TLS, cookieString) ?? readCookie(CSRF_COOKIE, cookieString)
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 function currentCookies(): string {
@@ -97,7 +104,7 @@ export function sessionEnded(): void {
 async function send(method: Method, path: string, body: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (method !== 'GET') {
-    const token = readCookie(CSRF_COOKIE, currentCookies())
+    const token = readCsrfToken(currentCookies())
     if (token) headers[CSRF_HEADER] = token
   }
   const hasBody = body !== undefined && method !== 'GET'
@@ -131,12 +138,12 @@ async function readJson(res: Response): Promise<unknown> {
  * a fresh CSRF cookie (first visit: the page had none yet).
  */
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const tokenBefore = readCookie(CSRF_COOKIE, currentCookies())
+  const tokenBefore = readCsrfToken(currentCookies())
   let res = await send(method, path, body)
   let data = await readJson(res)
   if (res.status === 403 && method !== 'GET') {
     const err = parseApiError(res.status, data)
-    const tokenNow = readCookie(CSRF_COOKIE, currentCookies())
+    const tokenNow = readCsrfToken(currentCookies())
     if (err.code === 'csrf_failed' && tokenNow !== null && tokenNow !== tokenBefore) {
       res = await send(method, path, body)
       data = await readJson(res)

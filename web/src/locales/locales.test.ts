@@ -32,7 +32,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const API_CODES = [
   'bad_json', 'unauthenticated', 'login_failed', 'csrf_failed', 'forbidden', 'not_found', 'token_invalid',
   'token_expired', 'token_used', 'payload_too_large', 'validation_failed', 'login_throttled', 'rate_limited', 'internal',
-  'bad_request', 'method_not_allowed', 'unsupported_media_type', 'unavailable',
+  'destination_limited', 'bad_request', 'method_not_allowed', 'unsupported_media_type', 'unavailable',
 ]
 const FIELD_CODES = [
   'required', 'too_long', 'not_fullwidth', 'not_hiragana', 'email_invalid', 'email_mismatch', 'phone_invalid',
