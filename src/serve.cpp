@@ -32,6 +32,7 @@ int serve(Config config) {
   const auth::AccessListener revoke = [&hub](const auth::AccessEnded& e) { hub.revoke(e); };
   app.pass().set_access_listener(revoke);
   app.staff().set_access_listener(revoke);
+  app.staff_invitations().set_access_listener(revoke);
   app.operator_console().set_access_listener(revoke);
   http::StaticFiles files(c.web_dir);
   http::Server server(c.http(), router, files, workers, [&app] {
@@ -61,6 +62,7 @@ int serve(Config config) {
   workers.join();
   app.pass().set_access_listener(nullptr);
   app.staff().set_access_listener(nullptr);
+  app.staff_invitations().set_access_listener(nullptr);
   app.operator_console().set_access_listener(nullptr);
   reminders.stop();
   app.dispatcher().stop();

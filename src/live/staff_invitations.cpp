@@ -158,13 +158,15 @@ void StaffInvitations::join(store::Connection& c, StaffInvitation& i, core::Unix
 Facility StaffInvitations::accept(const std::string& token, const pass::Account& who,
                                   const audit::Actor& by) {
   const auto now = clock_.now();
-  return db_.transaction([&](store::Connection& c) {
+  auto facility = db_.transaction([&](store::Connection& c) {
     auto i = usable(c, token, now);
     if (i.account_id != who.id) throw Error(codes::kInvitationOtherAccount);
     join(c, i, now);
     audit::record(c, now, by, "staff_invitation_accepted", invitation_detail(i));
     return *repo::find_facility(c, i.facility_id);
   });
+  auth::tell(access_ended_, auth::AccessEnded::rights_changed(who.id));
+  return facility;
 }
 
 void StaffInvitations::decline(const std::string& token, const audit::Actor& by) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "audit/actor.hpp"
+#include "auth/access.hpp"
 #include "core/clock.hpp"
 #include "live/model.hpp"
 #include "live/service.hpp"
@@ -60,6 +61,8 @@ class StaffInvitations {
   void decline(const std::string& token, const audit::Actor& by);
 
   core::UnixSeconds now() const { return clock_.now(); }
+  // Told after an acceptance: the new member's open sockets reconnect under staff rules.
+  void set_access_listener(auth::AccessListener listener) { access_ended_ = std::move(listener); }
 
   // PassService's password-link hook: the open invitations that made this account are
   // accepted, in the caller's transaction.
@@ -77,6 +80,7 @@ class StaffInvitations {
   pass::PassService& pass_;
   const notify::Templates& templates_;
   std::function<void()> messages_queued_;
+  auth::AccessListener access_ended_;
 };
 
 }  // namespace carelive::live

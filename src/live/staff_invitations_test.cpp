@@ -98,8 +98,13 @@ TEST_P(StaffInvitationsTest, OnlyTheInvitedAccountAcceptsAndOnlyOnce) {
             "invitation_other_account");
   EXPECT_EQ(code_of([&] { staff_invitations().accept("nope", family_, by(family_)); }),
             "token_invalid");
+  std::vector<auth::AccessEnded> told;
+  staff_invitations().set_access_listener([&](const auth::AccessEnded& e) { told.push_back(e); });
   EXPECT_EQ(staff_invitations().accept(token, family_, by(family_)).id, x_);
   EXPECT_TRUE(is_staff(x_, family_));
+  // Open sockets of the new member reconnect, under staff rules from then on.
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told.at(0).account, family_.id);
   EXPECT_EQ(staff().access(family_, x_, Need::admin).facility.id, x_);
   EXPECT_EQ(code_of([&] { staff_invitations().accept(token, family_, by(family_)); }),
             "token_used");
