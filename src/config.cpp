@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <toml++/toml.h>
@@ -47,6 +49,11 @@ void read_server(const toml::table& t, Config& c) {
   take(t, "server.worker_threads", c.worker_threads);
   take(t, "server.body_limit", c.body_limit);
   take(t, "server.request_timeout_seconds", c.request_timeout_seconds);
+  take(t, "server.ws_ping_seconds", c.ws_ping_seconds);
+  if (c.ws_ping_seconds < 5 || c.ws_ping_seconds > 55)
+    throw std::invalid_argument(
+        "config: server.ws_ping_seconds must be between 5 and 55 (below nginx's 60-second "
+        "proxy_read_timeout)");
   take(t, "server.log_json", c.log_json);
   take(t, "server.trust_proxy", c.trust_proxy);
   take(t, "server.secret", c.secret);
@@ -163,6 +170,7 @@ http::Settings Config::http() const {
   s.io_threads = io_threads;
   s.body_limit = body_limit;
   s.request_timeout_seconds = request_timeout_seconds;
+  s.ws_ping_seconds = ws_ping_seconds;
   s.trust_proxy = trust_proxy;
   return s;
 }
@@ -196,6 +204,25 @@ std::string load_or_create_secret(const Config& c) {
   return secret;
 }
 
+std::string plain_http_warning(const std::string& public_url) {
+  const std::string scheme = "http://";
+  if (public_url.rfind(scheme, 0) != 0) return "";
+  std::string host = public_url.substr(scheme.size());
+  host = host.substr(0, host.find('/'));
+  if (!host.empty() && host.front() == '[') {
+    host = host.substr(1, host.find(']') - 1);  // [::1]:8080
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  if (host == "localhost" || (!ec && address.is_loopback())) return "";
+  return "public_url " + public_url +
+         " is plain http on a host others reach: passwords and session cookies travel "
+         "readable. Serve CareLive behind TLS (deploy/nginx/carelive.conf) and set public_url = "
+         "\"https://…\" (docs/operations.md, TLS)";
+}
+
 void finish_config(Config& c) {
   if (c.public_url.empty()) c.public_url = "http://" + c.listen;
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
@@ -206,8 +233,14 @@ void finish_config(Config& c) {
     fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path();
          dir = dir.parent_path()) {
+      // A build tree (web/dist beside the build folder), or an installation
+      // (/usr/bin/carelive → /usr/share/carelive/web).
       if (fs::exists(dir / "web" / "dist" / "index.html", ec)) {
         c.web_dir = (dir / "web" / "dist").string();
+        break;
+      }
+      if (fs::exists(dir / "share" / "carelive" / "web" / "index.html", ec)) {
+        c.web_dir = (dir / "share" / "carelive" / "web").string();
         break;
       }
     }

@@ -20,12 +20,14 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string public_url;  // default http://<listen>
   std::string database;    // empty: SQLite in data_dir; or postgresql://…
-  std::string web_dir;     // built web app; default found next to the binary
+  std::string web_dir;     // built web app; default: web/dist of the build tree, or
+                           // <prefix>/share/carelive/web of an installation
   int io_threads = 1;
   int worker_threads = 4;
   int db_pool = 8;
   std::size_t body_limit = 64 * 1024;
   int request_timeout_seconds = 30;
+  int ws_ping_seconds = 25;  // idle WebSockets are pinged this often (5–55)
   bool log_json = false;
   bool trust_proxy = false;  // take the client address from X-Forwarded-For (behind nginx)
   // Derives invite tokens. Empty: kept in data_dir/secret.key (made on first start). Several
@@ -53,6 +55,9 @@ struct Config {
 void load_config_file(const std::string& path, Config& config);
 // Fills what depends on other values (public_url from listen, web_dir next to the binary).
 void finish_config(Config& config);
+// Why `public_url` is unsafe to serve under, or empty: plain http:// on a host other people
+// reach (passwords and cookies would travel readable). `carelive serve` warns with it.
+std::string plain_http_warning(const std::string& public_url);
 // config.secret, or the data folder's secret.key, created (mode 0600) when missing.
 std::string load_or_create_secret(const Config& config);
 

@@ -127,5 +127,18 @@ TEST(ConfigTest, AReminderScanOfZeroSecondsIsRefused) {
   std::filesystem::remove(path);
 }
 
+// Issue 10: plain http is fine on this machine only.
+TEST(ConfigTest, PlainHttpOnAHostOthersReachIsWarnedAbout) {
+  for (const char* quiet : {"https://live.example.jp", "http://127.0.0.1:8080",
+                            "http://localhost:8080", "http://[::1]:8080", "http://127.0.0.2"})
+    EXPECT_EQ(plain_http_warning(quiet), "") << quiet;
+  for (const char* loud :
+       {"http://live.example.jp", "http://192.0.2.10:8080", "http://[2001:db8::1]:8080"}) {
+    const auto warning = plain_http_warning(loud);
+    EXPECT_NE(warning.find(loud), std::string::npos) << loud;
+    EXPECT_NE(warning.find("https://"), std::string::npos) << loud;
+  }
+}
+
 }  // namespace
 }  // namespace carelive

@@ -11,6 +11,7 @@
 #include "config.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "version.hpp"
 
 int main(int argc, char** argv) {
   using namespace carelive;
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   // user only; the code asks for 0700/0600 too (core/files.hpp), this covers every other path.
   ::umask(077);
   CLI::App cli{"CareLive — family portal for nursing-care facilities"};
+  cli.set_version_flag("--version", "carelive " CARELIVE_VERSION);
   cli.require_subcommand(1);
   Config config;
   std::string config_file;

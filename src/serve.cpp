@@ -58,6 +58,8 @@ int serve(Config config) {
   core::Periodic reminders("reminder scan", std::chrono::seconds(c.calls.reminder_scan_seconds),
                            [&app] { app.schedules().send_due_reminders(); });
   spdlog::info("CareLive listening on port {}; open {}", port, c.public_url);
+  if (const auto warning = plain_http_warning(c.public_url); !warning.empty())
+    spdlog::warn("{}", warning);
   server.run();
   workers.join();
   app.pass().set_access_listener(nullptr);

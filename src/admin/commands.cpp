@@ -13,6 +13,7 @@
 #include "pass/repo.hpp"
 #include "pass/validation.hpp"
 #include "store/database.hpp"
+#include "store/migrations.hpp"
 #include "store/settings.hpp"
 
 namespace carelive::admin {
@@ -45,6 +46,18 @@ std::string read_password_line() {
 
 Commands::Commands(CLI::App& admin) {
   admin.require_subcommand(1);
+  // The package's postinst runs this once as the service user; harmless to run again.
+  auto* init = admin.add_subcommand(
+      "init", "prepare the data folder: the store (migrations) and the secret, if missing");
+  init->callback([this] {
+    selected_ = [](const Config& config) {
+      App app(config);
+      const auto& newest = store::migrations().back();
+      std::cout << "ready: " << (config.database.empty() ? config.data_dir : "PostgreSQL")
+                << " (schema " << newest.name << ")\n";
+      return 0;
+    };
+  });
   auto* account = admin.add_subcommand("account", "CareLive Pass accounts");
   account->require_subcommand(1);
   auto* add = account->add_subcommand("add", "create a confirmed account");
