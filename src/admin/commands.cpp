@@ -1,6 +1,7 @@
 #include "admin/commands.hpp"
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "core/phone.hpp"
+#include "core/privileges.hpp"
 #include "pass/repo.hpp"
 #include "pass/validation.hpp"
 #include "store/database.hpp"
@@ -197,10 +199,10 @@ void Commands::add_live_commands(CLI::App& admin) {
   announcement_add->add_option("--title", live_.title, "title")->required();
   announcement_add->add_option("--body-file", live_.body_file, "UTF-8 text file")->required();
   announcement_add->callback([this] {
+    live_.text = read_text_file(live_.body_file);
     selected_ = [this](const Config& config) {
       App app(config);
-      auto a = app.live().add_announcement(live_.title, read_text_file(live_.body_file),
-                                           audit::Actor::command_line());
+      auto a = app.live().add_announcement(live_.title, live_.text, audit::Actor::command_line());
       std::cout << "announcement " << a.id << ": " << a.title << "\n";
       return 0;
     };
@@ -211,9 +213,10 @@ void Commands::add_live_commands(CLI::App& admin) {
   auto* terms_publish = terms->add_subcommand("publish", "publish a new terms version");
   terms_publish->add_option("--file", live_.file, "UTF-8 text file")->required();
   terms_publish->callback([this] {
+    live_.text = read_text_file(live_.file);
     selected_ = [this](const Config& config) {
       App app(config);
-      auto t = app.live().publish_terms(read_text_file(live_.file), audit::Actor::command_line());
+      auto t = app.live().publish_terms(live_.text, audit::Actor::command_line());
       std::cout << "terms version " << t.version << " published\n";
       return 0;
     };
@@ -222,6 +225,10 @@ void Commands::add_live_commands(CLI::App& admin) {
 
 int Commands::run(Config config, bool public_url_given) {
   if (!selected_) return 2;
+  // Run by root on the service's data folder, act as its owner, so that every file made or
+  // changed there stays the service user's (SPEC "Acceptance contract").
+  if (auto user = core::become_owner_of(config.data_dir))
+    spdlog::info("acting as {}, the owner of {}", *user, config.data_dir);
   // Links printed or sent by admin commands use the URL the server serves under.
   if (!public_url_given) {
     auto db = store::open_database(config.database, config.data_dir, 1);

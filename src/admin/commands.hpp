@@ -29,6 +29,7 @@ class Commands {
     bool password_stdin = false;
     std::int64_t resident_id = 0;
     std::string title, body_file, file;
+    std::string text;  // the file's content, read before the command acts as another user
   };
   LiveArgs live_;
   void add_live_commands(CLI::App& admin);
