@@ -46,8 +46,10 @@ TEST(AdminAsRoot, FilesMadeOrChangedInTheServicesDataFolderStayItsOwners) {
                         "--login-id staff@example.jp"),
             0);
   ASSERT_EQ(run(admin + "invite --facility root01 --resident 1"), 0);
+  ASSERT_EQ(run(admin + "backup --to " + dir + "/backup.carelive"), 0);
+  ASSERT_EQ(run(admin + "restore --from " + dir + "/backup.carelive"), 0);
 
-  std::vector<std::string> expected = {"carelive.db", "secret.key", "outbox"};
+  std::vector<std::string> expected = {"carelive.db", "secret.key", "backup.carelive", "outbox"};
   for (const auto& name : expected) EXPECT_TRUE(fs::exists(fs::path(dir) / name)) << name;
   int outbox_files = 0;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {

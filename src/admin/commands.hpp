@@ -33,6 +33,13 @@ class Commands {
   };
   LiveArgs live_;
   void add_live_commands(CLI::App& admin);
+  void add_backup_commands(CLI::App& admin);
+  struct BackupArgs {
+    std::string to, from;
+    bool secret_only = false;
+  };
+  BackupArgs backup_;
+  bool opens_store_ = true;  // backup and restore handle the store's files themselves
   int audit_limit_ = 50;
   std::function<int(const Config&)> selected_;
 };
