@@ -58,6 +58,7 @@ int backup(const Config& config, const std::string& to, bool secret_only) {
 }
 
 int restore(const Config& config, const std::string& from) {
+  if (fs::exists(from)) require_access(from, R_OK, "read");
   const auto contents = store::inspect_backup(from);
   const auto db_path = store::sqlite_path(config.database, config.data_dir);
   if (contents.has_data && !db_path)
