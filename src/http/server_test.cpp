@@ -6,6 +6,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <stdlib.h>
+
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -40,7 +42,11 @@ TEST(ServerTest, AnIdleWebSocketIsPingedWellInsideAProxysReadTimeout) {
     if (token != "good") return std::nullopt;
     return auth::Principal{};
   });
-  const StaticFiles files(std::filesystem::temp_directory_path().string());
+  // An empty folder of its own: StaticFiles reads its folder whole, and all of /tmp changes
+  // under it while other tests run.
+  std::string web = (std::filesystem::temp_directory_path() / "carelive-web-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(web.data()), nullptr);
+  const StaticFiles files(web);
   net::thread_pool workers(1);
   SilentEndpoint endpoint;
   Server server(settings, router, files, workers, [] { return true; });
@@ -69,6 +75,7 @@ TEST(ServerTest, AnIdleWebSocketIsPingedWellInsideAProxysReadTimeout) {
   server.stop();
   serving.join();
   workers.join();
+  std::filesystem::remove_all(web);
 }
 
 }  // namespace
