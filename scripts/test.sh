@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: C++ (GoogleTest, on SQLite and PostgreSQL, with a
-# real SMTP sink), the crash-consistency run of the real server, the fuzz targets (libFuzzer,
-# 60 s each), web unit tests (Vitest) and
+# real SMTP sink), the crash-consistency run of the real server, backup and restore under
+# load, the fuzz targets (libFuzzer, 60 s each), web unit tests (Vitest) and
 # end-to-end flows in Chromium (Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,9 @@ echo "==> C++ tests"
 
 echo "==> crash consistency (the server killed with SIGKILL under load, on SQLite)"
 python3 tests/crash/crash_consistency.py
+
+echo "==> backup under load (admin backup while the server writes, restore into a fresh folder)"
+python3 tests/backup/backup_under_load.py
 
 echo "==> fuzzing (fuzz/: libFuzzer, 60 s per target)"
 bash scripts/fuzz.sh 60

@@ -183,7 +183,7 @@ std::string load_or_create_secret(const Config& c) {
   }
   namespace fs = std::filesystem;
   core::create_private_directories(c.data_dir);
-  const fs::path path = fs::path(c.data_dir) / "secret.key";
+  const fs::path path = c.secret_file();
   if (!fs::exists(path)) {
     std::string secret = core::random_token() + core::random_token();
     // O_EXCL: two processes starting at once keep the first one's secret.

@@ -49,6 +49,8 @@ struct Config {
   // The HTTP server's part (listen, public URL, limits).
   http::Settings http() const;
   std::string outbox_dir() const { return data_dir + "/outbox"; }
+  // Where the secret is kept when `secret` is empty.
+  std::string secret_file() const { return data_dir + "/secret.key"; }
 };
 
 // Reads a TOML file into `config` (missing keys keep their value). Throws with the key named.

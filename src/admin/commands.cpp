@@ -1,15 +1,18 @@
 #include "admin/commands.hpp"
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "admin/backup.hpp"
 #include "app.hpp"
 #include "audit/audit.hpp"
 #include "core/error.hpp"
 #include "core/phone.hpp"
+#include "core/privileges.hpp"
 #include "pass/repo.hpp"
 #include "pass/validation.hpp"
 #include "store/database.hpp"
@@ -95,6 +98,7 @@ Commands::Commands(CLI::App& admin) {
   });
 
   add_live_commands(admin);
+  add_backup_commands(admin);
 
   auto* audit = admin.add_subcommand("audit", "print the newest security events");
   audit->add_option("--limit", audit_limit_, "how many events")->check(CLI::Range(1, 10000));
@@ -210,10 +214,10 @@ void Commands::add_live_commands(CLI::App& admin) {
   announcement_add->add_option("--title", live_.title, "title")->required();
   announcement_add->add_option("--body-file", live_.body_file, "UTF-8 text file")->required();
   announcement_add->callback([this] {
+    live_.text = read_text_file(live_.body_file);
     selected_ = [this](const Config& config) {
       App app(config);
-      auto a = app.live().add_announcement(live_.title, read_text_file(live_.body_file),
-                                           audit::Actor::command_line());
+      auto a = app.live().add_announcement(live_.title, live_.text, audit::Actor::command_line());
       std::cout << "announcement " << a.id << ": " << a.title << "\n";
       return 0;
     };
@@ -224,19 +228,47 @@ void Commands::add_live_commands(CLI::App& admin) {
   auto* terms_publish = terms->add_subcommand("publish", "publish a new terms version");
   terms_publish->add_option("--file", live_.file, "UTF-8 text file")->required();
   terms_publish->callback([this] {
+    live_.text = read_text_file(live_.file);
     selected_ = [this](const Config& config) {
       App app(config);
-      auto t = app.live().publish_terms(read_text_file(live_.file), audit::Actor::command_line());
+      auto t = app.live().publish_terms(live_.text, audit::Actor::command_line());
       std::cout << "terms version " << t.version << " published\n";
       return 0;
     };
   });
 }
 
+// SPEC "Acceptance contract" (backup).
+void Commands::add_backup_commands(CLI::App& admin) {
+  auto* backup_cmd =
+      admin.add_subcommand("backup", "copy the store and the server secret into FILE (0600)");
+  backup_cmd->add_option("--to", backup_.to, "the backup file to write")->required();
+  backup_cmd->add_flag("--secret-only", backup_.secret_only,
+                       "only the server secret (a PostgreSQL store's data goes through pg_dump)");
+  backup_cmd->callback([this] {
+    opens_store_ = false;
+    selected_ = [this](const Config& config) {
+      return backup(config, backup_.to, backup_.secret_only);
+    };
+  });
+  auto* restore_cmd = admin.add_subcommand(
+      "restore", "replace the store and the server secret with FILE's (the server stopped)");
+  restore_cmd->add_option("--from", backup_.from, "a file made by `carelive admin backup`")
+      ->required();
+  restore_cmd->callback([this] {
+    opens_store_ = false;
+    selected_ = [this](const Config& config) { return restore(config, backup_.from); };
+  });
+}
+
 int Commands::run(Config config, bool public_url_given) {
   if (!selected_) return 2;
+  // Run by root on the service's data folder, act as its owner, so that every file made or
+  // changed there stays the service user's (SPEC "Acceptance contract").
+  if (auto user = core::become_owner_of(config.data_dir))
+    spdlog::info("acting as {}, the owner of {}", *user, config.data_dir);
   // Links printed or sent by admin commands use the URL the server serves under.
-  if (!public_url_given) {
+  if (opens_store_ && !public_url_given) {
     auto db = store::open_database(config.database, config.data_dir, 1);
     auto url = db->with([](store::Connection& c) { return store::read_setting(c, "public_url"); });
     if (url) config.public_url = *url;

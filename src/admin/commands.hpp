@@ -29,9 +29,17 @@ class Commands {
     bool password_stdin = false;
     std::int64_t resident_id = 0;
     std::string title, body_file, file;
+    std::string text;  // the file's content, read before the command acts as another user
   };
   LiveArgs live_;
   void add_live_commands(CLI::App& admin);
+  void add_backup_commands(CLI::App& admin);
+  struct BackupArgs {
+    std::string to, from;
+    bool secret_only = false;
+  };
+  BackupArgs backup_;
+  bool opens_store_ = true;  // backup and restore handle the store's files themselves
   int audit_limit_ = 50;
   std::function<int(const Config&)> selected_;
 };

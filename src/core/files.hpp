@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 // Files that hold the store, the server secret, messages with links and backups are for the
 // service's own user only (OWASP: least privilege on data at rest): folders CareLive creates are
@@ -13,5 +14,16 @@ void create_private_directories(const std::filesystem::path& dir);
 
 // Creates an empty 0600 file at `path` unless something is there already.
 void create_private_file(const std::filesystem::path& path);
+
+}  // namespace carelive::core
+
+namespace carelive::core {
+
+// Flushes a file's data, or a folder's entries (after a rename), to the disk.
+void sync_path(const std::filesystem::path& path);
+
+// Writes `content` to `path` as a new 0600 file: a temp file beside it, flushed, then renamed
+// over it, so `path` holds the old content or the new, never a part.
+void replace_private_file(const std::filesystem::path& path, const std::string& content);
 
 }  // namespace carelive::core

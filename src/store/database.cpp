@@ -41,20 +41,23 @@ bool Database::recently_unavailable() const {
   return at != 0 && steady_seconds() - at < kUnavailableShownSeconds;
 }
 
+std::optional<std::string> sqlite_path(const std::string& url, const std::string& data_dir) {
+  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) return std::nullopt;
+  if (!url.empty() && url.rfind("sqlite:", 0) != 0)
+    throw std::invalid_argument("database URL must start with postgresql:// or sqlite:");
+  std::string path = url.empty() ? "" : url.substr(7);
+  if (path.empty()) path = (std::filesystem::path(data_dir) / "carelive.db").string();
+  return path;
+}
+
 std::unique_ptr<Database> open_database(const std::string& url, const std::string& data_dir,
                                         int pool_size) {
   std::unique_ptr<Database> db;
-  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
-    db = std::make_unique<PostgresDatabase>(url, pool_size);
-  } else if (url.empty() || url.rfind("sqlite:", 0) == 0) {
-    std::string path = url.empty() ? "" : url.substr(7);
-    if (path.empty()) {
-      core::create_private_directories(data_dir);
-      path = (std::filesystem::path(data_dir) / "carelive.db").string();
-    }
-    db = std::make_unique<SqliteDatabase>(path, pool_size);
+  if (auto path = sqlite_path(url, data_dir)) {
+    if (url.empty() || url == "sqlite:") core::create_private_directories(data_dir);
+    db = std::make_unique<SqliteDatabase>(*path, pool_size);
   } else {
-    throw std::invalid_argument("database URL must start with postgresql:// or sqlite:");
+    db = std::make_unique<PostgresDatabase>(url, pool_size);
   }
   migrate(*db);
   return db;

@@ -165,6 +165,11 @@ class Database {
   std::atomic<std::int64_t> unavailable_at_{0};  // steady clock, seconds; 0: never
 };
 
+// The SQLite file a database URL names (`data_dir/carelive.db` when empty, `sqlite:PATH`), or
+// nothing for PostgreSQL.
+std::optional<std::string> sqlite_path(const std::string& url_or_empty,
+                                       const std::string& data_dir);
+
 // Opens SQLite in `data_dir/carelive.db` (WAL) or PostgreSQL for a `postgresql://` URL,
 // and applies pending migrations.
 std::unique_ptr<Database> open_database(const std::string& url_or_empty,
