@@ -209,7 +209,16 @@ std::string LiveService::invite_url(const std::string& facility_code, std::int64
   return db_.transaction([&](store::Connection& c) {
     auto r = repo::find_resident(c, resident_id);
     if (!r || r->facility_id != facility->id || r->discharged_at) throw Error(codes::kNotFound);
-    if (auto current = repo::active_invite(c, resident_id)) return url_for(current->nonce);
+    if (auto current = repo::active_invite(c, resident_id)) {
+      // Made under this server secret: the same URL again. Under an earlier secret (rotated,
+      // docs/backup.md) its URL no longer opens, so the resident gets a new one.
+      if (repo::find_invite_by_hash(c, core::token_hash(invite_token(current->nonce))))
+        return url_for(current->nonce);
+      const auto now = clock_.now();
+      repo::revoke_invites(c, resident_id, now);
+      audit::record(c, now, audit::Actor{}, "invite_reissued_after_secret_change",  // the server
+                    resident_detail(*r));
+    }
     return make_invite(c, resident_id);
   });
 }

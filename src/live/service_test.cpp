@@ -35,6 +35,20 @@ class LiveTest : public carelive::testing::World {
   std::int64_t resident_ = 0;
 };
 
+// Issue 10 (docs/backup.md, "The secret"): after the server secret changes, printing the
+// resident's URL again (staff console, `carelive admin invite`) gives one that opens.
+TEST_P(LiveTest, AfterTheSecretChangesTheInviteUrlIsMadeAnewAndOpens) {
+  const auto before = live().invite_url("livetest01", resident_);
+  config_.secret = std::string(48, 'n');
+  restart();
+  const auto after = live().invite_url("livetest01", resident_);
+  EXPECT_NE(after, before);
+  EXPECT_NO_THROW(live().open_invite(token_of(after)));
+  EXPECT_EQ(code_of([&] { live().open_invite(token_of(before)); }), "token_invalid");
+  EXPECT_EQ(live().invite_url("livetest01", resident_), after);  // stable from then on
+  EXPECT_TRUE(audit_events().count("invite_reissued_after_secret_change"));
+}
+
 TEST_P(LiveTest, ResidentKanaIsConvertedAndFacilityCodesAreUnique) {
   auto r = db().with([&](store::Connection& c) { return repo::find_resident(c, resident_); });
   ASSERT_TRUE(r);
