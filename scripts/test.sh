@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: C++ (GoogleTest, on SQLite and PostgreSQL, with a
-# real SMTP sink), the crash-consistency run of the real server, the fuzz targets (libFuzzer,
+# real SMTP sink), the crash-consistency run of the real server, its metrics (promtool), the fuzz targets (libFuzzer,
 # 60 s each), web unit tests (Vitest) and
 # end-to-end flows in Chromium (Playwright).
 set -euo pipefail
@@ -28,6 +28,9 @@ echo "==> C++ tests"
 
 echo "==> crash consistency (the server killed with SIGKILL under load, on SQLite)"
 python3 tests/crash/crash_consistency.py
+
+echo "==> metrics, /healthz and SIGHUP log reopening of the real server (promtool)"
+python3 tests/metrics/metrics_e2e.py
 
 echo "==> fuzzing (fuzz/: libFuzzer, 60 s per target)"
 bash scripts/fuzz.sh 60

@@ -48,6 +48,8 @@ void read_server(const toml::table& t, Config& c) {
   take(t, "server.body_limit", c.body_limit);
   take(t, "server.request_timeout_seconds", c.request_timeout_seconds);
   take(t, "server.log_json", c.log_json);
+  take(t, "server.log_file", c.log_file);
+  take(t, "metrics.listen", c.metrics_listen);
   take(t, "server.trust_proxy", c.trust_proxy);
   take(t, "server.secret", c.secret);
   take(t, "server.time_zone", c.time_zone);

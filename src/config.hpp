@@ -27,6 +27,10 @@ struct Config {
   std::size_t body_limit = 64 * 1024;
   int request_timeout_seconds = 30;
   bool log_json = false;
+  // `carelive serve` logs here instead of stderr; SIGHUP reopens it (logrotate).
+  std::string log_file;
+  // HOST:PORT of GET /metrics (Prometheus); empty: no metrics served.
+  std::string metrics_listen;
   bool trust_proxy = false;  // take the client address from X-Forwarded-For (behind nginx)
   // Derives invite tokens. Empty: kept in data_dir/secret.key (made on first start). Several
   // processes on one PostgreSQL must share it, so set it in their config.
