@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace carelive::metrics {
 namespace {
@@ -158,9 +159,24 @@ std::vector<prometheus::MetricFamily> ProcessCollector::Collect() const {
   return out;
 }
 
+namespace {
+
+std::unique_ptr<prometheus::Exposer> listen_on(const std::string& listen) {
+  try {
+    return std::make_unique<prometheus::Exposer>(listen, 1);
+  } catch (const std::exception& e) {
+    // civetweb's own message names neither the address nor the likely cause.
+    throw std::runtime_error("cannot serve metrics on " + listen +
+                             " (address in use, or not HOST:PORT with an IPv4 address or host "
+                             "name): " +
+                             e.what());
+  }
+}
+
+}  // namespace
+
 Endpoint::Endpoint(const std::string& listen, const Metrics& metrics)
-    : process_(std::make_shared<ProcessCollector>()),
-      exposer_(std::make_unique<prometheus::Exposer>(listen, 1)) {
+    : process_(std::make_shared<ProcessCollector>()), exposer_(listen_on(listen)) {
   exposer_->RegisterCollectable(metrics.registry());
   exposer_->RegisterCollectable(process_);
 }

@@ -75,8 +75,9 @@ class ProcessCollector final : public prometheus::Collectable {
 // the registry and the process collector.
 class Endpoint {
  public:
-  // `listen` is HOST:PORT ([::1]:PORT for IPv6); port 0 picks a free one. Throws when it
-  // cannot listen.
+  // `listen` is HOST:PORT, HOST an IPv4 address or a host name (Debian's build of
+  // prometheus-cpp's civetweb has no IPv6); port 0 picks a free one. Throws, naming the
+  // address, when it cannot listen.
   Endpoint(const std::string& listen, const Metrics& metrics);
   ~Endpoint();
   unsigned short port() const;
