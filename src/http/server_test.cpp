@@ -49,7 +49,12 @@ TEST(ServerTest, AnIdleWebSocketIsPingedWellInsideAProxysReadTimeout) {
     if (token != "good") return std::nullopt;
     return auth::Principal{};
   });
-  const StaticFiles files(std::filesystem::temp_directory_path().string());
+  // An empty web folder of its own: all of /tmp would be read into memory, and fail when another
+  // process removes a file while it is read.
+  const auto web = std::filesystem::temp_directory_path() /
+                   ("carelive-web-" + std::to_string(::getpid()) + "-ping");
+  std::filesystem::create_directories(web);
+  const StaticFiles files(web.string());
   net::thread_pool workers(1);
   SilentEndpoint endpoint;
   Server server(settings, router, files, workers, [] { return Health{}; });
@@ -78,6 +83,7 @@ TEST(ServerTest, AnIdleWebSocketIsPingedWellInsideAProxysReadTimeout) {
   server.stop();
   serving.join();
   workers.join();
+  std::filesystem::remove_all(web);
 }
 
 // A server on a free port with a web app (index.html) and one API route, served on a thread of
