@@ -31,6 +31,33 @@ void refresh_store_gauges(App& app, metrics::Metrics& m) {
   });
 }
 
+// GET /healthz (docs/api.md): the store decides 200 or 503; Redis down only degrades (calls
+// across processes), this node still serves.
+http::Health health_of(App& app, const calls::Bus* bus) {
+  http::Health health;
+  if (bus) health.redis = bus->connected() ? http::Health::Redis::ok : http::Health::Redis::down;
+  try {
+    // 503 also for a while after a request found the store unavailable (a full disk still
+    // answers reads).
+    health.store_ok = !app.db().recently_unavailable() &&
+                      app.db().with([](store::Connection& conn) { return store::answers(conn); });
+  } catch (const std::exception& e) {
+    spdlog::error("health check failed: {}", e.what());
+    health.store_ok = false;
+  }
+  return health;
+}
+
+// SIGHUP: logrotate moved the log file away (docs/monitoring.md).
+void reopen_log(core::ReopenableFileSink* log_file) {
+  if (!log_file) {
+    spdlog::info("SIGHUP ignored: no [server] log_file to reopen");
+    return;
+  }
+  log_file->reopen();
+  spdlog::info("SIGHUP: log file reopened");
+}
+
 // What the server and the services tell the metrics (they never see this module).
 void observe(metrics::Metrics& m, http::Server& server, App& app) {
   server.set_observer({[&m](std::string_view route, unsigned status, double seconds) {
@@ -70,30 +97,10 @@ int serve(Config config) {
   app.staff_invitations().set_access_listener(revoke);
   app.operator_console().set_access_listener(revoke);
   http::StaticFiles files(c.web_dir);
-  http::Server server(c.http(), router, files, workers, [&app, bus] {
-    http::Health health;
-    // Redis down: calls across processes degrade, this node still serves (docs/api.md).
-    if (bus) health.redis = bus->connected() ? http::Health::Redis::ok : http::Health::Redis::down;
-    try {
-      // 503 also for a while after a request found the store unavailable (a full disk still
-      // answers reads).
-      health.store_ok = !app.db().recently_unavailable() &&
-                        app.db().with([](store::Connection& conn) { return store::answers(conn); });
-    } catch (const std::exception& e) {
-      spdlog::error("health check failed: {}", e.what());
-      health.store_ok = false;
-    }
-    return health;
-  });
+  http::Server server(c.http(), router, files, workers,
+                      [&app, bus] { return health_of(app, bus.get()); });
   server.set_websocket("/api/v1/ws", &hub);
-  server.set_hangup_handler([log_file] {
-    if (!log_file) {
-      spdlog::info("SIGHUP ignored: no [server] log_file to reopen");
-      return;
-    }
-    log_file->reopen();
-    spdlog::info("SIGHUP: log file reopened");
-  });
+  server.set_hangup_handler([log_file] { reopen_log(log_file.get()); });
   std::unique_ptr<metrics::Metrics> meters;
   std::unique_ptr<metrics::Endpoint> metrics_endpoint;
   std::unique_ptr<core::Periodic> store_gauges;
