@@ -9,6 +9,7 @@ requests, then:
   - the main port answers /metrics and unknown /api/ paths with 404, not the web app;
   - deploy/prometheus/'s scrape configuration and alert rules pass `promtool check`;
   - GET /healthz is JSON with the store and Redis ("off": none configured);
+  - with `[redis]` pointing where no Redis listens, GET /healthz says "degraded", still 200;
   - the log file is moved away and SIGHUP sent: the server still answers and writes a new log
     file at the configured path; SIGTERM still stops it cleanly.
 
@@ -159,6 +160,38 @@ def check_scrape(metrics_url, promtool):
     check(sample(text, "process_open_fds") > 0, "process_open_fds")
 
 
+def check_redis_down(binary, data):
+    """With [redis] configured and nobody listening there: /healthz 200 "degraded"."""
+    port, redis_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{port}"
+    config = os.path.join(data, "redis.toml")
+    with open(os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+        f.write(f'[redis]\nurl = "redis://127.0.0.1:{redis_port}"\n')
+    with open(os.path.join(data, "redis-console.log"), "wb") as console:
+        proc = subprocess.Popen([binary, "serve", "--config", config, "--data", data,
+                                 "--listen", f"127.0.0.1:{port}", "--public-url", base],
+                                stdout=console, stderr=console)
+        try:
+            def degraded():
+                if proc.poll() is not None:
+                    raise AssertionError(f"server with [redis] exited with {proc.returncode}")
+                try:
+                    return request(base + "/healthz")
+                except (urllib.error.URLError, ConnectionError, OSError):
+                    return None
+
+            status, _, body = wait_until("the server with [redis] answers /healthz", degraded)
+            check(status == 200, f"/healthz with Redis down: {status}")
+            check(json.loads(body) == {"status": "degraded", "store": "ok", "redis": "down"},
+                  f"/healthz with Redis down: {body}")
+            proc.send_signal(signal.SIGTERM)
+            check(proc.wait(timeout=WAIT_SECONDS) == 0, "SIGTERM with [redis]: clean exit")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
 def main():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     parser = argparse.ArgumentParser()
@@ -219,6 +252,7 @@ def main():
 
         proc.send_signal(signal.SIGTERM)
         check(proc.wait(timeout=WAIT_SECONDS) == 0, "SIGTERM: clean exit")
+        check_redis_down(args.bin, data)
         ok = True
         print("metrics e2e: ok (promtool clean, 404s, /healthz JSON, SIGHUP reopened the log)")
     finally:
