@@ -14,6 +14,7 @@
 #   LOGIN_ROUNDS=3               login phase split in rounds, a bare-hash measurement around each
 #   HASH_VERIFICATIONS=<WORKERS*25>       bare Argon2id verifications per hash measurement
 #   RESULTS_DIR=<repo>/bench/results      where the summary is saved (gitignored)
+#   METRICS=0                    1: serve /metrics too ([metrics] listen), to compare its cost
 #
 # Exit status: 0 when every request succeeded (targets missed are shown as MISS, not as an
 # error); 1 when anything failed: build missing, server not starting, a non-2xx answer,
@@ -31,6 +32,7 @@ READ_CONNECTIONS=${READ_CONNECTIONS:-64}
 LOGIN_ROUNDS=${LOGIN_ROUNDS:-3}
 HASH_VERIFICATIONS=${HASH_VERIFICATIONS:-$((WORKERS * 25))}
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/bench/results}
+METRICS=${METRICS:-0}
 CARELIVE=$BUILD_DIR/carelive
 
 # Argon2id parameters: the server's defaults (src/core/crypto.hpp PasswordHashParams). The
@@ -146,6 +148,9 @@ lock_failures = 1000000000
 address_failures = 1000000000
 EOF
 )
+if [ "$METRICS" = 1 ]; then
+  printf '\n[metrics]\nlisten = "127.0.0.1:%s"\n' "$(free_port)" >>"$tmp/carelive.toml"
+fi
 say "account $LOGIN_ID in a fresh SQLite store"
 printf '%s\n' "$PASSWORD" | "$CARELIVE" admin --config "$tmp/carelive.toml" --data "$tmp/data" \
   account add --family-name 富士田 --given-name 熊吉 --family-name-kana ふじた \

@@ -14,6 +14,7 @@ PACKAGES=(
   postgresql python3 python3-aiosmtpd chromium fonts-noto-cjk nginx-light wrk sqlite3 clang-format
   coturn
   redis-server libhiredis-dev
+  prometheus-cpp-dev  # /metrics; the metrics test installs Debian's prometheus for promtool
   clang libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh): clang and libFuzzer's runtime
 )
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: C++ (GoogleTest, on SQLite and PostgreSQL, with a
 # real SMTP sink), the crash-consistency run of the real server, backup and restore under
-# load, the fuzz targets (libFuzzer, 60 s each), web unit tests (Vitest) and
+# load, its metrics (promtool), the Debian package installed and run as the service, the fuzz
+# targets (libFuzzer, 60 s each), web unit tests (Vitest) and
 # end-to-end flows in Chromium (Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,12 @@ python3 tests/crash/crash_consistency.py
 
 echo "==> backup under load (admin backup while the server writes, restore into a fresh folder)"
 python3 tests/backup/backup_under_load.py
+
+echo "==> metrics, /healthz and SIGHUP log reopening of the real server (promtool)"
+python3 tests/metrics/metrics_e2e.py
+
+echo "==> the Debian package: built, installed, run as the service user, removed (needs root)"
+bash tests/package/install_test.sh
 
 echo "==> fuzzing (fuzz/: libFuzzer, 60 s per target)"
 bash scripts/fuzz.sh 60

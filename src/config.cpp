@@ -55,6 +55,8 @@ void read_server(const toml::table& t, Config& c) {
         "config: server.ws_ping_seconds must be between 5 and 55 (below nginx's 60-second "
         "proxy_read_timeout)");
   take(t, "server.log_json", c.log_json);
+  take(t, "server.log_file", c.log_file);
+  take(t, "metrics.listen", c.metrics_listen);
   take(t, "server.trust_proxy", c.trust_proxy);
   take(t, "server.secret", c.secret);
   take(t, "server.time_zone", c.time_zone);

@@ -29,6 +29,10 @@ struct Config {
   int request_timeout_seconds = 30;
   int ws_ping_seconds = 25;  // idle WebSockets are pinged this often (5–55)
   bool log_json = false;
+  // `carelive serve` logs here instead of stderr; SIGHUP reopens it (logrotate).
+  std::string log_file;
+  // HOST:PORT of GET /metrics (Prometheus); empty: no metrics served.
+  std::string metrics_listen;
   bool trust_proxy = false;  // take the client address from X-Forwarded-For (behind nginx)
   // Derives invite tokens. Empty: kept in data_dir/secret.key (made on first start). Several
   // processes on one PostgreSQL must share it, so set it in their config.

@@ -104,6 +104,24 @@ TEST(ConfigTest, CallGraceAndRedis) {
   }
 }
 
+// Operations: GET /metrics on its own address and the log file that SIGHUP reopens; neither is
+// on by default.
+TEST(ConfigTest, MetricsListenAndLogFileAreReadAndOffByDefault) {
+  Config c;
+  EXPECT_EQ(c.metrics_listen, "");
+  EXPECT_EQ(c.log_file, "");
+  auto path = write_toml(
+      "[server]\nlog_file = \"/var/log/carelive/carelive.log\"\n\n[metrics]\nlisten = "
+      "\"127.0.0.1:9464\"\n");
+  load_config_file(path, c);
+  std::filesystem::remove(path);
+  EXPECT_EQ(c.metrics_listen, "127.0.0.1:9464");
+  EXPECT_EQ(c.log_file, "/var/log/carelive/carelive.log");
+  auto bad = write_toml("[metrics]\nlisten = 9464\n");
+  EXPECT_NE(refusal(bad).find("metrics.listen"), std::string::npos);
+  std::filesystem::remove(bad);
+}
+
 // Scheduled calls (SPEC 7): the facilities' time zone and the reminder timing.
 TEST(ConfigTest, CallRemindersAndTimeZoneHaveDefaultsAndAreRead) {
   Config c;

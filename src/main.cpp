@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--web", config.web_dir, "folder of the built web app");
   serve_cmd->add_option("--workers", config.worker_threads, "worker threads for blocking work");
   serve_cmd->add_flag("--log-json", config.log_json, "log JSON lines");
+  serve_cmd->add_option("--metrics-listen", config.metrics_listen,
+                        "HOST:PORT serving GET /metrics (Prometheus)");
 
   auto* admin_cmd = cli.add_subcommand("admin", "administer the store");
   add_store_options(admin_cmd);

@@ -3,19 +3,81 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/thread_pool.hpp>
 
+#include "calls/call_repo.hpp"
 #include "calls/hub.hpp"
+#include "core/log.hpp"
 #include "core/periodic.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "metrics/metrics.hpp"
+#include "notify/repo.hpp"
 #include "store/settings.hpp"
 
 // `carelive serve`: the App behind the HTTP server, the call hub and the timers. Apart from
 // app.cpp so that what builds an App (the fuzz targets too) does not need the server.
 
 namespace carelive {
+namespace {
+
+// The store's side of the metrics: pending messages and open calls are counts over tables, read
+// every 15 s by a thread of its own rather than on each scrape.
+constexpr std::chrono::seconds kStoreGaugesPeriod(15);
+
+void refresh_store_gauges(App& app, metrics::Metrics& m) {
+  app.db().with([&](store::Connection& conn) {
+    m.set_messages_pending(static_cast<double>(notify::repo::count_pending(conn)));
+    m.set_calls_active(static_cast<double>(calls::call_repo::count_open(conn)));
+  });
+}
+
+// GET /healthz (docs/api.md): the store decides 200 or 503; Redis down only degrades (calls
+// across processes), this node still serves.
+http::Health health_of(App& app, const calls::Bus* bus) {
+  http::Health health;
+  if (bus) health.redis = bus->connected() ? http::Health::Redis::ok : http::Health::Redis::down;
+  try {
+    // 503 also for a while after a request found the store unavailable (a full disk still
+    // answers reads).
+    health.store_ok = !app.db().recently_unavailable() &&
+                      app.db().with([](store::Connection& conn) { return store::answers(conn); });
+  } catch (const std::exception& e) {
+    spdlog::error("health check failed: {}", e.what());
+    health.store_ok = false;
+  }
+  return health;
+}
+
+// SIGHUP: logrotate moved the log file away (docs/monitoring.md).
+void reopen_log(core::ReopenableFileSink* log_file) {
+  if (!log_file) {
+    spdlog::info("SIGHUP ignored: no [server] log_file to reopen");
+    return;
+  }
+  log_file->reopen();
+  spdlog::info("SIGHUP: log file reopened");
+}
+
+// What the server and the services tell the metrics (they never see this module).
+void observe(metrics::Metrics& m, http::Server& server, App& app) {
+  server.set_observer({[&m](std::string_view route, unsigned status, double seconds) {
+                         m.request(route, status, seconds);
+                       },
+                       [&m](int delta) {
+                         if (delta > 0)
+                           m.websocket_opened();
+                         else
+                           m.websocket_closed();
+                       }});
+  app.pass().set_login_failure_hook([&m](std::string_view reason) { m.login_failed(reason); });
+}
+
+}  // namespace
 
 int serve(Config config) {
+  // [server] log_file: from the first line on; SIGHUP reopens it (logrotate, docs/monitoring.md).
+  std::shared_ptr<core::ReopenableFileSink> log_file;
+  if (!config.log_file.empty()) log_file = core::log_to_file(config.log_file, config.log_json);
   App app(std::move(config));
   const auto& c = app.config();
   boost::asio::thread_pool workers(static_cast<std::size_t>(std::max(1, c.worker_threads)));
@@ -35,18 +97,23 @@ int serve(Config config) {
   app.staff_invitations().set_access_listener(revoke);
   app.operator_console().set_access_listener(revoke);
   http::StaticFiles files(c.web_dir);
-  http::Server server(c.http(), router, files, workers, [&app] {
-    try {
-      // 503 also for a while after a request found the store unavailable (a full disk still
-      // answers reads).
-      if (app.db().recently_unavailable()) return false;
-      return app.db().with([](store::Connection& conn) { return store::answers(conn); });
-    } catch (const std::exception& e) {
-      spdlog::error("health check failed: {}", e.what());
-      return false;
-    }
-  });
+  http::Server server(c.http(), router, files, workers,
+                      [&app, bus] { return health_of(app, bus.get()); });
   server.set_websocket("/api/v1/ws", &hub);
+  server.set_hangup_handler([log_file] { reopen_log(log_file.get()); });
+  std::unique_ptr<metrics::Metrics> meters;
+  std::unique_ptr<metrics::Endpoint> metrics_endpoint;
+  std::unique_ptr<core::Periodic> store_gauges;
+  if (!c.metrics_listen.empty()) {
+    meters = std::make_unique<metrics::Metrics>();
+    observe(*meters, server, app);
+    metrics_endpoint = std::make_unique<metrics::Endpoint>(c.metrics_listen, *meters);
+    store_gauges =
+        std::make_unique<core::Periodic>("metrics of the store", kStoreGaugesPeriod,
+                                         [&app, &m = *meters] { refresh_store_gauges(app, m); });
+    spdlog::info("metrics on {} (port {}), GET /metrics", c.metrics_listen,
+                 metrics_endpoint->port());
+  }
   auto port = server.listen();
   // Links printed by `carelive admin` use the URL the server serves under (admin/commands.cpp).
   app.db().with(
@@ -66,6 +133,8 @@ int serve(Config config) {
   app.staff().set_access_listener(nullptr);
   app.staff_invitations().set_access_listener(nullptr);
   app.operator_console().set_access_listener(nullptr);
+  app.pass().set_login_failure_hook(nullptr);
+  if (store_gauges) store_gauges->stop();
   reminders.stop();
   app.dispatcher().stop();
   spdlog::info("stopped");

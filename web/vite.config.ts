@@ -37,7 +37,7 @@ export default defineConfig({
         // network only: no account data is ever kept on the phone by the service worker.
         globPatterns: ['**/*.{js,css,html,svg,png}'],
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/api\//, /^\/healthz/],
+        navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/healthz/, /^\/metrics/],
         runtimeCaching: [],
         cleanupOutdatedCaches: true,
       },

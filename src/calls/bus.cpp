@@ -161,6 +161,7 @@ void RedisBus::subscribe_loop() {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
         sub_fd_ = c->fd;
+        subscribed_ = true;
       }
       spdlog::info("call bus: subscribed to Redis {}:{} as node {}", address_.host, address_.port,
                    node_);
@@ -197,6 +198,7 @@ void RedisBus::subscribe_loop() {
       {
         std::lock_guard lock(mutex_);
         sub_fd_ = -1;
+        subscribed_ = false;
         if (stopping_) return;
       }
       c.reset();

@@ -28,6 +28,8 @@ class Bus {
   const std::string& node() const { return node_; }
   // Whether other nodes can exist (false: the in-process bus of a single server).
   virtual bool clustered() const = 0;
+  // Whether messages from the other nodes arrive now (GET /healthz); the in-process bus always.
+  virtual bool connected() const = 0;
   // Begins delivery: `on_message` gets every message from other nodes (on the bus's own
   // thread, one at a time); `on_connected` runs after every (re)connection, when messages
   // may have been lost. Call once.
@@ -46,6 +48,7 @@ class Bus {
 class LocalBus final : public Bus {
  public:
   bool clustered() const override { return false; }
+  bool connected() const override { return true; }
   void start(Handler, std::function<void()> on_connected) override {
     if (on_connected) on_connected();
   }
@@ -72,6 +75,8 @@ class RedisBus final : public Bus {
   ~RedisBus() override;
 
   bool clustered() const override { return true; }
+  // Subscribed now: false before start(), while reconnecting and after stop().
+  bool connected() const override { return subscribed_.load(); }
   void start(Handler on_message, std::function<void()> on_connected) override;
   void stop() override;
   void broadcast(const nlohmann::json& msg) override;
@@ -101,6 +106,7 @@ class RedisBus final : public Bus {
   int sub_fd_ = -1;  // the subscriber's socket, shut down by stop() to end its blocking read
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> connections_{0};
+  std::atomic<bool> subscribed_{false};
   std::thread subscriber_, publisher_;
 
   static constexpr std::size_t kMaxQueued = 100'000;

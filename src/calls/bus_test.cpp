@@ -55,6 +55,7 @@ TEST(LocalBus, HasNoOtherNodes) {
   bus.broadcast({{"node", bus.node()}});
   EXPECT_EQ(connected, 1);
   EXPECT_FALSE(bus.clustered());
+  EXPECT_TRUE(bus.connected());  // nothing to lose: /healthz reports Redis "off"
   EXPECT_EQ(bus.node().size(), 32u);
   EXPECT_NE(bus.node(), LocalBus().node());
 }
@@ -95,6 +96,21 @@ TEST_F(RedisBusTest, BroadcastDirectAndReconnect) {
   c.stop();
   c.stop();  // idempotent
   EXPECT_EQ(a.dropped(), 0u);
+}
+
+// GET /healthz reports Redis from connected(): down while the subscriber is away, so the node
+// says "degraded" instead of silently missing the other nodes' calls.
+TEST_F(RedisBusTest, ConnectedFollowsTheSubscriberConnection) {
+  RedisBus bus(redis_->url());
+  EXPECT_FALSE(bus.connected());  // not started
+  bus.start([](const json&) {}, nullptr);
+  ASSERT_TRUE(eventually([&] { return bus.connected(); }));
+  redis_->stop();
+  ASSERT_TRUE(eventually([&] { return !bus.connected(); }));
+  redis_->run();
+  ASSERT_TRUE(eventually([&] { return bus.connected(); }));
+  bus.stop();
+  EXPECT_FALSE(bus.connected());
 }
 
 }  // namespace

@@ -54,6 +54,9 @@ constexpr const char* kSelectSeatsOfSilentNodes =
     "AND p.node <> ? AND NOT EXISTS "
     "(SELECT 1 FROM call_nodes n WHERE n.node = p.node AND n.seen_at >= ?)";
 
+// The partial unique index on calls(resident_id) WHERE ended_at IS NULL keeps this small.
+constexpr const char* kCountOpen = "SELECT COUNT(*) FROM calls WHERE ended_at IS NULL";
+
 }  // namespace sql
 
 namespace {
@@ -169,5 +172,7 @@ std::vector<Seat> seats_of_silent_nodes(Connection& c, const std::string& node,
     seats.push_back({row.integer(0), row.integer(1), row.text(2)});
   return seats;
 }
+
+std::int64_t count_open(Connection& c) { return c.exec(sql::kCountOpen).first().integer(0); }
 
 }  // namespace carelive::calls::call_repo

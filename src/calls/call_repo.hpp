@@ -25,6 +25,10 @@ Call load_open(Connection& c, std::int64_t resident_id, bool lock);
 // The call with this id; its open participants unless it has ended.
 Call load_call(Connection& c, std::int64_t call_id);
 
+// Calls started and not ended, of every resident (ringing or in progress): the metric
+// carelive_calls_active.
+std::int64_t count_open(Connection& c);
+
 // Records a started call; nullopt when the resident already has an open one (the partial
 // unique index decided, even against another process).
 std::optional<std::int64_t> insert_call(Connection& c, const Call& call);

@@ -150,6 +150,7 @@ TEST(ClusterEvents, UnknownEventsAreNoneAndMalformedOnesThrow) {
 // A bus whose deliveries the test makes.
 struct FakeBus : Bus {
   bool clustered() const override { return true; }
+  bool connected() const override { return true; }
   void start(Handler on_message, std::function<void()> on_connected) override {
     deliver = std::move(on_message);
     if (on_connected) on_connected();

@@ -75,7 +75,7 @@ std::string log_path(std::string_view path, const std::string* pattern) {
   return std::string(path.substr(0, path.find('?')));
 }
 
-Response Router::dispatch(Context& ctx) const {
+Response Router::dispatch(Context& ctx, std::string* route) const {
   const Route* found = nullptr;
   try {
     auto parts = split_path(ctx.path);
@@ -90,6 +90,7 @@ Response Router::dispatch(Context& ctx) const {
       break;
     }
     if (!found) throw core::Error(path_known ? codes::kMethodNotAllowed : codes::kNotFound);
+    if (route) *route = found->pattern;
     if (state_changing(ctx.req.method())) {
       check_csrf(ctx);
       if (!ctx.req.body().empty()) {

@@ -28,7 +28,9 @@ class Router {
 
   void add(bhttp::verb method, std::string pattern, Access access, Handler handler);
   bool matches_prefix(std::string_view path) const { return path.rfind("/api/", 0) == 0; }
-  Response dispatch(Context& ctx) const;
+  // The answer; `route`, when given, is set to the matched route's pattern (left as it was when
+  // none matched).
+  Response dispatch(Context& ctx, std::string* route = nullptr) const;
   // The session cookie's principal (the WebSocket upgrade uses it too). Blocking.
   std::optional<auth::Principal> authenticate(const std::string& token) const {
     return authenticate_(token);

@@ -142,12 +142,12 @@ Response plain(const Request& req, bhttp::status status, std::string body) {
 }  // namespace
 
 Server::Server(Settings settings, const Router& router, const StaticFiles& files,
-               net::thread_pool& workers, std::function<bool()> ready_check)
+               net::thread_pool& workers, std::function<Health()> health_check)
     : settings_(std::move(settings)),
       router_(router),
       files_(files),
       workers_(workers),
-      ready_check_(std::move(ready_check)),
+      health_check_(std::move(health_check)),
       ioc_(std::max(1, settings_.io_threads)),
       acceptor_(ioc_) {}
 
@@ -171,6 +171,17 @@ void Server::run() {
     spdlog::info("signal {}: finishing requests in flight", sig);
     begin_drain();
   });
+  net::signal_set hangups(ioc_, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_hangup =
+      [&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        if (on_hangup_)
+          on_hangup_();
+        else
+          spdlog::info("SIGHUP ignored: no log file to reopen ([server] log_file)");
+        hangups.async_wait(on_hangup);
+      };
+  hangups.async_wait(on_hangup);
   net::co_spawn(ioc_, accept_loop(), net::detached);
   std::vector<std::thread> threads;
   for (int i = 1; i < settings_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
@@ -284,7 +295,14 @@ net::awaitable<void> Server::session(std::shared_ptr<Connection> conn) {
       co_await websocket_session(conn, std::move(req), client_ip);
       break;
     }
-    Response res = co_await handle(req, client_ip);
+    const auto started = std::chrono::steady_clock::now();
+    std::string route;
+    Response res = co_await handle(req, client_ip, route);
+    if (observer_.answered) {
+      observer_.answered(
+          route, res.result_int(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
     security_headers(res, settings_);
     res.keep_alive(req.keep_alive() && !draining_);
     conn->stream.expires_after(timeout);
@@ -353,6 +371,7 @@ net::awaitable<void> Server::websocket_session(std::shared_ptr<Connection> conn,
   std::shared_ptr<WsPeer> peer = wsc;
   const auto id =
       co_await run_blocking(workers_, [&, this] { return ws_endpoint_->open(peer, *who); });
+  if (observer_.websockets) observer_.websockets(+1);
   beast::flat_buffer buffer;
   double tokens = kWsBurst;
   auto last = std::chrono::steady_clock::now();
@@ -384,10 +403,13 @@ net::awaitable<void> Server::websocket_session(std::shared_ptr<Connection> conn,
     ws_endpoint_->close(id);
     return 0;
   });
+  if (observer_.websockets) observer_.websockets(-1);
   wsc->closed = true;
 }
 
-net::awaitable<Response> Server::handle(const Request& req, const std::string& socket_ip) {
+net::awaitable<Response> Server::handle(const Request& req, const std::string& socket_ip,
+                                        std::string& route) {
+  route = "unmatched";
   std::string_view target = req.target();
   auto qpos = target.find('?');
   std::string path(target.substr(0, qpos));
@@ -408,16 +430,22 @@ net::awaitable<Response> Server::handle(const Request& req, const std::string& s
 
   Response res;
   if (path == "/healthz") {
-    bool ok = co_await run_blocking(workers_, [this] { return ready_check_(); });
-    res = plain(req, ok ? bhttp::status::ok : bhttp::status::service_unavailable,
-                ok ? "ok\n" : "database unavailable\n");
+    route = path;
+    const Health health = co_await run_blocking(workers_, [this] { return health_check_(); });
+    res = health_response(req, health);
   } else if (router_.matches_prefix(path)) {
     res = co_await run_blocking(workers_, [&, this] {
       Context ctx{req, settings_, path, query, {}, client_ip, std::nullopt, {}};
-      return router_.dispatch(ctx);
+      return router_.dispatch(ctx, &route);
     });
+  } else if (path == "/api" || path == "/metrics") {
+    // Not pages of the web app: a client that asks for them gets a 404, not index.html (the
+    // metrics have their own address, [metrics] listen).
+    res = path == "/api" ? error_response(req, core::codes::kNotFound)
+                         : plain(req, bhttp::status::not_found, "not found\n");
   } else if (req.method() == bhttp::verb::get || req.method() == bhttp::verb::head) {
     auto file = files_.serve(req, path);
+    if (file) route = "static";
     res = file ? std::move(*file) : plain(req, bhttp::status::not_found, "not found\n");
   } else {
     res = plain(req, bhttp::status::method_not_allowed, "method not allowed\n");

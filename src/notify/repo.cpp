@@ -43,6 +43,10 @@ constexpr const char* kMarkAbandoned =
     "sealed_body = NULL, body = CASE WHEN body LIKE '%token=%' THEN '' ELSE body END "
     "WHERE id = ? AND sent_at IS NULL";
 
+// Uses the messages_due index (sent_at first): a count of the unsent rows, not of the table.
+constexpr const char* kCountPending =
+    "SELECT COUNT(*) FROM messages WHERE sent_at IS NULL AND abandoned_at IS NULL";
+
 }  // namespace sql
 
 std::int64_t insert(store::Connection& c, const Message& m, core::UnixSeconds now) {
@@ -106,6 +110,10 @@ void mark_failed(store::Connection& c, std::int64_t id, const std::string& error
 void mark_abandoned(store::Connection& c, std::int64_t id, const std::string& reason,
                     core::UnixSeconds now) {
   c.exec(sql::kMarkAbandoned, {std::int64_t{now}, reason, id});
+}
+
+std::int64_t count_pending(store::Connection& c) {
+  return c.exec(sql::kCountPending).first().integer(0);
 }
 
 }  // namespace carelive::notify::repo

@@ -47,4 +47,8 @@ void mark_failed(store::Connection& c, std::int64_t id, const std::string& error
 void mark_abandoned(store::Connection& c, std::int64_t id, const std::string& reason,
                     core::UnixSeconds now);
 
+// Messages neither sent nor given up (due now, waiting for a retry, or claimed): the metric
+// carelive_messages_pending.
+std::int64_t count_pending(store::Connection& c);
+
 }  // namespace carelive::notify::repo

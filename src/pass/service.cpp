@@ -285,6 +285,7 @@ LoginResult PassService::login(const std::string& login_input, const std::string
       audit::record(c, now, actor_of(account ? std::optional(account->id) : std::nullopt, meta),
                     "login_throttled");
     });
+    if (login_failed_) login_failed_("throttled");
     throw Error(codes::kLoginThrottled, {}, std::max<std::int64_t>(1, admission.retry_after));
   }
   const bool ok = hasher_.verify(account ? account->password_hash : dummy_hash_, password) &&
@@ -300,6 +301,7 @@ LoginResult PassService::login(const std::string& login_input, const std::string
       }
     });
     if (admission.locks_now && account) notify_queued();
+    if (login_failed_) login_failed_("password");
     throw Error(codes::kLoginFailed);
   }
   throttle_.succeeded(key, address_key);

@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/actor.hpp"
@@ -135,6 +136,11 @@ class PassService {
   void set_staff_check(StaffCheck check) { staff_check_ = std::move(check); }
   void set_confirmed_hook(ConfirmedHook hook) { confirmed_hook_ = std::move(hook); }
   void set_password_link_hook(PasswordLinkHook hook) { password_link_hook_ = std::move(hook); }
+  // Told of every refused login: "password" (wrong id or password) or "throttled" (the
+  // metric carelive_login_failures_total; serve() sets it).
+  void set_login_failure_hook(std::function<void(std::string_view reason)> hook) {
+    login_failed_ = std::move(hook);
+  }
   // Told after logout, a password change or reset and ended sessions (open sockets close).
   void set_access_listener(auth::AccessListener listener) { access_ended_ = std::move(listener); }
 
@@ -173,6 +179,7 @@ class PassService {
   ConfirmedHook confirmed_hook_;
   PasswordLinkHook password_link_hook_;
   auth::AccessListener access_ended_;
+  std::function<void(std::string_view)> login_failed_;
   std::atomic<std::uint64_t> reset_links_built_{0};
 };
 

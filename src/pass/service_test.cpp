@@ -479,6 +479,25 @@ TEST_P(PassLogin, WrongPasswordAndUnknownIdGetTheSameAnswer) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM sessions"), 0);
 }
 
+// carelive_login_failures_total (docs/monitoring.md): every refused login is told, with why;
+// a success and a rejected form (nothing checked) are not.
+TEST_P(PassLogin, TellsTheFailureHookOfEveryRefusedLogin) {
+  std::vector<std::string> told;
+  pass().set_login_failure_hook([&](std::string_view reason) { told.emplace_back(reason); });
+  make_account("kuma@example.jp");
+  pass().login("kuma@example.jp", kPassword, meta_);
+  EXPECT_ANY_THROW(pass().login(" ", "", meta_));
+  EXPECT_TRUE(told.empty());
+  for (int i = 0; i < config_.throttle.free_failures; ++i)
+    EXPECT_EQ(code_of([&] { pass().login("kuma@example.jp", kNewPassword, meta_); }),
+              "login_failed");
+  EXPECT_EQ(code_of([&] { pass().login("kuma@example.jp", kPassword, meta_); }), "login_throttled");
+  std::vector<std::string> expected(config_.throttle.free_failures, "password");
+  expected.push_back("throttled");
+  EXPECT_EQ(told, expected);
+  pass().set_login_failure_hook(nullptr);
+}
+
 TEST_P(PassLogin, EmptyFieldsAreRequired) {
   const auto e = error_of([&] { pass().login("  ", "", meta_); });
   EXPECT_EQ(e.code(), "validation_failed");
