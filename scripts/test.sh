@@ -27,6 +27,9 @@ python3 tests/turn/deny_list_test.py
 echo "==> C++ tests"
 (cd build && ctest --output-on-failure -j2 --timeout 300)
 
+echo "==> processes started at the same instant on one empty PostgreSQL database all come up"
+python3 tests/cluster/start_together.py
+
 echo "==> crash consistency (the server killed with SIGKILL under load, on SQLite)"
 python3 tests/crash/crash_consistency.py
 
