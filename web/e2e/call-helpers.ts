@@ -63,13 +63,19 @@ export function setUpCallWorld(server: Server, code: string, familyCount = 1): C
   return { server, X, A, B, staff, families, other }
 }
 
-/** A phone-sized page of `who`, logged in, at `url`. Every RTCPeerConnection the page makes is
- * kept in `window.__pcs` so a test can read its getStats(). */
-export async function openAs(browser: Browser, server: Server, who: Person, url: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: server.url, locale: 'ja-JP', viewport: { width: 390, height: 844 } })
+/** A phone-sized page of `who`, logged in, at `url` (on `origin`: the server itself unless
+ * something sits in front). Every RTCPeerConnection the page makes is kept in `window.__pcs`
+ * so a test can read its getStats(). */
+export async function openAs(browser: Browser, server: Server, who: Person, url: string, origin = server.url): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: origin,
+    locale: 'ja-JP',
+    viewport: { width: 390, height: 844 },
+    ignoreHTTPSErrors: origin.startsWith('https:'), // the tests' own self-signed certificate
+  })
   // Chromium grants the screen wake lock to every page by default, but overriding permissions
   // (for camera and microphone) denies whatever is not listed: list it, as a phone would allow it.
-  await context.grantPermissions(['camera', 'microphone', 'screen-wake-lock'], { origin: server.url })
+  await context.grantPermissions(['camera', 'microphone', 'screen-wake-lock'], { origin })
   await context.addInitScript(() => {
     const w = window as unknown as { __pcs: RTCPeerConnection[]; RTCPeerConnection: typeof RTCPeerConnection }
     const Original = w.RTCPeerConnection

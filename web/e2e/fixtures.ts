@@ -113,7 +113,8 @@ export async function freePort(): Promise<number> {
 // Many people sign up from one test machine; the per-address sign-up quota has its own
 // C++ test, so end-to-end servers raise it. `throttle` overrides other throttle settings;
 // `config` adds other TOML tables (e.g. `[brand]`).
-export async function startServer(throttle: Record<string, number> = {}, config = ''): Promise<Server> {
+// `publicUrl`: the address browsers use when something sits in front (a proxy, TLS).
+export async function startServer(throttle: Record<string, number> = {}, config = '', publicUrl?: string): Promise<Server> {
   const data = mkdtempSync(path.join(tmpdir(), 'carelive-e2e-'))
   const settings = { signups_per_address: 10_000, signups_per_destination: 10_000, ...throttle }
   const configFile = path.join(data, 'carelive.toml')
@@ -122,7 +123,7 @@ export async function startServer(throttle: Record<string, number> = {}, config 
     '[throttle]\n' + Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n' + (config ? '\n' + config + '\n' : ''),
     { mode: 0o600 }, // the server refuses a config file other users may read (it holds secrets)
   )
-  const server = new Server(data, await freePort(), configFile)
+  const server = new Server(data, await freePort(), configFile, publicUrl)
   await server.start()
   return server
 }
