@@ -89,7 +89,10 @@ Commands::Commands(CLI::App& admin) {
       std::string password = generated ? generated_password() : read_password_line();
       auto id = app.pass().create_confirmed_account(s, password, audit::Actor::command_line());
       if (account_.is_operator)
-        app.db().with([&](store::Connection& c) { pass::repo::set_operator(c, id, true); });
+        app.db().with([&](store::Connection& c) {
+          pass::repo::set_operator(c, id, true);
+          app.pass().hold_to_staff_limits(c, id);
+        });
       std::cout << "account " << id << ": " << s.family_name << " " << s.given_name << " <"
                 << s.login_id << ">" << (account_.is_operator ? " (operator)" : "") << "\n";
       if (generated) std::cout << "password: " << password << "\n";

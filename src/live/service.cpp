@@ -139,6 +139,7 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
     } else {
       repo::insert_staff(c, {0, facility->id, out.account_id, is_admin}, core::trim(login_input),
                          now);
+      pass_.hold_to_staff_limits(c, out.account_id);
     }
     if (out.account_created && !password) {
       std::string url = pass_.issue_password_link(c, out.account_id, login.value);

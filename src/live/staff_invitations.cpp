@@ -150,6 +150,7 @@ void StaffInvitations::join(store::Connection& c, StaffInvitation& i, core::Unix
     if (member->is_admin != i.is_admin) repo::set_staff_admin(c, member->id, i.is_admin);
   } else {
     repo::insert_staff(c, {0, i.facility_id, i.account_id, i.is_admin}, i.login_id, now);
+    pass_.hold_to_staff_limits(c, i.account_id);
   }
   i.accepted_at = now;
   repo::close_staff_invitation(c, i);

@@ -234,6 +234,15 @@ void limit_session(Connection& c, std::int64_t session_id, core::UnixSeconds abs
   c.exec(sql::kLimitSession, {absolute_expires_at, idle_timeout, session_id});
 }
 
+void limit_sessions_of(Connection& c, std::int64_t account_id, std::int64_t absolute_seconds,
+                       std::int64_t idle_timeout) {
+  c.exec(
+      "UPDATE sessions SET absolute_expires_at = CASE WHEN created_at + ? < absolute_expires_at "
+      "THEN created_at + ? ELSE absolute_expires_at END, idle_timeout = CASE WHEN ? < "
+      "idle_timeout THEN ? ELSE idle_timeout END WHERE account_id = ?",
+      {absolute_seconds, absolute_seconds, idle_timeout, idle_timeout, account_id});
+}
+
 void delete_session(Connection& c, std::int64_t session_id) {
   c.exec(sql::kDeleteSession, {session_id});
 }

@@ -51,6 +51,10 @@ void touch_session(Connection& c, std::int64_t session_id, core::UnixSeconds now
 // Shorter limits for an open session (its account became staff or operator).
 void limit_session(Connection& c, std::int64_t session_id, core::UnixSeconds absolute_expires_at,
                    std::int64_t idle_timeout);
+// The same for every session of the account: at most `absolute_seconds` from its start and
+// `idle_timeout` idle.
+void limit_sessions_of(Connection& c, std::int64_t account_id, std::int64_t absolute_seconds,
+                       std::int64_t idle_timeout);
 void delete_session(Connection& c, std::int64_t session_id);
 bool delete_account_session(Connection& c, std::int64_t account_id, std::int64_t session_id);
 // Ends every session of the account except `keep` (0: all). Returns how many ended.

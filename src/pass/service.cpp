@@ -330,7 +330,10 @@ std::optional<Session> PassService::lasting(store::Connection& c, std::optional<
   const auto staff_end = std::min(s->absolute_expires_at, s->created_at + sessions_.staff_absolute);
   const auto staff_idle = std::min(s->idle_timeout, sessions_.staff_idle);
   const bool limits_change = staff_end != s->absolute_expires_at || staff_idle != s->idle_timeout;
-  const bool promoted = limits_change && a && is_staff(c, *a);
+  // Promotions tighten the sessions at once (hold_to_staff_limits); asking the store on every
+  // request of every family session would cost the read path, so this safety net asks only
+  // when the session's last use is written anyway, at most once a minute.
+  const bool promoted = limits_change && a && now - s->last_seen_at >= 60 && is_staff(c, *a);
   if (promoted) {
     s->absolute_expires_at = staff_end;
     s->idle_timeout = staff_idle;
@@ -345,6 +348,10 @@ std::optional<Session> PassService::lasting(store::Connection& c, std::optional<
     s->last_seen_at = now;
   }
   return s;
+}
+
+void PassService::hold_to_staff_limits(store::Connection& c, std::int64_t account_id) {
+  repo::limit_sessions_of(c, account_id, sessions_.staff_absolute, sessions_.staff_idle);
 }
 
 std::optional<Principal> PassService::authenticate(const std::string& session_token) {

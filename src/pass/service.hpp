@@ -133,6 +133,10 @@ class PassService {
   // transaction; returns the URL for the caller's own message (e.g. new staff).
   std::string issue_password_link(store::Connection& c, std::int64_t account_id,
                                   const std::string& login_id);
+  // The account just became staff or operator: its open sessions get the staff limits now, in
+  // the caller's transaction (lasting() also notices, at most a minute late, when this was
+  // missed).
+  void hold_to_staff_limits(store::Connection& c, std::int64_t account_id);
   void set_staff_check(StaffCheck check) { staff_check_ = std::move(check); }
   void set_confirmed_hook(ConfirmedHook hook) { confirmed_hook_ = std::move(hook); }
   void set_password_link_hook(PasswordLinkHook hook) { password_link_hook_ = std::move(hook); }
