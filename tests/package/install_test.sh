@@ -2,7 +2,8 @@
 # The Debian package as a facility's IT person installs it (issue 10, SPEC "Version and
 # service"): build it, `apt-get install ./dist/…deb`, check the layout, the user, the modes and
 # the unit; run the unit's ExecStart as the service user and ask /healthz; `carelive admin` as
-# root keeps the data folder's files owned by the service user; remove and purge keep the data.
+# root keeps the data folder's files owned by the service user; the installed service behind
+# nginx with TLS in Chromium; remove and purge keep the data.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -59,6 +60,13 @@ bad=$(find /var/lib/carelive ! -user carelive -print)
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "the service stopped after an admin command"
 kill "$server"; wait "$server" 2>/dev/null || true
 trap - EXIT
+
+echo "==> the installed service behind the shipped nginx site over HTTPS (Playwright)"
+# web/e2e/behind-nginx.spec.ts on the package: the unit's ExecStart as its user, on the installed
+# config and data; a family idle 75 s on the call screen, then frames both ways.
+(cd web && CARELIVE_INSTALLED=1 npx playwright test e2e/behind-nginx.spec.ts --retries=1)
+bad=$(find /var/lib/carelive ! -user carelive -print)
+[ -z "$bad" ] || fail "files not owned by carelive after the browser run: $bad"
 
 echo "==> reinstall keeps the secret; remove and purge keep the data"
 apt-get install -y -qq --reinstall "./$deb" >/dev/null

@@ -5,14 +5,15 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { WebSocket } from '@playwright/test'
 import { expectFrames, fakeMedia, openAs, setUpCallWorld, type CallWorld } from './call-helpers'
-import { expect, freePort, startServer, test } from './fixtures'
+import { expect, freePort, startInstalledServer, startServer, test } from './fixtures'
 
 // Issue 10: CareLive as a facility runs it — behind nginx with TLS, through the project's own
 // deploy/nginx/carelive.conf (only the parts the file says to edit are changed: ports,
 // server_name, certificate, upstream). Over HTTPS: the redirect from HTTP, HSTS, __Host-
 // cookies, an access log without tokens; a family waits on the call screen for 75 s without a
 // word on the WebSocket (nginx's default proxy_read_timeout is 60 s), then staff start the
-// call and frames arrive both ways.
+// call and frames arrive both ways. tests/package/install_test.sh runs it once more against the
+// installed Debian package: the unit's ExecStart as its user, on /etc/carelive/carelive.toml.
 
 test.use(fakeMedia)
 
@@ -59,8 +60,12 @@ test.beforeAll(async () => {
   const [http, https] = [await freePort(), await freePort()]
   httpPort = http
   httpsUrl = `https://127.0.0.1:${https}`
-  const server = await startServer({}, '[server]\ntrust_proxy = true\n', httpsUrl)
-  world = setUpCallWorld(server, 'nginxcall')
+  // The installed package's service when tests/package/install_test.sh runs this spec; the
+  // build's binary on a temp store otherwise.
+  const server = process.env.CARELIVE_INSTALLED
+    ? await startInstalledServer(httpsUrl)
+    : await startServer({}, '[server]\ntrust_proxy = true\n', httpsUrl)
+  world = setUpCallWorld(server, `nginx${process.pid}`)
   const site = readFileSync(path.join(root, 'deploy', 'nginx', 'carelive.conf'), 'utf8')
   const conf = path.join(work, 'nginx.conf')
   writeFileSync(conf, nginxConfig(site, work, server.port, http, https))
@@ -81,7 +86,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   nginx?.kill('SIGQUIT')
   await world?.server.stop()
-  if (world) rmSync(world.server.data, { recursive: true, force: true })
+  if (world && !world.server.launch) rmSync(world.server.data, { recursive: true, force: true })
   rmSync(work, { recursive: true, force: true })
 })
 

@@ -2,7 +2,7 @@ import type { Browser, Page } from '@playwright/test'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -34,7 +34,10 @@ export interface CallWorld {
 }
 
 export function sql(server: Server, statement: string): string {
-  return execFileSync('sqlite3', [path.join(server.data, 'carelive.db'), statement], { encoding: 'utf8' }).trim()
+  // As the server's own user when it runs as one, so no file of its store becomes root's.
+  const command = ['sqlite3', path.join(server.data, 'carelive.db'), statement]
+  if (server.launch) command.unshift('runuser', '-u', server.launch.user, '--')
+  return execFileSync(command[0]!, command.slice(1), { encoding: 'utf8' }).trim()
 }
 
 /** Facility `code` with residents A (駿河 市子) and B (駿河 秋男), a staff member, `familyCount`
@@ -53,8 +56,11 @@ export function setUpCallWorld(server: Server, code: string, familyCount = 1): C
   const families = Array.from({ length: familyCount }, (_, i) => person({ familyName: '駿河', givenName: given[i]! }))
   const other = person({ familyName: '別所', givenName: '次郎' })
   for (const p of [...families, other]) createAccount(server, p)
-  writeFileSync(path.join(server.data, 'terms.txt'), '利用規約\n')
-  admin(['terms', 'publish', '--file', path.join(server.data, 'terms.txt')])
+  const terms = mkdtempSync(path.join(tmpdir(), 'carelive-terms-'))
+  chmodSync(terms, 0o755) // readable by the service's user, as which `admin` runs on its data
+  writeFileSync(path.join(terms, 'terms.txt'), '利用規約\n', { mode: 0o644 })
+  admin(['terms', 'publish', '--file', path.join(terms, 'terms.txt')])
+  rmSync(terms, { recursive: true, force: true })
   const acct = (email: string) => Number(sql(server, `SELECT id FROM accounts WHERE email = '${email}'`))
   const X = Number(sql(server, `SELECT id FROM facilities WHERE code = '${code}'`))
   const links = [...families.map((f) => `(${A}, ${acct(f.email!)}, 'family', '子', 0, 0)`), `(${B}, ${acct(other.email!)}, 'family', '子', 0, 0)`]

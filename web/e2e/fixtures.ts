@@ -17,6 +17,15 @@ export interface Message {
   url: string | undefined
 }
 
+/** How a server is started when it is not the build's binary on a temp store: the installed
+ * package's unit (its ExecStart, run as its user). */
+export interface Launch {
+  /** The command line that serves, without --listen/--public-url (e.g. the unit's ExecStart). */
+  command: string[]
+  /** The system user it runs as; admin commands and the tests' SQL run as root on its data. */
+  user: string
+}
+
 // One real server on a temp store, as the acceptance contract starts it.
 export class Server {
   readonly url: string
@@ -24,14 +33,31 @@ export class Server {
   log = ''
 
   /** publicUrl: the address browsers use, when it is not this process's own (a balancer in front). */
-  constructor(readonly data: string, readonly port: number, readonly configFile?: string, readonly publicUrl?: string) {
+  constructor(
+    readonly data: string,
+    readonly port: number,
+    readonly configFile?: string,
+    readonly publicUrl?: string,
+    readonly launch?: Launch,
+  ) {
     this.url = `http://127.0.0.1:${port}`
   }
 
+  /** The binary this server runs, for admin commands on its data. */
+  get binary(): string {
+    return this.launch?.command[0] ?? carelive
+  }
+
   async start(): Promise<void> {
-    const args = ['serve', '--data', this.data, '--listen', `127.0.0.1:${this.port}`, '--public-url', this.publicUrl ?? this.url]
-    if (this.configFile) args.push('--config', this.configFile)
-    this.proc = spawn(carelive, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const address = ['--listen', `127.0.0.1:${this.port}`, '--public-url', this.publicUrl ?? this.url]
+    if (this.launch) {
+      const [bin, ...args] = this.launch.command
+      this.proc = spawn('runuser', ['-u', this.launch.user, '--', bin!, ...args, ...address], { stdio: ['ignore', 'pipe', 'pipe'] })
+    } else {
+      const args = ['serve', '--data', this.data, ...address]
+      if (this.configFile) args.push('--config', this.configFile)
+      this.proc = spawn(carelive, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    }
     this.proc.stdout?.on('data', (d) => (this.log += d))
     this.proc.stderr?.on('data', (d) => (this.log += d))
     for (let i = 0; i < 200; i++) {
@@ -56,7 +82,7 @@ export class Server {
 
   admin(args: string[], input?: string): string {
     const config = this.configFile ? ['--config', this.configFile] : []
-    return execFileSync(carelive, ['admin', ...config, '--data', this.data, ...args], { input, encoding: 'utf8' })
+    return execFileSync(this.binary, ['admin', ...config, '--data', this.data, ...args], { input, encoding: 'utf8' })
   }
 
   // Messages of the outbox (SPEC acceptance contract), oldest first.
@@ -137,6 +163,19 @@ export function uniqueMobile(): string {
   // 090-1xxx … 090-9xxx are mobile ranges libphonenumber accepts.
   const n = (Date.now() * 10 + counter++) % 10_000_000
   return `090${1 + (n % 9)}${String(n).padStart(7, '0')}`
+}
+
+/** The Debian package's service as installed (tests/package/install_test.sh sets
+ * CARELIVE_INSTALLED=1 after `apt-get install`): the unit's ExecStart as its User, on the
+ * installed config and data folder. */
+export async function startInstalledServer(publicUrl: string): Promise<Server> {
+  const unit = readFileSync('/lib/systemd/system/carelive.service', 'utf8')
+  const execStart = unit.match(/^ExecStart=(.*)$/m)![1]!.trim().split(/\s+/)
+  const user = unit.match(/^User=(.*)$/m)![1]!.trim()
+  const config = execStart[execStart.indexOf('--config') + 1]!
+  const server = new Server('/var/lib/carelive', await freePort(), config, publicUrl, { command: execStart, user })
+  await server.start()
+  return server
 }
 
 export const test = base.extend<{ server: Server }, { workerServer: Server }>({
