@@ -88,7 +88,8 @@ int serve(Config config) {
   calls::HubOptions hub_options{c.calls.reconnect_grace_seconds,
                                 [&app](std::int64_t session, bool in_call) {
                                   return app.pass().live_session(session, in_call);
-                                }};
+                                },
+                                nullptr};
   calls::Hub hub(app.db(), app.clock(), app.family(), hub_options, bus);  // outlives the server
   // A socket does not outlive its session, nor a call the person's access (docs/architecture.md).
   const auth::AccessListener revoke = [&hub](const auth::AccessEnded& e) { hub.revoke(e); };

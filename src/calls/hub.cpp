@@ -67,11 +67,19 @@ std::uint64_t Hub::open(std::shared_ptr<http::WsPeer> peer, const auth::Principa
   auto account = std::make_shared<const pass::Account>(std::move(kept));
   const auto& s = who.session;
   constexpr auto kNever = std::numeric_limits<core::UnixSeconds>::max();
-  std::lock_guard lock(mutex_);
-  auto id = next_id_++;
-  clients_.emplace(id, Client{std::move(peer), std::move(account), 0, s.id,
-                              s.id ? s.last_seen_at + s.idle_timeout : kNever,
-                              s.id ? s.absolute_expires_at : kNever});
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
+    clients_.emplace(id, Client{std::move(peer), account, 0, s.id,
+                                s.id ? s.last_seen_at + s.idle_timeout : kNever,
+                                s.id ? s.absolute_expires_at : kNever});
+  }
+  try {
+    ring_on_open(id, account->id);
+  } catch (const std::exception& e) {
+    spdlog::warn("call ring on open: {}", e.what());  // the socket works; only the ring is missed
+  }
   return id;
 }
 
@@ -164,8 +172,10 @@ Call Hub::change(std::int64_t resident_id, const Change& fn,
                  const std::function<void(const Call&)>& before_push) {
   std::lock_guard serial(shard(resident_id));
   bool changed = false;
+  CallState before = CallState::idle;
   Call after = db_.transaction([&](store::Connection& c) {
     Call call = call_repo::load_open(c, resident_id, true);
+    before = call.state;
     changed = fn(c, call);
     if (!changed) return call;
     call_repo::bump_seq(c, call.id);
@@ -175,6 +185,17 @@ Call Hub::change(std::int64_t resident_id, const Change& fn,
   if (before_push) before_push(after);
   apply(after);
   link_.broadcast(cluster::CallChanged{after});
+  if (options_.on_call) {
+    try {
+      if (!open_state(before) && after.state == CallState::ringing)
+        options_.on_call(after, CallEvent::started);
+      else if (open_state(before) && !open_state(after.state))
+        options_.on_call(after, before == CallState::ringing ? CallEvent::ended_unanswered
+                                                             : CallEvent::ended_answered);
+    } catch (const std::exception& e) {
+      spdlog::warn("call news: {}", e.what());  // the call itself went through
+    }
+  }
   return after;
 }
 
@@ -237,6 +258,81 @@ void Hub::apply(const Call& call, std::uint64_t except) {
     peers = watchers_locked(call.resident_id, false, except);
   }
   send_all(peers, protocol::call_message(call).dump());
+  ring(call);
+}
+
+// ---- ringing
+
+std::shared_ptr<const Hub::RingList> Hub::ring_list(const Call& call) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rings_.find(call.resident_id);
+    if (it != rings_.end() && it->second->call_id == call.id) return it->second;
+  }
+  if (!open_state(call.state)) return nullptr;  // an end this process never rang
+  auto list = std::make_shared<RingList>();
+  list->call_id = call.id;
+  db_.with([&](store::Connection& c) {
+    list->accounts = live::repo::linked_account_ids(c, call.resident_id);
+    if (auto r = live::repo::find_resident(c, call.resident_id)) {
+      list->names.resident_name = r->family_name + " " + r->given_name;
+      if (auto f = live::repo::find_facility(c, r->facility_id))
+        list->names.facility_name = f->name;
+    }
+  });
+  std::lock_guard lock(mutex_);
+  auto& slot = rings_[call.resident_id];
+  if (!slot || slot->call_id <= call.id) slot = list;
+  return slot;
+}
+
+void Hub::ring(const Call& call) {
+  if (call.id == 0) return;
+  std::shared_ptr<const RingList> list;
+  try {
+    list = ring_list(call);
+  } catch (const std::exception& e) {
+    spdlog::warn("call ring: {}", e.what());  // the call goes on; only the ring is missed
+    return;
+  }
+  if (!list || list->call_id != call.id) return;
+  std::vector<std::pair<std::shared_ptr<http::WsPeer>, std::int64_t>> to;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, client] : clients_) {
+      const auto& people = list->accounts;
+      if (std::find(people.begin(), people.end(), client.account->id) != people.end())
+        to.emplace_back(client.peer, client.account->id);
+    }
+    if (!open_state(call.state)) {
+      auto it = rings_.find(call.resident_id);
+      if (it != rings_.end() && it->second->call_id == call.id) rings_.erase(it);
+    }
+  }
+  for (const auto& [peer, account] : to)
+    peer->send(protocol::ring_message(call, account, list->names).dump());
+}
+
+void Hub::ring_on_open(std::uint64_t conn, std::int64_t account_id) {
+  auto residents = db_.with([&](store::Connection& c) {
+    std::vector<Call> open;
+    for (const auto& link : live::repo::linked_residents(c, account_id)) {
+      Call call = call_repo::load_open(c, link.resident.id, false);
+      if (call.id != 0 && open_state(call.state)) open.push_back(std::move(call));
+    }
+    return open;
+  });
+  for (const auto& loaded : residents) {
+    Call call = loaded;
+    {
+      std::lock_guard lock(mutex_);
+      auto v = views_.find(call.resident_id);
+      if (v != views_.end() && newer(v->second, call)) call = v->second;
+    }
+    if (!open_state(call.state)) continue;
+    auto list = ring_list(call);
+    if (list) send(conn, protocol::ring_message(call, account_id, list->names));
+  }
 }
 
 void Hub::close(std::uint64_t id) {

@@ -25,12 +25,18 @@
 
 namespace carelive::calls {
 
+// What happened to a call, told once by the process that made the change (after the commit).
+enum class CallEvent : std::uint8_t { started, ended_unanswered, ended_answered };
+
 struct HubOptions {
   // How long a participant whose WebSocket closed stays in the call, waiting for `resume`.
   std::int64_t reconnect_grace_seconds = 30;
   // The session behind a connection while it lasts (PassService::live_session): asked when the
   // session's idle or absolute limit comes; `in_call` counts as use. Null: not checked.
   std::function<std::optional<auth::Session>(std::int64_t session_id, bool in_call)> session_check;
+  // A call started or ended (Web Push tells the resident's people). Must not block for long:
+  // it runs on the request's worker thread.
+  std::function<void(const Call& call, CallEvent event)> on_call;
 };
 
 // The call signaling hub behind GET /api/v1/ws (SPEC 7); its messages are in protocol.hpp.
@@ -164,6 +170,19 @@ class Hub final : public http::WsEndpoint {
   void check_sessions(core::UnixSeconds now);
   static constexpr std::int64_t kCallUseAhead = 5 * 60;
 
+  // ---- ringing (SPEC 13): every connection of the resident's people, on any screen, hears
+  // where an open call stands (protocol::ring_message) until it ends.
+  struct RingList {
+    std::int64_t call_id = 0;
+    std::vector<std::int64_t> accounts;  // the resident's people when the call started
+    protocol::Ring names;
+  };
+  // After a call state was applied here: tells the local connections of the resident's people.
+  void ring(const Call& call);
+  // A new connection hears the open calls of the residents its account is linked to.
+  void ring_on_open(std::uint64_t conn, std::int64_t account_id);
+  std::shared_ptr<const RingList> ring_list(const Call& call);
+
   // ---- other nodes
   void receive(const std::string& node, const cluster::Event& event);
   void deliver(const cluster::Signal& signal);
@@ -195,6 +214,8 @@ class Hub final : public http::WsEndpoint {
   std::uint64_t next_id_ = 1;
   std::unordered_map<std::uint64_t, Client> clients_;
   std::unordered_map<std::int64_t, Call> views_;  // resident → newest call state known
+  // resident → who hears its open call
+  std::unordered_map<std::int64_t, std::shared_ptr<const RingList>> rings_;
   Presence presence_;
   cluster::Heartbeat heartbeat_;
   bool stopped_ = false;

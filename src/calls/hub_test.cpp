@@ -29,11 +29,17 @@ namespace {
 using nlohmann::json;
 
 // What a browser would receive; thread-safe (the Redis bus delivers on its own thread).
+// `ring` messages (every screen of the resident's people) are kept only when `rings` is set,
+// so that the call screen's own exchange reads as it is.
 struct FakePeer : http::WsPeer {
+  explicit FakePeer(bool rings = false) : rings(rings) {}
   void send(std::string text) override {
+    auto msg = json::parse(text);
+    if (!rings && msg["type"] == "ring") return;
     std::lock_guard lock(mutex);
-    got.push_back(json::parse(text));
+    got.push_back(std::move(msg));
   }
+  const bool rings;
   void end(std::uint16_t code) override { ended = code; }
   std::atomic<std::uint16_t> ended{0};  // the close code the server sent; 0: still open
   std::vector<json> take() {
@@ -85,10 +91,10 @@ class HubTest : public carelive::testing::World {
     std::uint64_t id;
     std::shared_ptr<FakePeer> peer;
   };
-  Client connect(std::int64_t account_id) {
+  Client connect(std::int64_t account_id, bool rings = false) {
     auth::Principal who;
     who.account = stored_account(account_id);
-    auto peer = std::make_shared<FakePeer>();
+    auto peer = std::make_shared<FakePeer>(rings);
     return {hub_->open(peer, who), peer};
   }
   void say(const Client& c, json msg) { hub_->message(c.id, msg.dump()); }
@@ -352,7 +358,9 @@ TEST_P(HubTest, JoinByAParticipantIsAFreshJoin) {
 }
 
 TEST_P(HubTest, WithoutGraceAClosedConnectionLeavesAtOnce) {
-  hub_ = std::make_unique<Hub>(db(), clock_, family(), HubOptions{0});
+  HubOptions no_grace;
+  no_grace.reconnect_grace_seconds = 0;
+  hub_ = std::make_unique<Hub>(db(), clock_, family(), no_grace);
   IN_A_CALL(staff, a);
   hub_->close(a.id);
   EXPECT_EQ(staff.peer->take().at(0)["state"], "ended");
@@ -545,6 +553,69 @@ TEST_P(HubTest, RemovingALinkOrDischargingTakesPeopleOutOfTheCall) {
       count("SELECT COUNT(*) FROM calls WHERE resident_id = ? AND ended_at IS NULL", {ichiko_}), 0);
 }
 
+// SPEC 13: a call rings on every connection of the resident's people, whatever screen it shows
+// (no watch), until they answer on one of their devices or it ends; nobody else hears it.
+TEST_P(HubTest, ACallRingsOnEveryDeviceOfTheResidentsPeopleUntilAnsweredOrEnded) {
+  auto phone = connect(family_a_, true);
+  auto tablet = connect(family_a_, true);
+  auto b = connect(family_b_, true);
+  auto staff = connect(staff_, true);
+  say(staff, {{"type", "start"}, {"resident_id", ichiko_}});
+  for (auto* device : {&phone, &tablet}) {
+    auto got = device->peer->take();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0]["type"], "ring");
+    EXPECT_EQ(got[0]["resident_id"], ichiko_);
+    EXPECT_EQ(got[0]["state"], "ringing");
+    EXPECT_EQ(got[0]["answered"], false);
+    EXPECT_EQ(got[0]["resident_name"], "駿河 市子");
+    EXPECT_EQ(got[0]["facility_name"], "ふじ園");
+  }
+  EXPECT_TRUE(b.peer->take().empty());  // another resident's family
+  for (const auto& m : staff.peer->take()) EXPECT_NE(m["type"], "ring");
+
+  // Opened while it rings (the app started from a notification): heard at once.
+  auto late = connect(family_a_, true);
+  auto got = late.peer->take();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["state"], "ringing");
+
+  // Answered on the phone: every device of that person stops ringing.
+  say(phone, {{"type", "join"}, {"resident_id", ichiko_}});
+  auto answered = [](const json& m) { return m["type"] == "ring" && m["answered"] == true; };
+  EXPECT_TRUE(tablet.peer->take_until(answered));
+  EXPECT_TRUE(late.peer->take_until(answered));
+
+  say(staff, {{"type", "end"}, {"resident_id", ichiko_}});
+  auto ended = [](const json& m) { return m["type"] == "ring" && m["state"] == "ended"; };
+  EXPECT_TRUE(tablet.peer->take_until(ended));
+  auto after = connect(family_a_, true);
+  EXPECT_TRUE(after.peer->take().empty());  // nothing rings any more
+}
+
+// The process that made the change tells once that a call started and how it ended (Web Push).
+TEST_P(HubTest, StartsAndEndsAreToldOnce) {
+  std::vector<std::pair<std::int64_t, CallEvent>> told;
+  HubOptions options;
+  options.on_call = [&](const Call& call, CallEvent e) { told.emplace_back(call.id, e); };
+  hub_ = std::make_unique<Hub>(db(), clock_, family(), options);
+  auto staff = connect(staff_);
+  say(staff, {{"type", "start"}, {"resident_id", ichiko_}});
+  say(staff, {{"type", "end"}, {"resident_id", ichiko_}});
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[0].second, CallEvent::started);
+  EXPECT_EQ(told[1].second, CallEvent::ended_unanswered);
+  EXPECT_EQ(told[0].first, told[1].first);
+
+  say(staff, {{"type", "start"}, {"resident_id", ichiko_}});
+  auto a = connect(family_a_);
+  say(a, {{"type", "join"}, {"resident_id", ichiko_}});
+  say(a, {{"type", "leave"}, {"resident_id", ichiko_}});
+  ASSERT_EQ(told.size(), 4u);
+  EXPECT_EQ(told[2].second, CallEvent::started);
+  EXPECT_EQ(told[3].second, CallEvent::ended_answered);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, HubTest, ::testing::Values("sqlite", "postgres"),
                          store::testing::backend_name);
 
@@ -569,10 +640,10 @@ class HubClusterTest : public HubTest {
     redis_.reset();
     HubTest::TearDown();
   }
-  Client connect2(std::int64_t account_id) {
+  Client connect2(std::int64_t account_id, bool rings = false) {
     auth::Principal who;
     who.account = stored_account(account_id);
-    auto peer = std::make_shared<FakePeer>();
+    auto peer = std::make_shared<FakePeer>(rings);
     return {hub2_->open(peer, who), peer};
   }
   void say2(const Client& c, json msg) { hub2_->message(c.id, msg.dump()); }
@@ -680,6 +751,19 @@ TEST_P(HubClusterTest, SessionsAndRightsEndOnEveryNode) {
   staff().remove_staff(admin, facility, row, audit::Actor::command_line());
   EXPECT_TRUE(testing::eventually([&] { return staff_there.peer->ended != 0; }));
   EXPECT_EQ(staff_there.peer->ended, protocol::kCloseAccessChanged);
+}
+
+// A call started on one process rings the family's devices connected to the other.
+TEST_P(HubClusterTest, ACallRingsOnDevicesConnectedToTheOtherProcess) {
+  auto a = connect2(family_a_, true);  // on node 2
+  auto staff = connect(staff_);        // on node 1
+  say(staff, {{"type", "start"}, {"resident_id", ichiko_}});
+  auto ring = a.peer->take_until([](const json& m) { return m["type"] == "ring"; });
+  ASSERT_TRUE(ring);
+  EXPECT_EQ((*ring)["state"], "ringing");
+  say(staff, {{"type", "end"}, {"resident_id", ichiko_}});
+  EXPECT_TRUE(a.peer->take_until(
+      [](const json& m) { return m["type"] == "ring" && m["state"] == "ended"; }));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, HubClusterTest, ::testing::Values("sqlite", "postgres"),

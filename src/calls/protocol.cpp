@@ -79,6 +79,17 @@ json call_message(const Call& call) {
           {"participants", participants}};
 }
 
+json ring_message(const Call& call, std::int64_t account_id, const Ring& ring) {
+  return {{"type", kRing},
+          {"resident_id", call.resident_id},
+          {"call_id", call.id},
+          {"state", state_name(call.state)},
+          {"started_at", call.started_at},
+          {"answered", call.has(account_id)},
+          {"resident_name", ring.resident_name},
+          {"facility_name", ring.facility_name}};
+}
+
 json joined_message(std::int64_t resident_id, std::int64_t call_id, std::int64_t self,
                     const std::vector<std::int64_t>& peers, bool resumed) {
   json m = {{"type", kJoined},

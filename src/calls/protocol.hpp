@@ -53,6 +53,7 @@ inline constexpr std::string_view kPresence = "presence";
 inline constexpr std::string_view kCall = "call";
 inline constexpr std::string_view kJoined = "joined";
 inline constexpr std::string_view kError = "error";
+inline constexpr std::string_view kRing = "ring";
 
 // A browser message, decoded. Every type but `signal` names a resident (an unknown type too:
 // it is refused as bad_message only after its resident was authorized, as it always was).
@@ -75,6 +76,13 @@ nlohmann::json call_message(const Call& call);
 nlohmann::json joined_message(std::int64_t resident_id, std::int64_t call_id, std::int64_t self,
                               const std::vector<std::int64_t>& peers, bool resumed);
 nlohmann::json presence_message(std::int64_t resident_id, const std::vector<Person>& people);
+// Where a resident's call stands for one of the resident's people (SPEC 13), sent to every
+// connection of theirs whatever screen it shows: `answered` once they are in the call on any
+// device; a state other than ringing/active ends the ring.
+struct Ring {
+  std::string resident_name, facility_name;
+};
+nlohmann::json ring_message(const Call& call, std::int64_t account_id, const Ring& ring);
 nlohmann::json signal_message(std::int64_t from, const nlohmann::json& data);
 nlohmann::json error_message(const core::ErrorCode& code, std::string_view ref);
 
