@@ -4,7 +4,7 @@
 //   useCallPeers      one RTCPeerConnection per other participant, perfect negotiation, ICE
 //                     restarts (useCallIceServers: STUN/TURN with fresh credentials)
 //   useCallMedia      our camera and microphone, camera switch
-//   useWakeLock       the screen stays on during the call
+//   useWakeLock       the screen stays on while the call screen is open
 //   useCallQuality    良好 / やや不安定 / 不安定 per other participant
 //
 // Recovery (issue 4): a call survives a dropped signaling socket (the server keeps the account
@@ -68,7 +68,9 @@ export function useCall(residentId: Ref<number | null>) {
     isCurrent: peers.isCurrent,
     cameraOff: (account) => peers.remoteCameraOff.value[account] === true,
   })
-  const wakeLock = useWakeLock(inCall)
+  // The screen stays on from the waiting screen on: a phone that locks while the family waits
+  // would miss the call (SPEC 13), and one that dims in the middle of it ends the picture.
+  const wakeLock = useWakeLock(computed(() => residentId.value !== null))
 
   /** 「再接続中」: our socket or a media path is down, or another participant's socket is. */
   const reconnecting = computed(
@@ -222,10 +224,13 @@ export function useCall(residentId: Ref<number | null>) {
     else if (w.__careliveCall === testHook) delete w.__careliveCall
   })
 
-  // Runs before the pieces let go of their resources (the socket among them), so `leave` still goes out.
+  // Runs before the pieces let go of their resources, so `leave` still goes out. The app's socket
+  // stays for its other screens: this screen is no longer watched.
   onBeforeUnmount(() => {
     if (inCall.value) leave()
     hangUpLocal()
+    if (watched !== null) signaling.send({ type: 'unwatch', resident_id: watched })
+    watched = null
   })
 
   return {

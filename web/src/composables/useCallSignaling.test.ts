@@ -78,6 +78,7 @@ describe('the socket closed by the server', () => {
     vi.stubGlobal('document', { visibilityState: 'visible', addEventListener: () => undefined, removeEventListener: () => undefined })
   })
   afterEach(() => {
+    vi.runOnlyPendingTimers() // the shared socket closes after its last listener
     onUnauthenticated(null)
     vi.unstubAllGlobals()
     vi.useRealTimers()
@@ -106,5 +107,30 @@ describe('the socket closed by the server', () => {
     expect(FakeSocket.made).toHaveLength(3)
     expect(ended).toBe(0)
     scope.stop()
+  })
+
+  it('is one socket for every listener of the open app, kept a moment after the last one stops', async () => {
+    const seen: string[] = []
+    const first = effectScope()
+    first.run(() => useCallSignaling({ opened: () => void seen.push('first opened'), closed: () => undefined, handlers: { ring: (m) => void seen.push(`first ring ${m.state}`) } }))
+    const socket = FakeSocket.made[0]! as FakeSocket & { close: () => void }
+    let closes = 0
+    socket.close = () => void closes++
+    socket.readyState = FakeSocket.OPEN
+    socket.onopen!()
+    const second = effectScope()
+    second.run(() => useCallSignaling({ opened: () => void seen.push('second opened'), closed: () => undefined, handlers: { call: (m) => void seen.push(`second call ${m.state}`) } }))
+    await Promise.resolve()
+    expect(FakeSocket.made).toHaveLength(1)
+    socket.onmessage!({ data: '{"type":"ring","resident_id":1,"call_id":2,"state":"ringing","started_at":0,"answered":false,"resident_name":"","facility_name":""}' })
+    socket.onmessage!({ data: '{"type":"call","resident_id":1,"state":"ringing","call_id":2,"participants":[]}' })
+    expect(seen).toEqual(['first opened', 'second opened', 'first ring ringing', 'second call ringing'])
+
+    first.stop()
+    second.stop()
+    vi.advanceTimersByTime(1_000)
+    expect(closes).toBe(0) // the next screen may listen at once
+    vi.advanceTimersByTime(1_500)
+    expect(closes).toBe(1)
   })
 })

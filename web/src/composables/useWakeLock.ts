@@ -65,7 +65,7 @@ export function useWakeLock(active: Ref<boolean>, host: WakeLockHost = navigator
     if (page.visibilityState === 'visible' && active.value) void hold()
   }
 
-  watch(active, (on) => (on ? void hold() : release()))
+  watch(active, (on) => (on ? void hold() : release()), { immediate: true })
   page.addEventListener('visibilitychange', onVisibility)
   onScopeDispose(() => {
     page.removeEventListener('visibilitychange', onVisibility)
