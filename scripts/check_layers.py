@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
 """Checks docs/architecture.md's dependency rule: a folder of src/ includes only folders below it.
 
-    core, metrics  <  store, auth  <  notify, audit  <  http  <  pass  <  live  <  calls  <  admin, app
+    core, metrics  <  store, auth  <  notify, push, audit  <  http  <  pass  <  live  <  calls  <  admin, app
 
 A domain's services never see HTTP: only its HTTP-facing files include http/ — route files
 (*routes*), the consoles' JSON shapes (*_json.hpp) and the call hub, which is the WebSocket
 endpoint (hub.*). metrics/ sees none of ours but core/, and only app (serve.cpp) sees it: the
-server and the services are handed callbacks. Tests and test support headers may include anything. Exits 1 and names every include that looks up.
+server and the services are handed callbacks. push/ (Web Push: keys, encryption, delivery) sees
+core/ and store/ only. Tests and test support headers may include anything. Exits 1 and names every include that looks up.
 """
 import pathlib
 import re
 import sys
 
-LAYER = {"core": 0, "metrics": 0, "store": 1, "auth": 1, "notify": 2, "audit": 2, "http": 3,
+LAYER = {"core": 0, "metrics": 0, "store": 1, "auth": 1, "notify": 2, "push": 2, "audit": 2, "http": 3,
          "pass": 4, "live": 5, "calls": 6, "admin": 7, "app": 7}
 DOMAINS = {"pass", "live", "calls"}
 HTTP_FACING = re.compile(r"routes|_json\.hpp$|^hub\.")
@@ -42,6 +43,8 @@ def main() -> int:
                 problems.append(f"{rel}: includes {target} (only serve() sees the metrics)")
             elif me == "metrics" and other not in ("core", "metrics"):
                 problems.append(f"{rel}: includes {target} (metrics/ sees core/ only)")
+            elif me == "push" and other not in ("core", "store", "push"):
+                problems.append(f"{rel}: includes {target} (push/ sees core/ and store/ only)")
             elif other == "http" and me in DOMAINS and not HTTP_FACING.search(file.name):
                 problems.append(f"{rel}: includes {target} (only HTTP-facing files see HTTP)")
     for p in problems:
