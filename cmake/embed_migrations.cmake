@@ -4,6 +4,8 @@ set(body "")
 foreach(f IN LISTS FILES)
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" number ${name})
+  # 0008 would be an (invalid) octal literal in C++: the number without its leading zeros.
+  math(EXPR number "${number}")
   file(READ ${f} sql)
   string(APPEND body "  {${number}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
 endforeach()

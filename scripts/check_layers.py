@@ -6,8 +6,8 @@
 A domain's services never see HTTP: only its HTTP-facing files include http/ — route files
 (*routes*), the consoles' JSON shapes (*_json.hpp) and the call hub, which is the WebSocket
 endpoint (hub.*). metrics/ sees none of ours but core/, and only app (serve.cpp) sees it: the
-server and the services are handed callbacks. push/ (Web Push: keys, encryption, delivery) sees
-core/ and store/ only. Tests and test support headers may include anything. Exits 1 and names every include that looks up.
+server and the services are handed callbacks. push/ (Web Push: keys, encryption, delivery, devices) sees
+core/, store/ and audit/ only. Tests and test support headers may include anything. Exits 1 and names every include that looks up.
 """
 import pathlib
 import re
@@ -43,8 +43,8 @@ def main() -> int:
                 problems.append(f"{rel}: includes {target} (only serve() sees the metrics)")
             elif me == "metrics" and other not in ("core", "metrics"):
                 problems.append(f"{rel}: includes {target} (metrics/ sees core/ only)")
-            elif me == "push" and other not in ("core", "store", "push"):
-                problems.append(f"{rel}: includes {target} (push/ sees core/ and store/ only)")
+            elif me == "push" and other not in ("core", "store", "audit", "push"):
+                problems.append(f"{rel}: includes {target} (push/ sees core/, store/ and audit/ only)")
             elif other == "http" and me in DOMAINS and not HTTP_FACING.search(file.name):
                 problems.append(f"{rel}: includes {target} (only HTTP-facing files see HTTP)")
     for p in problems:

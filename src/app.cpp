@@ -8,6 +8,8 @@
 #include "live/operator_routes.hpp"
 #include "live/repo.hpp"
 #include "live/staff_routes.hpp"
+#include "notify/push.hpp"
+#include "pass/push_routes.hpp"
 #include "pass/routes.hpp"
 
 namespace carelive {
@@ -71,6 +73,24 @@ App::App(Config config, std::shared_ptr<const core::Clock> clock)
                              std::int64_t resident_id, core::UnixSeconds now) {
         s->cancel_upcoming_calls(c, by, facility_id, resident_id, now);
       });
+  // Web Push (SPEC 13): one VAPID key per installation, notices sent by the dispatcher.
+  vapid_key_ = notify::vapid_key(*db_, templates_.sealer());
+  push_devices_ = std::make_unique<push::Devices>(*db_, *clock_, config_.push);
+  // The VAPID contact (RFC 8292 §2.1) unless configured: the site itself when served over https.
+  if (config_.push.contact.empty())
+    config_.push.contact = config_.public_url.rfind("https://", 0) == 0
+                               ? config_.public_url
+                               : "mailto:no-reply@localhost";
+  notify::PushSettings push{
+      config_.push.contact,
+      {10, 5, push_devices_->settings().allowed_hosts, config_.push.allow_http},
+      [this](std::string_view result) {
+        if (push_result_) push_result_(result);
+      }};
+  dispatcher_->set_push_transport(
+      notify::make_push_transport(*db_, *clock_, *vapid_key_, std::move(push)));
+  call_notices_ = std::make_unique<calls::CallNotices>(*db_, *clock_, templates_,
+                                                       [d = dispatcher_.get()] { d->wake(); });
   pass_->set_confirmed_hook(
       [f = family_.get()](const audit::Actor& account, const std::string& after) {
         f->apply_after_signup(account, after);
@@ -87,6 +107,7 @@ void register_api_routes(http::Router& router, App& app) {
   live::register_operator_routes(router, app.operator_console());
   calls::register_call_routes(router, c.turn, app.clock(), app.family());
   calls::register_schedule_routes(router, app.schedules());
+  pass::register_push_routes(router, app.push_devices(), app.vapid_key().public_base64url());
 }
 
 }  // namespace carelive

@@ -1,7 +1,11 @@
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 
+#include "calls/notices.hpp"
 #include "calls/schedule.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
@@ -14,6 +18,8 @@
 #include "notify/dispatcher.hpp"
 #include "notify/templates.hpp"
 #include "pass/service.hpp"
+#include "push/devices.hpp"
+#include "push/vapid.hpp"
 #include "store/database.hpp"
 
 namespace carelive {
@@ -40,6 +46,14 @@ class App {
   live::StaffInvitations& staff_invitations() { return *staff_invitations_; }
   live::OperatorService& operator_console() { return *operator_; }
   calls::ScheduleService& schedules() { return *schedules_; }
+  push::Devices& push_devices() { return *push_devices_; }
+  // The installation's VAPID key (notify/push.hpp): the browsers' applicationServerKey.
+  const push::VapidKey& vapid_key() const { return *vapid_key_; }
+  calls::CallNotices& call_notices() { return *call_notices_; }
+  // Told each Web Push delivery's outcome (the metrics); set before the dispatcher starts.
+  void on_push_result(std::function<void(std::string_view)> hook) {
+    push_result_ = std::move(hook);
+  }
   const notify::Templates& templates() const { return templates_; }
   // Opens the sealed bodies of link messages (notify/seal.hpp).
   const notify::Sealer& sealer() const { return templates_.sealer(); }
@@ -60,6 +74,10 @@ class App {
   std::unique_ptr<live::StaffInvitations> staff_invitations_;
   std::unique_ptr<live::OperatorService> operator_;
   std::unique_ptr<calls::ScheduleService> schedules_;
+  std::optional<push::VapidKey> vapid_key_;
+  std::unique_ptr<push::Devices> push_devices_;
+  std::unique_ptr<calls::CallNotices> call_notices_;
+  std::function<void(std::string_view)> push_result_;
 };
 
 // The API's routes (/api/v1/…) on `app`'s services: what `serve()` answers (and the router

@@ -132,6 +132,25 @@ void read_calls(const toml::table& t, Config& c) {
         "1 or more");
 }
 
+void read_push(const toml::table& t, Config& c) {
+  take(t, "push.contact", c.push.contact);
+  if (!c.push.contact.empty() && c.push.contact.rfind("mailto:", 0) != 0 &&
+      c.push.contact.rfind("https://", 0) != 0)
+    throw std::invalid_argument("config: push.contact must start with mailto: or https://");
+  if (auto hosts = t.at_path("push.allowed_hosts")) {
+    const auto* list = hosts.as_array();
+    if (!list) throw std::invalid_argument("config: push.allowed_hosts must be a list of strings");
+    c.push.allowed_hosts.clear();
+    for (const auto& h : *list) {
+      auto v = h.value<std::string>();
+      if (!v || v->empty())
+        throw std::invalid_argument("config: push.allowed_hosts must be a list of host names");
+      c.push.allowed_hosts.push_back(*v);
+    }
+  }
+  take(t, "push.allow_http", c.push.allow_http);
+}
+
 // The file holds secrets (server secret, SMTP password, SMS and TURN keys): refused when other
 // users may read it, or anyone but its owner may change it. Group-readable is fine: Debian's way
 // is root:carelive 0640 for a conffile the service reads (docs: README "Configuration").
@@ -163,6 +182,7 @@ void load_config_file(const std::string& path, Config& c) {
   read_pass(t, c);
   read_notify(t, c);
   read_calls(t, c);
+  read_push(t, c);
 }
 
 http::Settings Config::http() const {

@@ -10,6 +10,7 @@
 #include "notify/dispatcher.hpp"
 #include "notify/templates.hpp"
 #include "pass/settings.hpp"
+#include "push/devices.hpp"
 
 // The whole configuration: the TOML file and the command line fill it; App hands each module
 // its own settings (each module owns its settings struct, so no lower layer includes this).
@@ -49,6 +50,8 @@ struct Config {
   calls::CallSettings calls;
   // Several processes serving calls as one: redis://[:password@]host[:port]. Empty: one process.
   std::string redis_url;
+  // Web Push: the VAPID contact and the push services messages may go to.
+  push::PushSettings push;
 
   // The HTTP server's part (listen, public URL, limits).
   http::Settings http() const;

@@ -70,6 +70,7 @@ void observe(metrics::Metrics& m, http::Server& server, App& app) {
                            m.websocket_closed();
                        }});
   app.pass().set_login_failure_hook([&m](std::string_view reason) { m.login_failed(reason); });
+  app.on_push_result([&m](std::string_view result) { m.push_sent(result).Increment(); });
 }
 
 }  // namespace
@@ -89,7 +90,9 @@ int serve(Config config) {
                                 [&app](std::int64_t session, bool in_call) {
                                   return app.pass().live_session(session, in_call);
                                 },
-                                nullptr};
+                                [&app](const calls::Call& call, calls::CallEvent event) {
+                                  app.call_notices().tell(call, event);
+                                }};
   calls::Hub hub(app.db(), app.clock(), app.family(), hub_options, bus);  // outlives the server
   // A socket does not outlive its session, nor a call the person's access (docs/architecture.md).
   const auth::AccessListener revoke = [&hub](const auth::AccessEnded& e) { hub.revoke(e); };

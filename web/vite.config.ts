@@ -36,9 +36,12 @@ export default defineConfig({
         // The app shell (HTML, JS, CSS, icons) is precached; every /api answer goes to the
         // network only: no account data is ever kept on the phone by the service worker.
         globPatterns: ['**/*.{js,css,html,svg,png}'],
+        globIgnores: ['push-sw.js'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/healthz/, /^\/metrics/],
         runtimeCaching: [],
+        // Web Push: the notice and a tap on it (public/push-sw.js, SPEC 13).
+        importScripts: ['/push-sw.js'],
         cleanupOutdatedCaches: true,
       },
     }),

@@ -25,9 +25,6 @@
 
 namespace carelive::calls {
 
-// What happened to a call, told once by the process that made the change (after the commit).
-enum class CallEvent : std::uint8_t { started, ended_unanswered, ended_answered };
-
 struct HubOptions {
   // How long a participant whose WebSocket closed stays in the call, waiting for `resume`.
   std::int64_t reconnect_grace_seconds = 30;

@@ -41,6 +41,9 @@ struct Call {
   const Participant* find(std::int64_t account_id) const;
 };
 
+// What happened to a call, told once by the process that made the change (after the commit).
+enum class CallEvent : std::uint8_t { started, ended_unanswered, ended_answered };
+
 // What a transition did, for the caller to record and announce.
 struct Transition {
   Call call;                         // the call after the transition

@@ -14,6 +14,7 @@
 #include "live/staff.hpp"
 #include "notify/message.hpp"
 #include "pass/repo.hpp"
+#include "push/subscriptions.hpp"
 
 namespace carelive::calls {
 
@@ -168,6 +169,8 @@ CallSchedule ScheduleService::create(const pass::Account& who, std::int64_t faci
       if (auto a = pass::repo::find_account(c, account_id))
         notify::enqueue(c, templates_.call_scheduled(a->primary_login_id(), notice), now);
     }
+    notify::enqueue_push(c, push::repo::ids_of(c, checked.invitees),
+                         templates_.push_call_scheduled(notice, resident->id, id), now);
     audit::record(c, now, by, "call_scheduled",
                   {{"facility_id", facility_id},
                    {"resident_id", resident->id},
@@ -320,10 +323,13 @@ int ScheduleService::send_due_reminders() {
       const notify::CallNotice notice{
           facility->name, resident->display_name(), time_.long_label(s->starts_at), s->note,
           public_url_ + "/live/residents/" + std::to_string(s->resident_id) + "/call"};
-      for (auto account_id : schedule_repo::recipients(c, id)) {
+      const auto recipients = schedule_repo::recipients(c, id);
+      for (auto account_id : recipients) {
         if (auto a = pass::repo::find_account(c, account_id))
           notify::enqueue(c, templates_.call_reminder(a->primary_login_id(), notice), now);
       }
+      notify::enqueue_push(c, push::repo::ids_of(c, recipients),
+                           templates_.push_call_reminder(notice, s->resident_id, id), now);
       return true;
     });
     if (claimed) ++reminded;

@@ -57,6 +57,9 @@ inline constexpr ErrorCode kInvitationOtherAccount{
 inline constexpr ErrorCode kScheduleClosed{
     "schedule_closed", 409,
     "この通話予定は取り消し済みか、開始時刻を過ぎているため変更できません。"};
+inline constexpr ErrorCode kPushServiceNotAllowed{"push_service_not_allowed", 422,
+                                                  "このブラウザーの通知サービスには、お知らせをお送"
+                                                  "りできません。別のブラウザーでお試しください。"};
 
 // Video calls (the WebSocket's `error` message; SPEC 7).
 inline constexpr ErrorCode kBadMessage{"bad_message", 400,
@@ -105,6 +108,7 @@ inline constexpr const ErrorCode* kAll[] = {
     &kSelfRemoval,
     &kInvitationOtherAccount,
     &kScheduleClosed,
+    &kPushServiceNotAllowed,
     &kBadMessage,
     &kAlreadyInCall,
     &kCallInProgress,

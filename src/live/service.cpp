@@ -14,6 +14,7 @@
 #include "notify/message.hpp"
 #include "pass/repo.hpp"
 #include "pass/validation.hpp"
+#include "push/subscriptions.hpp"
 
 namespace carelive::live {
 
@@ -322,11 +323,15 @@ Announcement LiveService::add_announcement(const std::string& title, const std::
   if (a.body.empty()) errors.add("body", "required");
   errors.throw_if_any();
   a.published_at = clock_.now();
-  return db_.transaction([&](store::Connection& c) {
+  auto added = db_.transaction([&](store::Connection& c) {
     a.id = repo::insert_announcement(c, a);
     audit::record(c, a.published_at, by, "announcement_published", {{"announcement_id", a.id}});
+    notify::enqueue_push(c, push::repo::ids_of_linked_accounts(c),
+                         templates_.push_announcement(a.title, a.id), a.published_at);
     return a;
   });
+  notify_queued();
+  return added;
 }
 
 }  // namespace carelive::live

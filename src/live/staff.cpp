@@ -8,6 +8,7 @@
 #include "notify/message.hpp"
 #include "pass/repo.hpp"
 #include "pass/validation.hpp"
+#include "push/subscriptions.hpp"
 
 namespace carelive::live {
 
@@ -178,6 +179,11 @@ Link StaffService::approve(const pass::Account& who, std::int64_t facility_id,
           c, templates_.application_approved(applicant->primary_login_id(), public_url_ + "/login"),
           now);
     }
+    if (auto facility = repo::find_facility(c, facility_id))
+      notify::enqueue_push(c, push::repo::ids_of(c, {app->account_id}),
+                           templates_.push_application_approved(
+                               facility->name, resident.display_name(), resident.id),
+                           now);
     audit::record(c, now, by, "application_approved",
                   {{"application_id", application_id},
                    {"resident_id", app->resident_id},

@@ -52,7 +52,8 @@ Metrics::Metrics()
   // families are listed before anything happened.
   login_failures_.Add({{"reason", "password"}});
   login_failures_.Add({{"reason", "throttled"}});
-  for (const char* result : {"sent", "gone", "failed"}) push_sent_.Add({{"result", result}});
+  for (const char* result : {"sent", "gone", "retry", "rejected", "expired"})
+    push_sent_.Add({{"result", result}});
 }
 
 Metrics::RouteSeries& Metrics::series(std::string_view route, unsigned status) {

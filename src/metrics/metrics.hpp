@@ -38,8 +38,8 @@ class Metrics {
   void set_calls_active(double n) { calls_active_.Set(n); }
   void set_messages_pending(double n) { messages_pending_.Set(n); }
   // Web Push deliveries by result: "sent" (accepted by the push service), "gone" (404/410: the
-  // subscription is removed, SPEC 13), "failed" (anything else). The push module increments
-  // them; they start at 0 and stay there while nothing is pushed.
+  // subscription is removed, SPEC 13), "retry" (429, 5xx, no answer: tried again later),
+  // "rejected" (refused for good), "expired" (past its TTL before it could go). They start at 0.
   prometheus::Counter& push_sent(std::string_view result);
 
  private:

@@ -96,7 +96,7 @@ TEST(MetricsEndpoint, AScrapeShowsEveryFamilyWithRouteAndStatusLabels) {
   EXPECT_EQ(sample(text, R"(carelive_login_failures_total{reason="throttled"})"), 1);
   // Web Push is counted by the push module when it sends: nothing pushed yet, every result 0.
   EXPECT_TRUE(has_line(text, "# TYPE carelive_push_sent_total counter"));
-  for (const char* result : {"sent", "gone", "failed"}) {
+  for (const char* result : {"sent", "gone", "retry", "rejected", "expired"}) {
     EXPECT_EQ(sample(text, std::string("carelive_push_sent_total{result=\"") + result + "\"}"), 0)
         << result;
   }

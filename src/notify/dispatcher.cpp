@@ -96,20 +96,25 @@ void Dispatcher::release_stale_claims(core::UnixSeconds now) {
   }
 }
 
-std::string Dispatcher::deliver(Message& m, const std::string& channel) {
+Dispatcher::Outcome Dispatcher::deliver(Message& m, const std::string& channel) {
   try {
-    Transport* transport = channel == "email" ? email_.get()
-                           : channel == "sms" ? sms_.get()
-                                              : nullptr;
+    Transport* transport = channel == "email"  ? email_.get()
+                           : channel == "sms"  ? sms_.get()
+                           : channel == "push" ? push_.get()
+                                               : nullptr;
     if (!transport) throw std::runtime_error("no transport for channel '" + channel + "'");
     if (!m.sealed.empty()) m.body = identity_.sealer.open(m.sealed);
     m.installation = identity_.installation;
     transport->send(m);
-    return "";
+    return {};
+  } catch (const GiveUp& e) {
+    return {e.what()[0] ? e.what() : "given up", true, 0};
+  } catch (const RetryAfter& e) {
+    return {e.what()[0] ? e.what() : "asked to wait", false, e.seconds};
   } catch (const std::exception& e) {
-    return e.what()[0] ? e.what() : "send failed";
+    return {e.what()[0] ? e.what() : "send failed"};
   } catch (...) {
-    return "send failed with an unknown exception";
+    return {"send failed with an unknown exception"};
   }
 }
 
@@ -139,16 +144,22 @@ int Dispatcher::run_once() {
         continue;
       }
       // Sent outside any transaction: a slow server holds no lock on the table.
-      const std::string error = deliver(stored->message, stored->channel);
+      const Outcome outcome = deliver(stored->message, stored->channel);
+      const std::string& error = outcome.error;
       const core::UnixSeconds done = clock_.now();
       try {
         if (error.empty()) {
           db_.with([&](store::Connection& c) { repo::mark_sent(c, id, done); });
           ++delivered;
           spdlog::debug("notify: {} message {} sent", stored->channel, id);
+        } else if (outcome.give_up) {
+          db_.with([&](store::Connection& c) {
+            repo::mark_abandoned(c, id, mime::truncate_utf8(error, kMaxErrorBytes), done);
+          });
+          spdlog::info("notify: {} message {} given up: {}", stored->channel, id, error);
         } else {
           const int failures = stored->attempts + 1;
-          const std::int64_t delay = retry_delay(failures);
+          const std::int64_t delay = std::max(retry_delay(failures), outcome.retry_after);
           db_.with([&](store::Connection& c) {
             repo::mark_failed(c, id, mime::truncate_utf8(error, kMaxErrorBytes), done + delay);
           });

@@ -15,11 +15,28 @@
 
 namespace carelive::notify {
 
-// Delivers one message or throws std::runtime_error with the reason.
+// Delivers one message or throws std::runtime_error with the reason (tried again later with
+// growing pauses), GiveUp or RetryAfter.
 class Transport {
  public:
   virtual ~Transport() = default;
   virtual void send(const Message& m) = 0;
+};
+
+// Sending again cannot help (a push subscription the service no longer knows, a notice past
+// its lifetime): the message is given up.
+class GiveUp : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The receiver asked to wait (HTTP 429 with Retry-After): tried again after `seconds` at the
+// earliest (the usual pause when that is longer).
+class RetryAfter : public std::runtime_error {
+ public:
+  RetryAfter(const std::string& what, std::int64_t seconds)
+      : std::runtime_error(what), seconds(seconds) {}
+  std::int64_t seconds;
 };
 
 struct SmtpSettings {
@@ -78,18 +95,26 @@ class Dispatcher {
   void stop();
   // Wakes the loop after a request enqueued something.
   void wake();
+  // The transport of push messages (notify/push.hpp); without one they wait. Before start().
+  void set_push_transport(std::unique_ptr<Transport> push) { push_ = std::move(push); }
   // Sends everything due now, in the calling thread; returns how many were delivered.
   int run_once();
 
  private:
   void loop();
   void release_stale_claims(core::UnixSeconds now);
-  // Sends one claimed message; the error text, empty when it was delivered.
-  std::string deliver(Message& m, const std::string& channel);
+  // What became of one claimed message.
+  struct Outcome {
+    std::string error;  // empty: delivered
+    bool give_up = false;
+    std::int64_t retry_after = 0;
+  };
+  Outcome deliver(Message& m, const std::string& channel);
   store::Database& db_;
   const core::Clock& clock_;
   std::unique_ptr<Transport> email_;
   std::unique_ptr<Transport> sms_;
+  std::unique_ptr<Transport> push_;
   DispatcherIdentity identity_;
   std::string owner_;  // identity_.owner as stored in messages.claimed_by
   std::mutex mutex_;

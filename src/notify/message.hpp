@@ -8,9 +8,11 @@
 
 namespace carelive::notify {
 
-enum class Channel { email, sms };
+enum class Channel { email, sms, push };
 
-// A rendered message. `to` is an email address or an E.164 number (+81…).
+// A rendered message. `to` is an email address or an E.164 number (+81…); for push, the id of
+// the device's subscription (push/subscriptions.hpp), `subject` the message's Topic and `body`
+// the notice as JSON (notify/push.hpp).
 struct Message {
   Channel channel;
   std::string to;
@@ -24,9 +26,12 @@ struct Message {
   // crash replaces the same file and carries the same Message-ID.
   std::int64_t id = 0;
   std::string installation{};
+  core::UnixSeconds created_at = 0;  // when it was queued (a push outlives its TTL by no retry)
 };
 
-inline const char* channel_name(Channel c) { return c == Channel::email ? "email" : "sms"; }
+inline const char* channel_name(Channel c) {
+  return c == Channel::email ? "email" : c == Channel::sms ? "sms" : "push";
+}
 // Email when the login id holds '@', SMS otherwise (SPEC: chosen by the login id).
 inline Channel channel_for(const std::string& login_id) {
   return login_id.find('@') != std::string::npos ? Channel::email : Channel::sms;

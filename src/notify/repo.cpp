@@ -75,7 +75,9 @@ std::optional<StoredMessage> claim(store::Connection& c, std::int64_t id, core::
   StoredMessage s;
   s.id = id;
   s.channel = row.text(0);
-  s.message.channel = s.channel == "sms" ? Channel::sms : Channel::email;
+  s.message.channel = s.channel == "sms"    ? Channel::sms
+                      : s.channel == "push" ? Channel::push
+                                            : Channel::email;
   s.message.to = row.text(1);
   s.message.subject = row.text(2);
   s.message.body = row.text(3);
@@ -83,6 +85,7 @@ std::optional<StoredMessage> claim(store::Connection& c, std::int64_t id, core::
   s.message.id = id;
   s.attempts = static_cast<int>(row.integer(5));
   s.created_at = row.integer(6);
+  s.message.created_at = s.created_at;
   return s;
 }
 

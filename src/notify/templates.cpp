@@ -444,4 +444,69 @@ Message Templates::call_reminder(const std::string& to, const CallNotice& call) 
                           call_details(call) + "\n" + kJoinNow + url_block(call.call_url));
 }
 
+// ---- Web Push notices
+
+PushNotice Templates::push_call_started(const std::string& facility,
+                                        const std::string& resident_name,
+                                        std::int64_t resident_id) const {
+  return {facility + "からビデオ通話です",
+          resident_name + "様とのビデオ通話が届いています。タップすると通話画面が開きます。",
+          "/live/residents/" + std::to_string(resident_id) + "/call",
+          "call-" + std::to_string(resident_id),
+          "high",
+          60};
+}
+
+PushNotice Templates::push_call_ended(const std::string& facility, const std::string& resident_name,
+                                      std::int64_t resident_id) const {
+  return {"通話は終了しました",
+          facility + "からのビデオ通話（" + resident_name + "様）は終了しました。",
+          "/live/residents/" + std::to_string(resident_id),
+          "call-" + std::to_string(resident_id),
+          "normal",
+          core::kHour};
+}
+
+PushNotice Templates::push_application_approved(const std::string& facility,
+                                                const std::string& resident_name,
+                                                std::int64_t resident_id) const {
+  return {"利用申請が承認されました",
+          facility + "が、" + resident_name + "様についての利用申請を承認しました。",
+          "/live/residents/" + std::to_string(resident_id),
+          "approved-" + std::to_string(resident_id),
+          "normal",
+          7 * core::kDay};
+}
+
+PushNotice Templates::push_call_scheduled(const CallNotice& call, std::int64_t resident_id,
+                                          std::int64_t schedule_id) const {
+  return {"ビデオ通話の予定",
+          call.resident_name + "様（" + call.facility + "）とのビデオ通話：" + call.when,
+          "/live/residents/" + std::to_string(resident_id),
+          "schedule-" + std::to_string(schedule_id),
+          "normal",
+          core::kDay};
+}
+
+PushNotice Templates::push_call_reminder(const CallNotice& call, std::int64_t resident_id,
+                                         std::int64_t schedule_id) const {
+  return {"まもなくビデオ通話です",
+          call.when + "から、" + call.resident_name + "様（" + call.facility +
+              "）とのビデオ通話です。時間になりましたら通話画面を開いてお待ちください。",
+          "/live/residents/" + std::to_string(resident_id) + "/call",
+          "schedule-" + std::to_string(schedule_id),
+          "high",
+          core::kHour};
+}
+
+PushNotice Templates::push_announcement(const std::string& title,
+                                        std::int64_t announcement_id) const {
+  return {"新しい案内があります",
+          title,
+          "/live/announcements/" + std::to_string(announcement_id),
+          "announcement-" + std::to_string(announcement_id),
+          "low",
+          7 * core::kDay};
+}
+
 }  // namespace carelive::notify

@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "notify/message.hpp"
+#include "notify/push.hpp"
 #include "notify/seal.hpp"
 
 namespace carelive::notify {
@@ -81,6 +82,23 @@ class Templates {
   Message call_cancelled(const std::string& to, const CallNotice& call) const;
   // 【CareLive】まもなくビデオ通話の時間です — the reminder before the call.
   Message call_reminder(const std::string& to, const CallNotice& call) const;
+
+  // ---- Web Push notices (SPEC 13): short, for a phone's lock screen; `url` is a path of the
+  // web app, the topic one per resident (a call) or per thing told.
+  // 「<facility>からビデオ通話です」: high urgency, alive one minute.
+  PushNotice push_call_started(const std::string& facility, const std::string& resident_name,
+                               std::int64_t resident_id) const;
+  // 「通話は終了しました」, replacing the call's notice (same topic) when nobody answered.
+  PushNotice push_call_ended(const std::string& facility, const std::string& resident_name,
+                             std::int64_t resident_id) const;
+  PushNotice push_application_approved(const std::string& facility,
+                                       const std::string& resident_name,
+                                       std::int64_t resident_id) const;
+  PushNotice push_call_scheduled(const CallNotice& call, std::int64_t resident_id,
+                                 std::int64_t schedule_id) const;
+  PushNotice push_call_reminder(const CallNotice& call, std::int64_t resident_id,
+                                std::int64_t schedule_id) const;
+  PushNotice push_announcement(const std::string& title, std::int64_t announcement_id) const;
 
   const Brand& brand() const { return brand_; }
   const Sealer& sealer() const { return sealer_; }

@@ -112,6 +112,8 @@ test('over HTTPS through the shipped nginx site: redirect, HSTS, __Host- cookies
 test('a family waits 75 s on the call screen behind nginx, then the call comes through both ways', async ({ browser }) => {
   test.setTimeout(240_000)
   const family = await openAs(browser, world.server, world.families[0]!, '/account', httpsUrl)
+  // From a blank page: the app's socket of the page before (its ringing banner) is gone.
+  await family.goto('about:blank')
   const sockets: WebSocket[] = []
   family.on('websocket', (ws) => sockets.push(ws)) // the call screen's WebSocket from its start
   await family.goto(`/live/residents/${world.A}/call`)

@@ -14,6 +14,12 @@ onUnauthenticated(() => {
   if (current.meta.requiresAuth) void router.replace(loginRedirect(current.fullPath))
 })
 
+// A tap on a notice (public/push-sw.js) while CareLive is open: go to its page in the app.
+navigator.serviceWorker?.addEventListener('message', (e: MessageEvent) => {
+  const m = e.data as { type?: string; path?: string } | null
+  if (m?.type === 'carelive:open' && typeof m.path === 'string' && m.path.startsWith('/')) void router.push(m.path)
+})
+
 const app = createApp(App)
 app.use(i18n)
 app.use(router)
