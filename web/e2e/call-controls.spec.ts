@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
 import { expectFrames, fakeMedia, localTrackEnabled, openAs, setUpCallWorld, startCall, type CallWorld } from './call-helpers'
@@ -196,6 +197,12 @@ async function refuse(page: Page, microphoneToo: boolean): Promise<void> {
   await page.reload()
 }
 
+/** axe-core finds no violations outside the videos (whose pictures are not text). */
+async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).exclude('video').analyze()
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`)).toEqual([])
+}
+
 /** RTP packets of audio the page received on its open connections. */
 function audioPacketsReceived(page: Page): Promise<number> {
   return page.evaluate(async () => {
@@ -251,6 +258,7 @@ test('the microphone and camera buttons say their state; one\'s own preview and 
   await expect(staff.locator('.call-remote figcaption')).toContainText('カメラはオフです')
   await expect(staff.locator('.call-local')).not.toContainText('カメラはオフです')
   await family.screenshot({ path: `${shots}/02-in-call-controls-off.png` })
+  await expectAccessible(family)
   await staff.screenshot({ path: `${shots}/03-staff-sees-camera-off.png` })
 
   // Both back on.
@@ -290,6 +298,7 @@ test('a refused camera shows the steps for iPhone and Android until the call end
   await expect(family.getByRole('button', { name: '音声のみで参加' })).toBeVisible()
   expect((await family.getByRole('button', { name: '音声のみで参加' }).boundingBox())!.height).toBeGreaterThanOrEqual(52)
   await family.screenshot({ path: `${shots}/04-camera-refused.png`, fullPage: true })
+  await expectAccessible(family)
   await staff.getByRole('button', { name: '終了する' }).click()
   await expect(family.getByText('ビデオ通話は終了しました。')).toBeVisible()
   await expect(help).toHaveCount(0)
@@ -313,6 +322,7 @@ test('a refused camera shows the steps for iPhone and Android until the call end
   const before = await audioPacketsReceived(staff)
   await expect.poll(() => audioPacketsReceived(staff), { timeout: 10_000 }).toBeGreaterThan(before)
   await family.screenshot({ path: `${shots}/05-voice-only-call.png` })
+  await expectAccessible(family)
   await staff.screenshot({ path: `${shots}/06-staff-with-voice-only-family.png` })
   // Her microphone still switches off and on.
   await family.getByRole('button', { name: 'マイク：オン' }).click()
@@ -353,6 +363,7 @@ test('with the microphone refused too it says so and joins to see and hear the o
   await expect(caption).toContainText('カメラはオフです')
   await expect(caption).toContainText('マイクはオフです')
   await family.screenshot({ path: `${shots}/08-receive-only-call.png` })
+  await expectAccessible(family)
   await staff.getByRole('button', { name: '終了する' }).click()
   await expect(family.locator('.call-media-help')).toHaveCount(0)
   await staff.context().close()
