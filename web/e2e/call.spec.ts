@@ -53,18 +53,18 @@ test('staff and family hold a video call: presence, 開始する, frames both wa
 
   // Microphone and camera switches change the tracks' enabled state.
   expect(await localTrackEnabled(family, 'audio')).toBe(true)
-  await family.getByRole('button', { name: 'マイクをオフ' }).click()
+  await family.getByRole('button', { name: 'マイク：オン' }).click()
   expect(await localTrackEnabled(family, 'audio')).toBe(false)
   // The staff side is told beside her name, rather than left to wonder at the silence.
   await expect(staff.locator('.call-remote figcaption').filter({ hasText: '駿河 花子' })).toContainText('マイクはオフです')
-  await family.getByRole('button', { name: 'マイクをオン' }).click()
+  await family.getByRole('button', { name: 'マイク：オフ' }).click()
   expect(await localTrackEnabled(family, 'audio')).toBe(true)
   await expect(staff.getByText('マイクはオフです')).toHaveCount(0)
-  await staff.getByRole('button', { name: 'カメラをオフ' }).click()
+  await staff.getByRole('button', { name: 'カメラ：オン' }).click()
   expect(await localTrackEnabled(staff, 'video')).toBe(false)
   // The other side is told, rather than left to wonder at a black picture.
   await expect(family.getByText('カメラはオフです')).toBeVisible()
-  await staff.getByRole('button', { name: 'カメラをオン' }).click()
+  await staff.getByRole('button', { name: 'カメラ：オフ' }).click()
   expect(await localTrackEnabled(staff, 'video')).toBe(true)
   await expect(family.getByText('カメラはオフです')).toHaveCount(0)
 

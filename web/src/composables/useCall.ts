@@ -17,13 +17,13 @@ import {
 } from './useCallSignaling'
 import { useCallIceServers } from './useCallIceServers'
 import { useCallPeers } from './useCallPeers'
-import { useCallMedia } from './useCallMedia'
+import { useCallMedia, type MediaMode } from './useCallMedia'
 import { useWakeLock } from './useWakeLock'
 import { useCallQuality } from './useCallQuality'
 
 export type { CallPerson, CallStateName, PresencePerson } from './useCallSignaling'
 export type { RemoteMedia } from './useCallPeers'
-export type { MediaProblem } from './useCallMedia'
+export type { MediaMode, MediaProblem } from './useCallMedia'
 export type { WakeLockState } from './useWakeLock'
 
 /** A `resume` refused with one of these: the call ended (or we were dropped from it) while we were away. */
@@ -41,6 +41,8 @@ export function useCall(residentId: Ref<number | null>) {
   let selfId: number | null = null
   let callId: number | null = null
   let watched: number | null = null
+  /** The ringing or active call the server last told us of, null when none. */
+  let shownCallId: number | null = null
 
   const signaling = useCallSignaling({
     opened: onOpened,
@@ -119,6 +121,7 @@ export function useCall(residentId: Ref<number | null>) {
 
   function onCall(m: Extract<ServerMessage, { type: 'call' }>): void {
     if (m.resident_id !== residentId.value) return
+    forgetMediaProblemAfter(m)
     if (inCall.value && (m.state === 'ended' || m.state === 'idle' || (callId !== null && m.call_id !== callId))) {
       // Our call is over (perhaps while we were away): say so rather than show idle.
       hangUpLocal()
@@ -130,6 +133,14 @@ export function useCall(residentId: Ref<number | null>) {
     participants.value = m.participants
     if (m.state === 'ended' || m.state === 'idle') hangUpLocal()
     else peers.keepOnly(m.participants.map((p) => p.account_id))
+  }
+
+  /** A refused camera or microphone is explained until the call it kept us from ends, or
+   * another call begins: that one asks the browser anew. */
+  function forgetMediaProblemAfter(m: Extract<ServerMessage, { type: 'call' }>): void {
+    const live = m.state === 'ringing' || m.state === 'active'
+    if (shownCallId !== null && (!live || m.call_id !== shownCallId)) media.clearProblem()
+    shownCallId = live ? m.call_id : null
   }
 
   function onJoined(m: Extract<ServerMessage, { type: 'joined' }>): void {
@@ -176,23 +187,25 @@ export function useCall(residentId: Ref<number | null>) {
 
   // ---- actions ----
 
-  /** Camera, microphone and ICE servers for a call; false when the camera or microphone was refused. */
-  async function prepare(): Promise<boolean> {
+  /** Camera and microphone (or what `mode` asks for) and ICE servers for a call; false when
+   * the camera or microphone was refused. */
+  async function prepare(mode: MediaMode): Promise<boolean> {
     await ice.load()
     errorCode.value = ''
-    return media.open()
+    return media.open(mode)
   }
 
-  /** Staff: start the call with the resident. */
-  async function start(): Promise<void> {
+  /** Staff: start the call with the resident (`mode` audio: 「音声のみで参加」). */
+  async function start(mode: MediaMode = 'full'): Promise<void> {
     if (!residentId.value) return
-    if (await prepare()) signaling.send({ type: 'start', resident_id: residentId.value })
+    if (await prepare(mode)) signaling.send({ type: 'start', resident_id: residentId.value })
   }
 
-  /** 「開始する」: join the call that was started. */
-  async function join(): Promise<void> {
+  /** 「開始する」: join the call that was started (`mode` audio: 「音声のみで参加」, none: only
+   * see and hear the others). */
+  async function join(mode: MediaMode = 'full'): Promise<void> {
     if (!residentId.value) return
-    if (await prepare()) signaling.send({ type: 'join', resident_id: residentId.value })
+    if (await prepare(mode)) signaling.send({ type: 'join', resident_id: residentId.value })
   }
 
   /** Leave the call (it ends when only one person would remain). */
@@ -210,6 +223,8 @@ export function useCall(residentId: Ref<number | null>) {
   watch(residentId, () => {
     if (inCall.value) leave()
     errorCode.value = ''
+    media.clearProblem()
+    shownCallId = null
     sendWatch()
   })
 
@@ -236,7 +251,7 @@ export function useCall(residentId: Ref<number | null>) {
   return {
     connected: signaling.connected, state, participants, presence, inCall, errorCode,
     mediaProblem: media.mediaProblem, localStream: media.localStream, remotes: peers.remotes,
-    micOn: media.micOn, camOn: media.camOn, reconnecting, quality: quality.quality,
+    micOn: media.micOn, camOn: media.camOn, hasMic: media.hasMic, hasCamera: media.hasCamera, reconnecting, quality: quality.quality,
     remoteCameraOff: peers.remoteCameraOff, remoteMicOff: peers.remoteMicOff, wakeLock: wakeLock.state,
     canSwitchCamera: media.canSwitchCamera, facing: media.facing, cameraProblem: media.cameraProblem,
     start, join, leave, end, toggleMic: media.toggleMic, toggleCam: media.toggleCam, switchCamera: media.switchCamera,

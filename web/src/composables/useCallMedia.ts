@@ -1,10 +1,11 @@
-// Our own camera and microphone in a call: opening them (and why that failed), switching each
-// off and on, and 「カメラ切替」 between the front and back camera of a phone.
-import { ref, shallowRef } from 'vue'
+// Our own camera and microphone in a call: opening them (and why that failed), with voice only
+// or nothing when the camera or the microphone is refused, switching each off and on, and
+// 「カメラ切替」 between the front and back camera of a phone.
+import { computed, ref, shallowRef } from 'vue'
+import { mediaConstraints, mediaProblemOf, type MediaMode, type MediaProblem } from '../lib/callMedia'
 import type { MediaSignal } from './useCallSignaling'
 
-/** denied: the browser refused camera/microphone; unavailable: no device or another failure. */
-export type MediaProblem = '' | 'denied' | 'unavailable'
+export type { MediaMode, MediaProblem } from '../lib/callMedia'
 export type Facing = '' | 'user' | 'environment'
 
 export interface LocalMediaOptions {
@@ -20,27 +21,37 @@ export function useCallMedia(o: LocalMediaOptions) {
   const micOn = ref(true)
   const camOn = ref(true)
   const canSwitchCamera = ref(false)
+  /** Whether we send a microphone / a camera at all (not after 「音声のみで参加」 or receive only). */
+  const hasMic = computed(() => (localStream.value?.getAudioTracks().length ?? 0) > 0)
+  const hasCamera = computed(() => (localStream.value?.getVideoTracks().length ?? 0) > 0)
   /** Which way the camera faces ('' when the device does not say: desktop webcams face the user). */
   const facing = ref<Facing>('')
   /** The last camera switch failed (we went back to the camera before). */
   const cameraProblem = ref(false)
   let cameraIds: string[] = []
 
-  /** Camera and microphone for a call; false (and `mediaProblem` says why) when refused. */
-  async function open(): Promise<boolean> {
+  /** Camera and microphone (`mode` full), the microphone alone (audio) or nothing (none: we
+   * only see and hear the others) for a call; false (and `mediaProblem` says why) when refused. */
+  async function open(mode: MediaMode = 'full'): Promise<boolean> {
     mediaProblem.value = ''
     cameraProblem.value = false
+    canSwitchCamera.value = false
+    const wanted = mediaConstraints(mode)
     try {
-      localStream.value = await navigator.mediaDevices.getUserMedia({ audio: true, video: { facingMode: 'user' } })
+      localStream.value = wanted ? await navigator.mediaDevices.getUserMedia(wanted) : new MediaStream()
     } catch (e) {
-      const name = e instanceof DOMException ? e.name : ''
-      mediaProblem.value = name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : 'unavailable'
+      mediaProblem.value = mediaProblemOf(e, mode)
       return false
     }
-    micOn.value = true
-    camOn.value = true
+    micOn.value = hasMic.value
+    camOn.value = hasCamera.value
     await lookAtCameras()
     return true
+  }
+
+  /** The call this problem was about is over (or another began): nothing to explain any more. */
+  function clearProblem(): void {
+    mediaProblem.value = ''
   }
 
   function stop(): void {
@@ -50,16 +61,18 @@ export function useCallMedia(o: LocalMediaOptions) {
 
   /** What we tell the others of our camera and microphone (docs/api.md). */
   function mediaState(): MediaSignal {
-    return { camera: camOn.value, mic: micOn.value }
+    return { camera: camOn.value && hasCamera.value, mic: micOn.value && hasMic.value }
   }
 
   function toggleMic(): void {
+    if (!hasMic.value) return
     micOn.value = !micOn.value
     for (const t of localStream.value?.getAudioTracks() ?? []) t.enabled = micOn.value
     o.changed()
   }
 
   function toggleCam(): void {
+    if (!hasCamera.value) return
     camOn.value = !camOn.value
     for (const t of localStream.value?.getVideoTracks() ?? []) t.enabled = camOn.value
     o.changed()
@@ -125,7 +138,7 @@ export function useCallMedia(o: LocalMediaOptions) {
   }
 
   return {
-    localStream, mediaProblem, micOn, camOn, canSwitchCamera, facing, cameraProblem,
-    open, stop, mediaState, toggleMic, toggleCam, switchCamera, useVideoTrack,
+    localStream, mediaProblem, micOn, camOn, hasMic, hasCamera, canSwitchCamera, facing, cameraProblem,
+    open, clearProblem, stop, mediaState, toggleMic, toggleCam, switchCamera, useVideoTrack,
   }
 }

@@ -86,8 +86,9 @@ export function useCallPeers(o: PeerMeshOptions) {
     broken.value = next
   }
 
-  /** A new RTCPeerConnection to `account` with our tracks on it. */
-  function createPeer(account: number): Peer {
+  /** A new RTCPeerConnection to `account` with our tracks on it; `offering`: we make the first
+   * offer (we joined), else we answer theirs. */
+  function createPeer(account: number, offering: boolean): Peer {
     const pc = new RTCPeerConnection(o.ice.configuration())
     const peer: Peer = {
       account, pc, pcId: randomId(), remotePcId: null, makingOffer: false, ignoreOffer: false,
@@ -96,6 +97,14 @@ export function useCallPeers(o: PeerMeshOptions) {
     peers.set(account, peer)
     const stream = o.localStream()
     for (const track of stream?.getTracks() ?? []) pc.addTrack(track, stream!)
+    // Without a camera (「音声のみで参加」) or a microphone of our own, our offer still asks for
+    // theirs: else it would have no m-line for it (and with no track at all, there would be no
+    // offer). An answer needs none: the offer's m-lines are theirs.
+    if (offering) {
+      for (const kind of ['audio', 'video'] as const) {
+        if (!stream?.getTracks().some((t) => t.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' })
+      }
+    }
     pc.onicecandidate = (e) => {
       if (peers.get(account) === peer) sendSignal(peer, { candidate: e.candidate ? e.candidate.toJSON() : null })
     }
@@ -124,6 +133,11 @@ export function useCallPeers(o: PeerMeshOptions) {
         peer.restarts.reset()
         setBroken(account, false)
         sendSignal(peer, { media: o.mediaState() })
+        // Someone who sends nothing (joined to see and hear only) has no track to bring a
+        // picture: the call still shows them, with their camera and microphone off.
+        if (!remotes.value.some((r) => r.account_id === account)) {
+          remotes.value = [...remotes.value, { account_id: account, stream: new MediaStream() }]
+        }
       } else if (s === 'disconnected' || s === 'failed') {
         setBroken(account, true)
         o.onBroken(account)
@@ -199,7 +213,7 @@ export function useCallPeers(o: PeerMeshOptions) {
         close(from)
         peer = undefined
       }
-      peer ??= createPeer(from)
+      peer ??= createPeer(from, false)
     } else {
       if (!peer) return
       // Something for a connection of theirs we already replaced.
@@ -279,7 +293,7 @@ export function useCallPeers(o: PeerMeshOptions) {
 
   /** We joined the call with `accounts` in it: our tracks make the offers. */
   function connectTo(accounts: readonly number[]): void {
-    for (const id of accounts) if (!peers.has(id)) createPeer(id)
+    for (const id of accounts) if (!peers.has(id)) createPeer(id, true)
   }
 
   /** We resumed the call after our socket was away, with `accounts` in it now: the same
@@ -288,7 +302,7 @@ export function useCallPeers(o: PeerMeshOptions) {
     keepOnly(accounts)
     for (const id of accounts) {
       const peer = peers.get(id)
-      if (!peer) createPeer(id)
+      if (!peer) createPeer(id, true)
       else if (!mediaFlows(peer.pc)) void restartIce(peer)
     }
   }
