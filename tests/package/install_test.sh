@@ -9,6 +9,11 @@ cd "$(dirname "$0")/../.."
 
 fail() { echo "package test FAILED: $*" >&2; exit 1; }
 
+# A data folder this test makes is removed at its end (a later install would adopt it);
+# one that was here before is left alone.
+had_data=$([ -e /var/lib/carelive ] && echo yes || true)
+had_logs=$([ -e /var/log/carelive ] && echo yes || true)
+
 deb=$(bash scripts/package.sh | tail -1)
 [ -f "$deb" ] || fail "no package built"
 case "$(basename "$deb")" in carelive_*_*.deb) ;; *) fail "unexpected name $deb" ;; esac
@@ -113,4 +118,6 @@ apt-get purge -y -qq carelive >/dev/null
 [ ! -e /etc/carelive/carelive.toml ] || fail "config left after purge"
 [ -f /var/lib/carelive/secret.key ] || fail "purge deleted the data folder"
 rm -f /tmp/carelive-pkg.$$.log
+[ -n "$had_data" ] || rm -rf /var/lib/carelive
+[ -n "$had_logs" ] || rm -rf /var/log/carelive
 echo "package test: $(basename "$deb") installs, serves, keeps ownership and data"
