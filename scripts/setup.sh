@@ -12,7 +12,7 @@ PACKAGES=(
   libphonenumber-dev libcurl4-openssl-dev libqrencode-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libgtest-dev libgmock-dev libcrack2-dev cracklib-runtime libssl-dev
   postgresql python3 python3-aiosmtpd chromium fonts-noto-cjk nginx-light wrk sqlite3 clang-format
-  coturn
+  coturn logrotate  # logrotate: the package test checks the shipped /etc/logrotate.d/carelive
   redis-server libhiredis-dev
   prometheus-cpp-dev  # /metrics; the metrics test installs Debian's prometheus for promtool
   clang libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh): clang and libFuzzer's runtime

@@ -75,6 +75,9 @@ int main(int argc, char** argv) {
     std::cerr << "carelive: " << core::default_message(e.code()) << " (" << e.code() << ")\n";
     for (const auto& [field, codes] : e.fields())
       for (const auto& code : codes) std::cerr << "  " << field << ": " << code << "\n";
+    if (e.fields().count("password"))
+      std::cerr << "  (a password has 8-64 characters, at least one each of A-Z, a-z, 0-9 and a "
+                   "symbol; the symbols are exactly @ # $ % & ? !; nothing else)\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "carelive: " << e.what() << "\n";

@@ -38,6 +38,11 @@ std::string generated_password() {
   return pw;
 }
 
+// The password rules (SPEC 2, pass/password_policy.hpp), for --help.
+constexpr const char* kPasswordStdinHelp =
+    "read the password from stdin: 8-64 characters, at least one each of A-Z, a-z, 0-9 and "
+    "a symbol, the symbols are exactly @ # $ % & ? !, nothing else; not a dictionary word";
+
 std::string read_password_line() {
   std::string line;
   std::getline(std::cin, line);
@@ -69,7 +74,7 @@ Commands::Commands(CLI::App& admin) {
   add->add_option("--family-name-kana", account_.family_name_kana, "姓(ふりがな)")->required();
   add->add_option("--given-name-kana", account_.given_name_kana, "名(ふりがな)")->required();
   add->add_option("--login-id", account_.login_id, "email or Japanese mobile number")->required();
-  add->add_flag("--password-stdin", account_.password_stdin, "read the password from stdin");
+  add->add_flag("--password-stdin", account_.password_stdin, kPasswordStdinHelp);
   add->add_flag("--operator", account_.is_operator, "the account runs the service (operator)");
   add->callback([this] {
     selected_ = [this](const Config& config) {
@@ -167,7 +172,7 @@ void Commands::add_live_commands(CLI::App& admin) {
   staff_add->add_option("--login-id", live_.login_id, "email or Japanese mobile number")
       ->required();
   staff_add->add_flag("--admin", live_.is_admin, "facility admin (adds and removes staff)");
-  staff_add->add_flag("--password-stdin", live_.password_stdin, "read the password from stdin");
+  staff_add->add_flag("--password-stdin", live_.password_stdin, kPasswordStdinHelp);
   staff_add->callback([this, name_input] {
     selected_ = [this, name_input](const Config& config) {
       App app(config);
@@ -175,13 +180,26 @@ void Commands::add_live_commands(CLI::App& admin) {
       if (live_.password_stdin) password = read_password_line();
       auto added = app.live().add_staff(live_.facility, name_input(), live_.login_id,
                                         live_.is_admin, password, audit::Actor::command_line());
-      app.dispatcher().run_once();
+      const int delivered = app.dispatcher().run_once();
       std::cout << "staff of " << live_.facility << ": account " << added.account_id << " <"
                 << live_.login_id << ">" << (live_.is_admin ? " (facility admin)" : "")
                 << (added.account_created ? ", new CareLive Pass account" : ", existing account")
                 << "\n";
-      if (added.set_password_link_sent)
-        std::cout << "a set-password link was sent to " << live_.login_id << "\n";
+      if (added.set_password_link_sent) {
+        // Without [smtp] (email) or [sms] (mobile number) the message only goes to the outbox
+        // folder: say so, so that nobody waits for a message that is never sent.
+        const bool email = live_.login_id.find('@') != std::string::npos;
+        const bool transport = !(email ? config.smtp.url : config.sms.url).empty();
+        if (!transport)
+          std::cout << "a set-password link for " << live_.login_id << " was written to the outbox "
+                    << config.outbox_dir() << "/ (no " << (email ? "[smtp]" : "[sms]")
+                    << " configured: nothing was sent)\n";
+        else if (delivered > 0)
+          std::cout << "a set-password link was sent to " << live_.login_id << "\n";
+        else
+          std::cout << "a set-password link for " << live_.login_id
+                    << " is queued for sending (the running server retries it)\n";
+      }
       return 0;
     };
   });

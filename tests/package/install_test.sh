@@ -9,6 +9,11 @@ cd "$(dirname "$0")/../.."
 
 fail() { echo "package test FAILED: $*" >&2; exit 1; }
 
+# A data folder this test makes is removed at its end (a later install would adopt it);
+# one that was here before is left alone.
+had_data=$([ -e /var/lib/carelive ] && echo yes || true)
+had_logs=$([ -e /var/log/carelive ] && echo yes || true)
+
 deb=$(bash scripts/package.sh | tail -1)
 [ -f "$deb" ] || fail "no package built"
 case "$(basename "$deb")" in carelive_*_*.deb) ;; *) fail "unexpected name $deb" ;; esac
@@ -16,6 +21,7 @@ version=$(dpkg-deb -f "$deb" Version)
 dpkg-deb -f "$deb" Depends | grep -q 'libsodium' || fail "Depends lacks the linked libraries"
 dpkg-deb -e "$deb" /tmp/carelive-deb-control.$$
 grep -qx '/etc/carelive/carelive.toml' /tmp/carelive-deb-control.$$/conffiles || fail "config is not a conffile"
+grep -qx '/etc/logrotate.d/carelive' /tmp/carelive-deb-control.$$/conffiles || fail "logrotate file is not a conffile"
 rm -rf /tmp/carelive-deb-control.$$
 
 echo "==> apt-get install $deb"
@@ -30,11 +36,47 @@ getent passwd carelive >/dev/null || fail "no user carelive"
 [ "$(stat -c '%a %U:%G' /etc/carelive/carelive.toml)" = "640 root:carelive" ] || fail "config: $(stat -c '%a %U:%G' /etc/carelive/carelive.toml)"
 [ "$(stat -c '%a %U' /var/lib/carelive/secret.key)" = "600 carelive" ] || fail "secret: $(stat -c '%a %U' /var/lib/carelive/secret.key 2>&1)"
 secret_before=$(sha256sum /var/lib/carelive/secret.key)
+[ "$(stat -c '%a %U:%G' /var/log/carelive)" = "750 carelive:carelive" ] || fail "log folder: $(stat -c '%a %U:%G' /var/log/carelive)"
+
+echo "==> every file the installed manual names as shipped"
+# docs/operations.md "Install": the table's paths, the examples it lists, every
+# /usr/share/doc/carelive/… path in the installed docs, and the docs' relative links.
+doc=/usr/share/doc/carelive/operations.md
+[ -f "$doc" ] || fail "operations.md not installed"
+shipped=$(sed -n '/^## Install/,/^## First start/p' "$doc" | grep -o '^| `/[^`]*`' | tr -d '|` ')
+[ "$(echo "$shipped" | wc -l)" -ge 8 ] || fail "the Install table of operations.md names too few paths: $shipped"
+examples=$(grep '^| `/usr/share/doc/carelive/examples/`' "$doc" | cut -d'|' -f3 | grep -o '`[^`]*`' | tr -d '`')
+[ -n "$examples" ] || fail "operations.md lists no examples"
+for f in $examples; do shipped="$shipped /usr/share/doc/carelive/examples/$f"; done
+shipped="$shipped $(grep -oh '/usr/share/doc/carelive/[A-Za-z0-9._/-]*[A-Za-z0-9_-]' /usr/share/doc/carelive/*.md | sort -u)"
+for md in /usr/share/doc/carelive/*.md; do
+  for link in $(grep -o '](\([a-z_-]*\.md\)' "$md" | sed 's/^](//'); do
+    shipped="$shipped /usr/share/doc/carelive/$link"
+  done
+done
+missing=""
+for f in $shipped; do [ -e "$f" ] || missing="$missing $f"; done
+[ -z "$missing" ] || fail "named in the installed docs but not shipped:$missing"
+[ -x /usr/share/doc/carelive/examples/certbot-deploy-hook ] || fail "the certbot deploy hook is not executable"
+if command -v logrotate >/dev/null 2>&1; then
+  logrotate -d /etc/logrotate.d/carelive > /tmp/carelive-logrotate.$$ 2>&1 \
+    || { cat /tmp/carelive-logrotate.$$; fail "logrotate -d refuses /etc/logrotate.d/carelive"; }
+  if grep -qi 'error' /tmp/carelive-logrotate.$$; then cat /tmp/carelive-logrotate.$$; fail "logrotate -d reports errors"; fi
+  rm -f /tmp/carelive-logrotate.$$
+fi
 
 if command -v systemd-analyze >/dev/null 2>&1; then
   echo "==> systemd-analyze verify"
   systemd-analyze verify /lib/systemd/system/carelive.service 2>&1 | grep -v 'Failed to connect\|not running' | tee /tmp/carelive-verify.$$ || true
   if grep -qi 'carelive.service' /tmp/carelive-verify.$$; then rm -f /tmp/carelive-verify.$$; fail "unit does not verify"; fi
+  # The template, as an instance (carelive@pkgtest: --config /etc/carelive/pkgtest.toml).
+  mkdir -p /tmp/carelive-units.$$
+  cp /lib/systemd/system/carelive@.service /tmp/carelive-units.$$/carelive@pkgtest.service
+  systemd-analyze verify /tmp/carelive-units.$$/carelive@pkgtest.service 2>&1 | grep -v 'Failed to connect\|not running' | tee /tmp/carelive-verify.$$ || true
+  rm -rf /tmp/carelive-units.$$
+  if grep -qi 'carelive@' /tmp/carelive-verify.$$; then rm -f /tmp/carelive-verify.$$; fail "template unit does not verify"; fi
+  grep -qx 'ExecStart=/usr/bin/carelive serve --config /etc/carelive/%i.toml' /lib/systemd/system/carelive@.service \
+    || fail "template unit's ExecStart"
   rm -f /tmp/carelive-verify.$$
 fi
 
@@ -76,4 +118,6 @@ apt-get purge -y -qq carelive >/dev/null
 [ ! -e /etc/carelive/carelive.toml ] || fail "config left after purge"
 [ -f /var/lib/carelive/secret.key ] || fail "purge deleted the data folder"
 rm -f /tmp/carelive-pkg.$$.log
+[ -n "$had_data" ] || rm -rf /var/lib/carelive
+[ -n "$had_logs" ] || rm -rf /var/log/carelive
 echo "package test: $(basename "$deb") installs, serves, keeps ownership and data"
