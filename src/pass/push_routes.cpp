@@ -24,8 +24,9 @@ void register_push_routes(http::Router& r, push::Devices& devices,
   r.add(verb::post, "/api/v1/push/subscriptions", http::Access::authenticated,
         [&devices](http::Context& ctx) {
           const auto meta = ctx.meta();
-          devices.subscribe(ctx.actor(), ctx.who().session.id, meta.user_agent, ctx.json_body());
-          return http::empty_response(ctx, 201);
+          const auto body = ctx.json_body();
+          devices.subscribe(ctx.actor(), ctx.who().session.id, meta.user_agent, body);
+          return http::json_response(ctx, 201, {{"endpoint", body["endpoint"]}});
         });
   r.add(verb::delete_, "/api/v1/push/subscriptions", http::Access::authenticated,
         [&devices](http::Context& ctx) {

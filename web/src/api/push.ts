@@ -17,7 +17,7 @@ export function getPushSubscriptions(): Promise<{ subscriptions: PushDevice[] }>
 }
 
 /** A browser's PushSubscription.toJSON(). */
-export function addPushSubscription(subscription: PushSubscriptionJSON): Promise<void> {
+export function addPushSubscription(subscription: PushSubscriptionJSON): Promise<{ endpoint: string }> {
   return request('POST', '/push/subscriptions', subscription)
 }
 
