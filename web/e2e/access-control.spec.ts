@@ -129,6 +129,10 @@ const table: Row[] = [
   { name: "cancel X's scheduled call through Y", method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.Y}/call-schedules/${w.schedule}/cancel`, body: {}, allowed: [] },
   { name: 'next call with A', method: 'GET', path: (w) => `/api/v1/live/residents/${w.A}/next-call`, allowed: family },
   { name: 'next call with C (other facility)', method: 'GET', path: (w) => `/api/v1/live/residents/${w.C}/next-call`, allowed: [] },
+  // Web Push (SPEC 13): each signed-in person's own devices; GET /push/key is public (below).
+  { name: 'own push devices', method: 'GET', path: () => '/api/v1/push/subscriptions', allowed: everyoneLoggedIn },
+  { name: 'subscribe a push device', method: 'POST', path: () => '/api/v1/push/subscriptions', body: {}, allowed: everyoneLoggedIn },
+  { name: 'unsubscribe a push device', method: 'DELETE', path: () => '/api/v1/push/subscriptions', body: {}, allowed: everyoneLoggedIn },
   { name: 'operator: facilities', method: 'GET', path: () => '/api/v1/operator/facilities', allowed: ['operator'] },
   { name: 'operator: add facility', method: 'POST', path: () => '/api/v1/operator/facilities', body: {}, allowed: ['operator'] },
   { name: 'operator: publish announcement', method: 'POST', path: () => '/api/v1/operator/announcements', body: {}, allowed: ['operator'] },
@@ -155,6 +159,10 @@ test('every endpoint allows exactly the callers it should', async () => {
       }
     }
     expect(wrong).toEqual([])
+    // The VAPID public key is what every browser needs before it subscribes: no login.
+    const key = await world.clients.anonymous.api.get('/api/v1/push/key')
+    expect(key.status()).toBe(200)
+    expect((await key.json()).public_key).toMatch(/^[A-Za-z0-9_-]{87}$/)
   } finally {
     for (const c of Object.values(world.clients)) await c.api.dispose()
     await world.server.stop()
