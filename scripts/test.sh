@@ -19,7 +19,7 @@ echo "==> layering (docs/architecture.md: every include looks down)"
 python3 scripts/check_layers.py
 
 echo "==> benchmark tools still build (bench/: they use the services as the server does)"
-cmake --build build --target calls_seed ws_load push_sink -j"$(nproc)"
+cmake --build build --target calls_seed ws_load push_sink push_bench -j"$(nproc)"
 
 echo "==> deploy/turnserver.conf relays only to the public internet (real coturn)"
 python3 tests/turn/deny_list_test.py
