@@ -275,7 +275,7 @@ std::shared_ptr<const Hub::RingList> Hub::ring_list(const Call& call) {
   db_.with([&](store::Connection& c) {
     list->accounts = live::repo::linked_account_ids(c, call.resident_id);
     if (auto r = live::repo::find_resident(c, call.resident_id)) {
-      list->names.resident_name = r->family_name + " " + r->given_name;
+      list->names.resident_name = r->display_name();  // as the home screen shows it
       if (auto f = live::repo::find_facility(c, r->facility_id))
         list->names.facility_name = f->name;
     }

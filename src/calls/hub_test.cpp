@@ -568,7 +568,7 @@ TEST_P(HubTest, ACallRingsOnEveryDeviceOfTheResidentsPeopleUntilAnsweredOrEnded)
     EXPECT_EQ(got[0]["resident_id"], ichiko_);
     EXPECT_EQ(got[0]["state"], "ringing");
     EXPECT_EQ(got[0]["answered"], false);
-    EXPECT_EQ(got[0]["resident_name"], "駿河 市子");
+    EXPECT_EQ(got[0]["resident_name"], "駿河市子");
     EXPECT_EQ(got[0]["facility_name"], "ふじ園");
   }
   EXPECT_TRUE(b.peer->take().empty());  // another resident's family

@@ -53,7 +53,7 @@ test('the banner reaches the family on home, 案内 and アカウント管理, a
   const staff = await openAs(browser, world.server, world.staff, `/staff/${world.X}/calls`)
   await startFromConsole(staff)
   await expect(banner).toBeVisible()
-  await expect(banner).toContainText('コール園から、駿河 市子様とのビデオ通話です。')
+  await expect(banner).toContainText('コール園から、駿河市子様とのビデオ通話です。')
 
   // Other Live screens show it too, over the app's one socket.
   await family.getByRole('link', { name: '案内' }).first().click()
