@@ -22,7 +22,6 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -147,13 +146,6 @@ int main(int argc, char** argv) {
   // 1. Pushes per second per core: the dispatcher's transport on this thread.
   const auto& templates = app.templates();
   const auto notice = templates.push_call_started("ベンチ園", "利用者1", resident_ids[0]);
-  const std::string body = nlohmann::json{
-      {"title", notice.title},
-      {"body", notice.body},
-      {"url", notice.url},
-      {"urgency", notice.urgency},
-      {"ttl",
-       notice.ttl_seconds}}.dump();
   std::atomic<int> failed{0};
   notify::PushSettings settings{
       "mailto:bench@example.jp", {10, 5, {"127.0.0.1"}, true}, [&](std::string_view r) {
@@ -163,10 +155,8 @@ int main(int argc, char** argv) {
   const double cpu0 = thread_cpu_seconds();
   const auto wall0 = Clock::now();
   for (int i = 0; i < messages; ++i) {
-    notify::Message m{
-        notify::Channel::push,
-        std::to_string(subscription_ids[static_cast<std::size_t>(i) % subscription_ids.size()]),
-        notice.topic, body};
+    auto m = notify::push_message(
+        subscription_ids[static_cast<std::size_t>(i) % subscription_ids.size()], notice);
     m.created_at = now;
     transport->send(m);
   }

@@ -107,17 +107,19 @@ class PushTransport final : public Transport {
 
 }  // namespace
 
+Message push_message(std::int64_t subscription_id, const PushNotice& notice) {
+  return Message{Channel::push, std::to_string(subscription_id), notice.topic,
+                 json{{"title", notice.title},
+                      {"body", notice.body},
+                      {"url", notice.url},
+                      {"urgency", notice.urgency},
+                      {"ttl", notice.ttl_seconds}}
+                     .dump()};
+}
+
 int enqueue_push(store::Connection& c, const std::vector<std::int64_t>& subscriptions,
                  const PushNotice& notice, core::UnixSeconds now) {
-  const std::string body = json{
-      {"title", notice.title},
-      {"body", notice.body},
-      {"url", notice.url},
-      {"urgency", notice.urgency},
-      {"ttl",
-       notice.ttl_seconds}}.dump();
-  for (auto id : subscriptions)
-    enqueue(c, Message{Channel::push, std::to_string(id), notice.topic, body}, now);
+  for (auto id : subscriptions) enqueue(c, push_message(id, notice), now);
   return static_cast<int>(subscriptions.size());
 }
 

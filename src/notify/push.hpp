@@ -31,6 +31,9 @@ struct PushNotice {
   std::int64_t ttl_seconds = 24 * 60 * 60;
 };
 
+// The `push` channel's message carrying `notice` to one subscription (what enqueue_push stores).
+Message push_message(std::int64_t subscription_id, const PushNotice& notice);
+
 // Queues `notice` for each of these subscriptions (push/subscriptions.hpp) on the caller's
 // connection; returns how many were queued.
 int enqueue_push(store::Connection& c, const std::vector<std::int64_t>& subscriptions,
