@@ -105,7 +105,7 @@ void register_api_routes(http::Router& router, App& app) {
   live::register_family_routes(router, app.family());
   live::register_staff_routes(router, app.staff(), app.staff_invitations());
   live::register_operator_routes(router, app.operator_console());
-  calls::register_call_routes(router, c.turn, app.clock(), app.family());
+  calls::register_call_routes(router, c.turn, app.clock(), app.family(), app.call_notices());
   calls::register_schedule_routes(router, app.schedules());
   pass::register_push_routes(router, app.push_devices(), app.vapid_key().public_base64url());
 }

@@ -31,6 +31,7 @@ class PushNoticesTest : public testing::World {
     resident_ = add_resident("push01", {"駿河", "市子", "するが", "いちこ"});
     publish_terms();
     family_ = add_linked_account("hanako@example.jp", resident_);
+    staff_ = add_staff("staff@example.jp", "push01");
     app().on_push_result([this](std::string_view r) { results_.emplace_back(r); });
   }
 
@@ -43,12 +44,19 @@ class PushNoticesTest : public testing::World {
          {"keys", {{"p256dh", s.p256dh_b64url}, {"auth", s.auth_b64url}}}});
     return s;
   }
+  // The resident's call, started by staff (as the hub writes it).
   calls::Call call() {
-    calls::Call c;
-    c.id = 1;
-    c.resident_id = resident_;
-    c.facility_id = count("SELECT facility_id FROM residents WHERE id = ?", {resident_});
-    return c;
+    if (call_.id) return call_;
+    call_.resident_id = resident_;
+    call_.facility_id = count("SELECT facility_id FROM residents WHERE id = ?", {resident_});
+    call_.started_by = staff_.id;
+    call_.started_at = clock_.now();
+    call_.state = calls::CallState::ringing;
+    call_.id = count(
+        "INSERT INTO calls (facility_id, resident_id, started_by, started_at) VALUES (?, ?, ?, ?) "
+        "RETURNING id",
+        {call_.facility_id, resident_, staff_.id, call_.started_at});
+    return call_;
   }
   std::int64_t pending_push() {
     return count(
@@ -58,6 +66,8 @@ class PushNoticesTest : public testing::World {
 
   push::testing::PushSink sink_;
   std::int64_t resident_ = 0, family_ = 0;
+  pass::Account staff_;
+  calls::Call call_;
   std::vector<std::string> results_;
 };
 
@@ -91,6 +101,48 @@ TEST_P(PushNoticesTest, ACallStartedReachesEveryDeviceOfThePeopleAndItsEndReplac
   EXPECT_EQ(last.topic, "call-" + std::to_string(resident_));
   // Answered calls end without a notice.
   EXPECT_EQ(app().call_notices().tell(call(), calls::CallEvent::ended_answered), 0);
+}
+
+// SPEC 13 "Staff see the reach": for the open call, each of the resident's people with the
+// devices they receive notices on and how the call's notice went on them.
+TEST_P(PushNoticesTest, StaffSeeWhoWasToldOfTheCallAndOnHowManyDevices) {
+  auto taro = add_linked_account("taro@example.jp", resident_);  // no device turned on
+  subscribe(family_, "phone");
+  subscribe(family_, "tablet");
+  const auto facility = call().facility_id;
+
+  auto before = app().call_notices().reach(staff_, facility, resident_);
+  ASSERT_TRUE(before.call.has_value());
+  ASSERT_EQ(before.people.size(), 2u);
+  EXPECT_EQ(before.people[0].account_id, family_);
+  EXPECT_EQ(before.people[0].devices, 2);
+  EXPECT_EQ(before.people[0].notified, 0);
+
+  app().call_notices().tell(call(), calls::CallEvent::started);
+  auto queued = app().call_notices().reach(staff_, facility, resident_);
+  EXPECT_EQ(queued.people[0].notified, 2);
+  EXPECT_EQ(queued.people[0].delivered, 0);
+  EXPECT_EQ(queued.people[1].account_id, taro);
+  EXPECT_EQ(queued.people[1].devices, 0);
+  EXPECT_EQ(queued.people[1].notified, 0);
+
+  sink_.respond("tablet", 410);  // a device its push service no longer knows
+  app().dispatcher().run_once();
+  ASSERT_TRUE(sink_.wait_for(1, 5s));
+  auto told = app().call_notices().reach(staff_, facility, resident_);
+  EXPECT_EQ(told.people[0].devices, 1);
+  EXPECT_EQ(told.people[0].notified, 2);
+  EXPECT_EQ(told.people[0].delivered, 1);
+  EXPECT_EQ(told.people[0].failed, 1);
+
+  // Only staff of the facility, only its residents.
+  auto stranger = stored_account(add_account("other@example.jp"));
+  using core::testing::code_of;
+  EXPECT_EQ(code_of([&] { app().call_notices().reach(stranger, facility, resident_); }),
+            "forbidden");
+  add_facility("push02", "さくら苑");
+  auto elsewhere = add_resident("push02", {"別所", "次郎", "べっしょ", "じろう"});
+  EXPECT_EQ(code_of([&] { app().call_notices().reach(staff_, facility, elsewhere); }), "not_found");
 }
 
 TEST_P(PushNoticesTest, ADeviceThePushServiceNoLongerKnowsIsRemoved) {

@@ -89,8 +89,12 @@ Call call_from(const json& j) {
 
 json people_json(const std::vector<Person>& people) {
   json out = json::array();
-  for (const auto& p : people)
-    out.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
+  for (const auto& p : people) {
+    json person = {{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}};
+    // Only when there is one: nodes of the previous version read the other fields alike.
+    if (!p.media.empty()) person["media"] = p.media;
+    out.push_back(std::move(person));
+  }
   return out;
 }
 
@@ -98,7 +102,8 @@ std::vector<Person> people_from(const json& j) {
   std::vector<Person> out;
   for (const auto& p : j)
     out.push_back({p.at("account_id").get<std::int64_t>(), p.at("name").get<std::string>(),
-                   p.at("kind").get<std::string>()});
+                   p.at("kind").get<std::string>(),
+                   p.value("media", std::string{})});  // absent from a node not yet upgraded
   return out;
 }
 

@@ -85,13 +85,14 @@ TEST(ClusterEvents, SignalsPresenceAndSnapshotsSurviveTheBus) {
   EXPECT_EQ(sig.from, 21);
   EXPECT_EQ(sig.data, (json{{"sdp", "offer"}}));
 
-  const Person hanako{11, "駿河 花子", "family"};
+  const Person hanako{11, "駿河 花子", "family", ""};
   auto presence = round_trip(PresenceChanged{5, {hanako}});
   EXPECT_EQ(presence.resident_id, 5);
   EXPECT_EQ(presence.people, std::vector<Person>{hanako});
   EXPECT_TRUE(round_trip(PresenceChanged{5, {}}).people.empty());
 
-  const PresenceSnapshot snapshot{{5, {hanako}}, {6, {hanako, {12, "駿河 太郎", "care_worker"}}}};
+  const PresenceSnapshot snapshot{{5, {hanako}},
+                                  {6, {hanako, {12, "駿河 太郎", "care_worker", "denied"}}}};
   EXPECT_EQ(round_trip(Snapshot{snapshot}).presence, snapshot);
   round_trip(Hello{});
   round_trip(Bye{});
@@ -108,11 +109,15 @@ TEST(ClusterEvents, TheFormatOnTheBusIsUnchanged) {
                                                                       {"resident_id", 5},
                                                                       {"from", 21},
                                                                       {"data", {{"x", 1}}}}));
-  EXPECT_EQ(encode("n1", PresenceChanged{5, {{11, "駿河 花子", "family"}}}),
+  EXPECT_EQ(encode("n1", PresenceChanged{5, {{11, "駿河 花子", "family", ""}}}),
             (json{{"t", "presence"},
                   {"node", "n1"},
                   {"resident_id", 5},
                   {"people", {{{"account_id", 11}, {"name", "駿河 花子"}, {"kind", "family"}}}}}));
+  // A camera refused on the call screen: one more field, which older nodes skip.
+  EXPECT_EQ(
+      encode("n1", PresenceChanged{5, {{11, "駿河 花子", "family", "denied"}}})["people"],
+      (json{{{"account_id", 11}, {"name", "駿河 花子"}, {"kind", "family"}, {"media", "denied"}}}));
   EXPECT_EQ(encode("n1", Snapshot{{{5, {}}}}),
             (json{{"t", "snapshot"},
                   {"node", "n1"},

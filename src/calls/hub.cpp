@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "calls/call_repo.hpp"
@@ -124,6 +125,8 @@ Hub::Access Hub::authorize(std::uint64_t conn, const pass::Account& who,
   using protocol::Type;
   // A signal stays inside the sender's call, which start, join or resume let them into.
   if (req.type == Type::signal) return signal_access(conn, who, req.to);
+  if (req.type == Type::watch_facility || req.type == Type::unwatch_facility)
+    return facility_access(who, req.facility_id);
   // Checked against the store for every message: a link removed meanwhile stops working.
   Access access = resident_access(who, req.resident_id);
   if ((req.type == Type::start || req.type == Type::end) && access.role != Role::staff)
@@ -147,6 +150,18 @@ Hub::Access Hub::resident_access(const pass::Account& who, std::int64_t resident
   if (staff) return {resident_id, Role::staff, *staff, "staff"};
   auto home = family_.home(who.id, resident_id);
   return {resident_id, Role::family, home.current.facility.id, home.current.link.kind};
+}
+
+// Staff of the facility (FacilityService's rule; forbidden otherwise).
+Hub::Access Hub::facility_access(const pass::Account& who, std::int64_t facility_id) {
+  db_.with([&](store::Connection& c) {
+    live::require_facility(c, who, facility_id, live::Need::staff);
+  });
+  Access access;
+  access.role = Role::staff;
+  access.facility_id = facility_id;
+  access.kind = "staff";
+  return access;
 }
 
 // The sender's connection speaks for them in a call known here, and `to` is someone else in it.
@@ -342,6 +357,7 @@ void Hub::close(std::uint64_t id) {
     std::lock_guard lock(mutex_);
     auto it = clients_.find(id);
     if (it == clients_.end()) return;
+    stop_facility_watch_locked(id);
     gone = std::move(it->second);
     clients_.erase(it);
     changed = presence_.close(id);
@@ -673,6 +689,75 @@ void Hub::push_presence(const std::vector<std::int64_t>& residents) {
     }
     send_all(peers, text);
   }
+  push_waiting(residents);
+}
+
+void Hub::push_waiting(const std::vector<std::int64_t>& residents) {
+  {
+    std::lock_guard lock(mutex_);
+    if (facility_watchers_.empty()) return;
+  }
+  std::map<std::int64_t, std::set<std::int64_t>> by_facility;
+  for (auto rid : residents) {
+    try {
+      if (auto fid = facility_of(rid)) by_facility[fid].insert(rid);
+    } catch (const std::exception& e) {
+      spdlog::warn("call waiting list: {}", e.what());  // only this update is missed
+    }
+  }
+  for (const auto& [fid, rids] : by_facility) {
+    Peers peers;
+    protocol::Waiting list;
+    {
+      std::lock_guard lock(mutex_);
+      auto w = facility_watchers_.find(fid);
+      if (w == facility_watchers_.end()) continue;
+      for (auto conn : w->second)
+        if (auto it = clients_.find(conn); it != clients_.end()) peers.push_back(it->second.peer);
+      for (auto rid : rids) list.emplace_back(rid, presence_.people(rid));
+    }
+    send_all(peers, protocol::waiting_message(fid, list, false).dump());
+  }
+}
+
+protocol::Waiting Hub::waiting(std::int64_t facility_id) {
+  std::vector<std::int64_t> residents;
+  {
+    std::lock_guard lock(mutex_);
+    residents = presence_.present_residents();
+  }
+  std::erase_if(residents, [&](std::int64_t rid) { return facility_of(rid) != facility_id; });
+  protocol::Waiting list;
+  std::lock_guard lock(mutex_);
+  for (auto rid : residents) {
+    auto people = presence_.people(rid);
+    if (!people.empty()) list.emplace_back(rid, std::move(people));
+  }
+  return list;
+}
+
+std::int64_t Hub::facility_of(std::int64_t resident_id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = facility_of_.find(resident_id); it != facility_of_.end()) return it->second;
+  }
+  auto resident =
+      db_.with([&](store::Connection& c) { return live::repo::find_resident(c, resident_id); });
+  if (!resident) return 0;
+  std::lock_guard lock(mutex_);
+  facility_of_[resident_id] = resident->facility_id;
+  return resident->facility_id;
+}
+
+void Hub::stop_facility_watch_locked(std::uint64_t conn) {
+  auto it = clients_.find(conn);
+  if (it == clients_.end() || !it->second.facility_watch) return;
+  auto w = facility_watchers_.find(it->second.facility_watch);
+  if (w != facility_watchers_.end()) {
+    std::erase(w->second, conn);
+    if (w->second.empty()) facility_watchers_.erase(w);
+  }
+  it->second.facility_watch = 0;
 }
 
 cluster::Snapshot Hub::snapshot() {

@@ -39,8 +39,9 @@ struct HubOptions {
 // The call signaling hub behind GET /api/v1/ws (SPEC 7); its messages are in protocol.hpp.
 // Each message is decoded, authorized by authorize() — family and care workers only for
 // residents they are linked to with the newest terms agreed, staff only for residents of their
-// facility, only staff start or end a call, a signal only to another participant of the
-// sender's call — and only then handed to the one handler of its type (hub_handlers.cpp).
+// facility (and for its waiting list), only staff start or end a call, a signal only to another
+// participant of the sender's call — and only then handed to the one handler of its type
+// (hub_handlers.cpp).
 //
 // Several server processes ("nodes") behave as one: a call's state lives in the store
 // (call_repo: one open call per resident, changed in a transaction that locks it and applies
@@ -102,6 +103,7 @@ class Hub final : public http::WsEndpoint {
     // The session's limits as last seen (0 session: none). A call counts as use, so a connection
     // in a call is checked a while before its idle limit, which pushes the limit on.
     core::UnixSeconds idle_until = 0, absolute_until = 0;
+    std::int64_t facility_watch = 0;  // staff: the facility whose waiting list it sees; 0: none
   };
   // One authorized message on its way to its handler.
   struct Context {
@@ -119,6 +121,7 @@ class Hub final : public http::WsEndpoint {
   Access authorize(std::uint64_t conn, const pass::Account& who, const protocol::Request& req);
   Access resident_access(const pass::Account& who, std::int64_t resident_id);
   Access signal_access(std::uint64_t conn, const pass::Account& who, std::int64_t to);
+  Access facility_access(const pass::Account& who, std::int64_t facility_id);
   static Handler handler_for(protocol::Type type);  // null: no such message
 
   // ---- one handler per message type (hub_handlers.cpp)
@@ -130,6 +133,9 @@ class Hub final : public http::WsEndpoint {
   void on_leave(const Context& ctx);
   void on_end(const Context& ctx);
   void on_signal(const Context& ctx);
+  void on_media(const Context& ctx);
+  void on_watch_facility(const Context& ctx);
+  void on_unwatch_facility(const Context& ctx);
   // join (resume_call_id 0) or resume: this connection takes the account's place in the call.
   void take_place(const Context& ctx, std::int64_t resume_call_id);
   // Adds the watch; true when the family presence of the resident changed.
@@ -188,7 +194,15 @@ class Hub final : public http::WsEndpoint {
 
   // ---- presence and sends
   void presence_changed(const std::vector<std::int64_t>& residents);  // announce + push
-  void push_presence(const std::vector<std::int64_t>& residents);     // push only
+  // Pushes the presence to staff watching the residents, and to staff watching their
+  // facilities' waiting lists.
+  void push_presence(const std::vector<std::int64_t>& residents);
+  void push_waiting(const std::vector<std::int64_t>& residents);
+  // Who waits on a call screen now, per resident of the facility (protocol::waiting_message).
+  protocol::Waiting waiting(std::int64_t facility_id);
+  // The resident's facility (kept: a resident never moves); 0 when there is no such resident.
+  std::int64_t facility_of(std::int64_t resident_id);
+  void stop_facility_watch_locked(std::uint64_t conn);
   cluster::Snapshot snapshot();
   Peers watchers_locked(std::int64_t resident_id, bool staff_only, std::uint64_t except = 0) const;
   static void send_all(const Peers& peers, const std::string& text);
@@ -214,6 +228,9 @@ class Hub final : public http::WsEndpoint {
   // resident → who hears its open call
   std::unordered_map<std::int64_t, std::shared_ptr<const RingList>> rings_;
   Presence presence_;
+  std::unordered_map<std::int64_t, std::int64_t> facility_of_;  // resident → facility
+  // facility → connections watching its waiting list
+  std::unordered_map<std::int64_t, std::vector<std::uint64_t>> facility_watchers_;
   cluster::Heartbeat heartbeat_;
   bool stopped_ = false;
 };

@@ -14,7 +14,7 @@ namespace codes = core::codes;
 
 Hub::Handler Hub::handler_for(protocol::Type type) {
   using protocol::Type;
-  static constexpr std::array<std::pair<Type, Handler>, 8> kHandlers{{
+  static constexpr std::array<std::pair<Type, Handler>, 11> kHandlers{{
       {Type::watch, &Hub::on_watch},
       {Type::unwatch, &Hub::on_unwatch},
       {Type::start, &Hub::on_start},
@@ -23,6 +23,9 @@ Hub::Handler Hub::handler_for(protocol::Type type) {
       {Type::leave, &Hub::on_leave},
       {Type::end, &Hub::on_end},
       {Type::signal, &Hub::on_signal},
+      {Type::media, &Hub::on_media},
+      {Type::watch_facility, &Hub::on_watch_facility},
+      {Type::unwatch_facility, &Hub::on_unwatch_facility},
   }};
   for (const auto& [t, handler] : kHandlers)
     if (t == type) return handler;
@@ -172,11 +175,46 @@ void Hub::on_signal(const Context& ctx) {
   }
 }
 
+// A family member's call screen says whether their camera and microphone opened (SPEC 13: staff
+// see why nobody joins yet). Staff's own devices are nobody's business but theirs.
+void Hub::on_media(const Context& ctx) {
+  if (ctx.access.role == Role::staff) return;
+  bool changed = false;
+  {
+    std::lock_guard lock(mutex_);
+    changed = presence_.set_media(ctx.conn, ctx.access.resident_id, ctx.req.problem);
+  }
+  if (changed) presence_changed({ctx.access.resident_id});
+}
+
+// Staff see who waits on a call screen, for every resident of the facility: the whole list
+// now, then each change. A connection watches one facility's list at a time.
+void Hub::on_watch_facility(const Context& ctx) {
+  const auto fid = ctx.access.facility_id;
+  {
+    std::lock_guard lock(mutex_);
+    stop_facility_watch_locked(ctx.conn);
+    auto it = clients_.find(ctx.conn);
+    if (it == clients_.end()) return;
+    it->second.facility_watch = fid;
+    facility_watchers_[fid].push_back(ctx.conn);
+  }
+  send(ctx.conn, protocol::waiting_message(fid, waiting(fid), true));
+}
+
+void Hub::on_unwatch_facility(const Context& ctx) {
+  std::lock_guard lock(mutex_);
+  auto it = clients_.find(ctx.conn);
+  if (it != clients_.end() && it->second.facility_watch == ctx.access.facility_id)
+    stop_facility_watch_locked(ctx.conn);
+}
+
 bool Hub::watch(const Context& ctx) {
   std::lock_guard lock(mutex_);
   if (!clients_.count(ctx.conn)) return false;
+  facility_of_[ctx.access.resident_id] = ctx.access.facility_id;
   return presence_.watch(ctx.conn, ctx.access.resident_id,
-                         {ctx.who.id, ctx.who.display_name(), ctx.access.kind},
+                         {ctx.who.id, ctx.who.display_name(), ctx.access.kind, ""},
                          ctx.access.role == Role::staff);
 }
 

@@ -594,6 +594,62 @@ TEST_P(HubTest, ACallRingsOnEveryDeviceOfTheResidentsPeopleUntilAnsweredOrEnded)
 }
 
 // The process that made the change tells once that a call started and how it ended (Web Push).
+// SPEC 13: the staff call page lists who waits on a call screen for every resident of the
+// facility, as it changes; staff of another facility and family do not get the list.
+TEST_P(HubTest, StaffSeeWhoWaitsAcrossTheFacilitysResidents) {
+  auto a = connect(family_a_);
+  say(a, {{"type", "watch"}, {"resident_id", ichiko_}});
+  auto staff = connect(staff_);
+  const auto facility = count("SELECT id FROM facilities WHERE code = 'livetest01'");
+  say(staff, {{"type", "watch_facility"}, {"facility_id", facility}});
+  auto full = staff.peer->take();
+  ASSERT_EQ(full.size(), 1u);
+  EXPECT_EQ(full[0]["type"], "waiting");
+  EXPECT_EQ(full[0]["full"], true);
+  ASSERT_EQ(full[0]["residents"].size(), 1u);
+  EXPECT_EQ(full[0]["residents"][0]["resident_id"], ichiko_);
+  EXPECT_EQ(full[0]["residents"][0]["people"][0]["account_id"], family_a_);
+
+  // Someone opens the call screen of another resident: only that resident's line comes.
+  auto b = connect(family_b_);
+  say(b, {{"type", "watch"}, {"resident_id", akio_}});
+  auto update = staff.peer->take();
+  ASSERT_EQ(update.size(), 1u);
+  EXPECT_EQ(update[0]["full"], false);
+  EXPECT_EQ(update[0]["residents"], (json{{{"resident_id", akio_},
+                                           {"people",
+                                            {{{"account_id", family_b_},
+                                              {"name", "富士田 熊吉"},
+                                              {"kind", "family"},
+                                              {"media", ""}}}}}}));
+
+  // Their camera is refused: staff see why they do not join.
+  say(b, {{"type", "media"}, {"resident_id", akio_}, {"problem", "denied"}});
+  update = staff.peer->take();
+  ASSERT_EQ(update.size(), 1u);
+  EXPECT_EQ(update[0]["residents"][0]["people"][0]["media"], "denied");
+
+  // The screen closes: the resident's line empties.
+  hub_->close(b.id);
+  update = staff.peer->take();
+  ASSERT_EQ(update.size(), 1u);
+  EXPECT_EQ(update[0]["residents"][0]["resident_id"], akio_);
+  EXPECT_TRUE(update[0]["residents"][0]["people"].empty());
+
+  // No longer watched: nothing more comes.
+  say(staff, {{"type", "unwatch_facility"}, {"facility_id", facility}});
+  say(a, {{"type", "unwatch"}, {"resident_id", ichiko_}});
+  EXPECT_TRUE(staff.peer->take().empty());
+
+  // Only staff of that facility.
+  auto other = connect(other_staff_);
+  say(other, {{"type", "watch_facility"}, {"facility_id", facility}});
+  EXPECT_EQ(other.peer->take(), std::vector<json>{error("forbidden", "watch_facility")});
+  auto family = connect(family_a_);
+  say(family, {{"type", "watch_facility"}, {"facility_id", facility}});
+  EXPECT_EQ(family.peer->take(), std::vector<json>{error("forbidden", "watch_facility")});
+}
+
 TEST_P(HubTest, StartsAndEndsAreToldOnce) {
   std::vector<std::pair<std::int64_t, CallEvent>> told;
   HubOptions options;
@@ -751,6 +807,31 @@ TEST_P(HubClusterTest, SessionsAndRightsEndOnEveryNode) {
   staff().remove_staff(admin, facility, row, audit::Actor::command_line());
   EXPECT_TRUE(testing::eventually([&] { return staff_there.peer->ended != 0; }));
   EXPECT_EQ(staff_there.peer->ended, protocol::kCloseAccessChanged);
+}
+
+// The facility's waiting list holds the people waiting on the other process too.
+TEST_P(HubClusterTest, TheWaitingListSpansEveryProcess) {
+  auto staff = connect(staff_);  // on node 1
+  const auto facility = count("SELECT id FROM facilities WHERE code = 'livetest01'");
+  say(staff, {{"type", "watch_facility"}, {"facility_id", facility}});
+  auto a = connect2(family_a_);  // on node 2
+  say2(a, {{"type", "watch"}, {"resident_id", ichiko_}});
+  ASSERT_TRUE(staff.peer->take_until([&](const json& m) {
+    return m["type"] == "waiting" && m["residents"].size() == 1 &&
+           m["residents"][0]["people"].size() == 1;
+  }));
+  say2(a, {{"type", "media"}, {"resident_id", ichiko_}, {"problem", "denied"}});
+  ASSERT_TRUE(staff.peer->take_until([&](const json& m) {
+    return m["type"] == "waiting" && m["residents"][0]["people"][0]["media"] == "denied";
+  }));
+  // A staff screen opened later on node 1 gets the whole list, node 2's people included.
+  auto later = connect(staff_);
+  say(later, {{"type", "watch_facility"}, {"facility_id", facility}});
+  auto full = later.peer->take_until([](const json& m) { return m["type"] == "waiting"; });
+  ASSERT_TRUE(full);
+  EXPECT_EQ((*full)["full"], true);
+  ASSERT_EQ((*full)["residents"].size(), 1u);
+  EXPECT_EQ((*full)["residents"][0]["people"][0]["account_id"], family_a_);
 }
 
 // A call started on one process rings the family's devices connected to the other.

@@ -20,9 +20,21 @@ bool Presence::watch(std::uint64_t conn, std::int64_t resident_id, const Person&
     return false;
   }
   const bool was_present = !staff && present(resident_id, c.account_id);
-  c.watching.push_back({resident_id, staff, who.kind});
+  c.watching.push_back({resident_id, staff, who.kind, ""});
   watchers_[resident_id].push_back(conn);
   return !staff && !was_present;
+}
+
+bool Presence::set_media(std::uint64_t conn, std::int64_t resident_id, const std::string& problem) {
+  auto it = conns_.find(conn);
+  if (it == conns_.end()) return false;
+  auto& watching = it->second.watching;
+  auto found = std::find_if(watching.begin(), watching.end(),
+                            [&](const Watch& w) { return w.resident_id == resident_id; });
+  if (found == watching.end() || found->staff || found->media == problem) return false;
+  const auto before = local(resident_id);
+  found->media = problem;
+  return local(resident_id) != before;
 }
 
 bool Presence::unwatch(std::uint64_t conn, std::int64_t resident_id) {
@@ -33,11 +45,11 @@ bool Presence::unwatch(std::uint64_t conn, std::int64_t resident_id) {
                             [&](const Watch& w) { return w.resident_id == resident_id; });
   if (found == watching.end()) return false;
   const bool family = !found->staff;
-  const auto account_id = it->second.account_id;
+  const auto before = family ? local(resident_id) : std::vector<Person>{};
   watching.erase(found);
   if (watching.empty()) conns_.erase(it);
   drop(conn, resident_id);
-  return family && !present(resident_id, account_id);
+  return family && local(resident_id) != before;
 }
 
 bool Presence::watching(std::uint64_t conn, std::int64_t resident_id) const {
@@ -52,12 +64,14 @@ std::vector<std::int64_t> Presence::close(std::uint64_t conn) {
   std::vector<std::int64_t> changed;
   auto it = conns_.find(conn);
   if (it == conns_.end()) return changed;
+  std::vector<std::pair<std::int64_t, std::vector<Person>>> before;
+  for (const auto& w : it->second.watching)
+    if (!w.staff) before.emplace_back(w.resident_id, local(w.resident_id));
   const Conn gone = std::move(it->second);
   conns_.erase(it);
-  for (const auto& w : gone.watching) {
-    drop(conn, w.resident_id);
-    if (!w.staff && !present(w.resident_id, gone.account_id)) changed.push_back(w.resident_id);
-  }
+  for (const auto& w : gone.watching) drop(conn, w.resident_id);
+  for (const auto& [rid, people] : before)
+    if (local(rid) != people) changed.push_back(rid);
   return changed;
 }
 
@@ -93,17 +107,30 @@ std::vector<std::int64_t> Presence::residents() const {
   return out;
 }
 
+std::vector<std::int64_t> Presence::present_residents() const {
+  std::set<std::int64_t> out;
+  for (const auto& [rid, conns] : watchers_)
+    if (!local(rid).empty()) out.insert(rid);
+  for (const auto& [name, node] : nodes_)
+    for (const auto& [rid, people] : node.people) out.insert(rid);
+  return {out.begin(), out.end()};
+}
+
+// One entry per person; a camera or microphone problem on any of their screens shows.
 std::vector<Person> Presence::local(std::int64_t resident_id) const {
   std::vector<Person> people;
   auto list = watchers_.find(resident_id);
   if (list == watchers_.end()) return people;
-  std::set<std::int64_t> seen;
   for (auto conn : list->second) {
     const Conn& c = conns_.at(conn);
     for (const auto& w : c.watching) {
       if (w.resident_id != resident_id || w.staff) continue;
-      if (!seen.insert(c.account_id).second) continue;
-      people.push_back({c.account_id, c.name, w.kind});
+      auto known = std::find_if(people.begin(), people.end(),
+                                [&](const Person& p) { return p.account_id == c.account_id; });
+      if (known == people.end())
+        people.push_back({c.account_id, c.name, w.kind, w.media});
+      else if (known->media.empty())
+        known->media = w.media;
     }
   }
   return people;

@@ -16,6 +16,9 @@ struct Person {
   std::int64_t account_id = 0;
   std::string name;  // display name
   std::string kind;  // family | care_worker (the link's kind), staff
+  // Why their camera or microphone could not be opened on the call screen (protocol::
+  // known_media_problem), "" when nothing went wrong.
+  std::string media;
   bool operator==(const Person&) const = default;
 };
 
@@ -38,6 +41,9 @@ class Presence {
   // part of it. Watching again only updates the role. True when the family presence of the
   // resident changed (someone new is there).
   bool watch(std::uint64_t conn, std::int64_t resident_id, const Person& who, bool staff);
+  // What the call screen of connection `conn` reported about its camera and microphone
+  // (Person::media). True when what staff see of the resident changed.
+  bool set_media(std::uint64_t conn, std::int64_t resident_id, const std::string& problem);
   // True when the family presence of the resident changed (the last screen of someone closed).
   bool unwatch(std::uint64_t conn, std::int64_t resident_id);
   // The connection closed: every watch of it ends. Returns the residents whose family presence
@@ -51,6 +57,8 @@ class Presence {
   bool watching(std::uint64_t conn, std::int64_t resident_id) const;
   // Every resident watched here.
   std::vector<std::int64_t> residents() const;
+  // Every resident someone of their people waits for, here or on another node.
+  std::vector<std::int64_t> present_residents() const;
   // The family watchers of the resident here.
   std::vector<Person> local(std::int64_t resident_id) const;
   // Every resident with family watchers here, with them: what the other nodes are told.
@@ -77,6 +85,7 @@ class Presence {
     std::int64_t resident_id = 0;
     bool staff = false;
     std::string kind;
+    std::string media;
   };
   struct Conn {
     std::int64_t account_id = 0;

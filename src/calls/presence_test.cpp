@@ -13,9 +13,9 @@
 namespace carelive::calls {
 namespace {
 
-const Person kHanako{11, "駿河 花子", "family"};
-const Person kTaro{12, "駿河 太郎", "care_worker"};
-const Person kStaff{21, "富士 職員", "staff"};
+const Person kHanako{11, "駿河 花子", "family", ""};
+const Person kTaro{12, "駿河 太郎", "care_worker", ""};
+const Person kStaff{21, "富士 職員", "staff", ""};
 constexpr std::int64_t kIchiko = 1, kAkio = 2;
 
 std::vector<std::int64_t> sorted(std::vector<std::int64_t> v) {
@@ -53,6 +53,24 @@ TEST_F(PresenceTest, OnePersonWithTwoScreensCountsOnce) {
   EXPECT_TRUE(presence_.residents().empty());
 }
 
+// SPEC 13: staff see why nobody joins yet — a camera or microphone refused on a call screen.
+TEST_F(PresenceTest, ACameraProblemOnAnyScreenOfAPersonShowsUntilItIsGone) {
+  presence_.watch(1, kIchiko, kHanako, false);
+  presence_.watch(2, kIchiko, kHanako, false);
+  presence_.watch(3, kIchiko, kStaff, true);
+  EXPECT_TRUE(presence_.set_media(2, kIchiko, "denied"));
+  EXPECT_EQ(presence_.people(kIchiko).at(0).media, "denied");
+  EXPECT_FALSE(presence_.set_media(2, kIchiko, "denied"));  // nothing new
+  EXPECT_FALSE(presence_.set_media(3, kIchiko, "denied"));  // staff's own devices: not shown
+  EXPECT_FALSE(presence_.set_media(1, kAkio, "denied"));    // not watching that resident
+  EXPECT_TRUE(presence_.unwatch(2, kIchiko));               // the refused screen went
+  EXPECT_EQ(presence_.people(kIchiko), std::vector<Person>{kHanako});
+  EXPECT_TRUE(presence_.set_media(1, kIchiko, "micDenied"));
+  EXPECT_TRUE(presence_.set_media(1, kIchiko, ""));  // allowed after all
+  EXPECT_EQ(presence_.people(kIchiko), std::vector<Person>{kHanako});
+  EXPECT_EQ(presence_.present_residents(), std::vector<std::int64_t>{kIchiko});
+}
+
 TEST_F(PresenceTest, AClosedConnectionEndsAllItsWatches) {
   presence_.watch(1, kIchiko, kHanako, false);
   presence_.watch(1, kAkio, kHanako, false);
@@ -70,8 +88,8 @@ TEST_F(PresenceTest, AClosedConnectionEndsAllItsWatches) {
 
 TEST_F(PresenceTest, WatchingAgainOnlyUpdatesTheRole) {
   EXPECT_FALSE(presence_.watch(1, kIchiko, kStaff, true));
-  EXPECT_FALSE(presence_.watch(1, kIchiko, {kStaff.account_id, kStaff.name, "family"}, false));
-  EXPECT_EQ(presence_.local(kIchiko), (std::vector<Person>{{21, "富士 職員", "family"}}));
+  EXPECT_FALSE(presence_.watch(1, kIchiko, {kStaff.account_id, kStaff.name, "family", ""}, false));
+  EXPECT_EQ(presence_.local(kIchiko), (std::vector<Person>{{21, "富士 職員", "family", ""}}));
   EXPECT_TRUE(presence_.watchers(kIchiko, true).empty());
 }
 

@@ -1,5 +1,6 @@
 #include "calls/protocol.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -11,7 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Type>, 8> kTypes{{
+constexpr std::array<std::pair<std::string_view, Type>, 11> kTypes{{
     {kWatch, Type::watch},
     {kUnwatch, Type::unwatch},
     {kStart, Type::start},
@@ -20,7 +21,13 @@ constexpr std::array<std::pair<std::string_view, Type>, 8> kTypes{{
     {kLeave, Type::leave},
     {kEnd, Type::end},
     {kSignal, Type::signal},
+    {kMedia, Type::media},
+    {kWatchFacility, Type::watch_facility},
+    {kUnwatchFacility, Type::unwatch_facility},
 }};
+
+constexpr std::array<std::string_view, 5> kMediaProblems{"", "denied", "unavailable", "micDenied",
+                                                         "micUnavailable"};
 
 // The positive integer field `name`, if there is one.
 std::optional<std::int64_t> id_field(const json& msg, const char* name) {
@@ -45,6 +52,10 @@ std::string type_name(const json& msg) {
   return {};
 }
 
+bool known_media_problem(std::string_view problem) {
+  return std::find(kMediaProblems.begin(), kMediaProblems.end(), problem) != kMediaProblems.end();
+}
+
 Type type_of(std::string_view name) {
   for (const auto& [n, type] : kTypes)
     if (n == name) return type;
@@ -61,8 +72,19 @@ Request decode(json msg) {
     r.data = std::move(*data);
     return r;
   }
+  if (r.type == Type::watch_facility || r.type == Type::unwatch_facility) {
+    r.facility_id = required_id(msg, "facility_id");
+    return r;
+  }
   r.resident_id = required_id(msg, "resident_id");
   if (r.type == Type::resume) r.call_id = id_field(msg, "call_id");
+  if (r.type == Type::media) {
+    auto problem = msg.find("problem");
+    if (problem == msg.end() || !problem->is_string() ||
+        !known_media_problem(problem->get<std::string>()))
+      throw core::Error(core::codes::kBadMessage);
+    r.problem = problem->get<std::string>();
+  }
   return r;
 }
 
@@ -101,11 +123,27 @@ json joined_message(std::int64_t resident_id, std::int64_t call_id, std::int64_t
   return m;
 }
 
-json presence_message(std::int64_t resident_id, const std::vector<Person>& people) {
+namespace {
+
+json people_json(const std::vector<Person>& people) {
   json list = json::array();
   for (const auto& p : people)
-    list.push_back({{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}});
-  return {{"type", kPresence}, {"resident_id", resident_id}, {"people", list}};
+    list.push_back(
+        {{"account_id", p.account_id}, {"name", p.name}, {"kind", p.kind}, {"media", p.media}});
+  return list;
+}
+
+}  // namespace
+
+json presence_message(std::int64_t resident_id, const std::vector<Person>& people) {
+  return {{"type", kPresence}, {"resident_id", resident_id}, {"people", people_json(people)}};
+}
+
+json waiting_message(std::int64_t facility_id, const Waiting& residents, bool full) {
+  json list = json::array();
+  for (const auto& [rid, people] : residents)
+    list.push_back({{"resident_id", rid}, {"people", people_json(people)}});
+  return {{"type", kWaiting}, {"facility_id", facility_id}, {"full", full}, {"residents", list}};
 }
 
 json signal_message(std::int64_t from, const json& data) {

@@ -29,7 +29,10 @@ TEST(CallProtocol, EveryTypeHasItsName) {
                             {kResume, Type::resume},
                             {kLeave, Type::leave},
                             {kEnd, Type::end},
-                            {kSignal, Type::signal}})
+                            {kSignal, Type::signal},
+                            {kMedia, Type::media},
+                            {kWatchFacility, Type::watch_facility},
+                            {kUnwatchFacility, Type::unwatch_facility}})
     EXPECT_EQ(type_of(name), type) << name;
   EXPECT_EQ(type_of("dance"), Type::unknown);
   EXPECT_EQ(type_of(""), Type::unknown);
@@ -53,6 +56,28 @@ TEST(CallProtocol, ResidentMessagesNeedAPositiveResidentId) {
   EXPECT_EQ(code_of({{"type", "join"}, {"resident_id", 0}}), "bad_message");
   EXPECT_EQ(code_of({{"type", "join"}, {"resident_id", "5"}}), "bad_message");
   EXPECT_EQ(code_of({{"type", "join"}, {"resident_id", 1.5}}), "bad_message");
+}
+
+TEST(CallProtocol, TheFacilitysWaitingListIsAskedForByFacility) {
+  auto r = decode({{"type", "watch_facility"}, {"facility_id", 3}});
+  EXPECT_EQ(r.type, Type::watch_facility);
+  EXPECT_EQ(r.facility_id, 3);
+  EXPECT_EQ(r.resident_id, 0);
+  EXPECT_EQ(decode({{"type", "unwatch_facility"}, {"facility_id", 3}}).facility_id, 3);
+  EXPECT_EQ(code_of({{"type", "watch_facility"}, {"resident_id", 3}}), "bad_message");
+  EXPECT_EQ(code_of({{"type", "watch_facility"}, {"facility_id", -3}}), "bad_message");
+}
+
+TEST(CallProtocol, MediaNamesAKnownProblemOrNone) {
+  auto r = decode({{"type", "media"}, {"resident_id", 5}, {"problem", "denied"}});
+  EXPECT_EQ(r.type, Type::media);
+  EXPECT_EQ(r.problem, "denied");
+  for (const char* ok : {"", "unavailable", "micDenied", "micUnavailable"})
+    EXPECT_EQ(decode({{"type", "media"}, {"resident_id", 5}, {"problem", ok}}).problem, ok);
+  EXPECT_EQ(code_of({{"type", "media"}, {"resident_id", 5}}), "bad_message");
+  EXPECT_EQ(code_of({{"type", "media"}, {"resident_id", 5}, {"problem", "<script>"}}),
+            "bad_message");
+  EXPECT_EQ(code_of({{"type", "media"}, {"resident_id", 5}, {"problem", 1}}), "bad_message");
 }
 
 TEST(CallProtocol, ResumeCarriesItsCallIdForItsHandlerToCheck) {
@@ -99,6 +124,22 @@ TEST(CallProtocol, CallStateForTheScreen) {
                    {{{"account_id", 11}, {"name", "駿河 花子"}, {"connected", false}}}}}));
 }
 
+TEST(CallProtocol, TheWaitingListPerResident) {
+  EXPECT_EQ(waiting_message(3, {{5, {{11, "駿河 花子", "family", "denied"}}}, {6, {}}}, false),
+            (json{{"type", "waiting"},
+                  {"facility_id", 3},
+                  {"full", false},
+                  {"residents",
+                   {{{"resident_id", 5},
+                     {"people",
+                      {{{"account_id", 11},
+                        {"name", "駿河 花子"},
+                        {"kind", "family"},
+                        {"media", "denied"}}}}},
+                    {{"resident_id", 6}, {"people", json::array()}}}}}));
+  EXPECT_EQ(waiting_message(3, {}, true)["residents"], json::array());
+}
+
 TEST(CallProtocol, TheOtherServerMessages) {
   EXPECT_EQ(
       joined_message(5, 7, 11, {21}, false),
@@ -106,10 +147,12 @@ TEST(CallProtocol, TheOtherServerMessages) {
           {"type", "joined"}, {"resident_id", 5}, {"call_id", 7}, {"self", 11}, {"peers", {21}}}));
   EXPECT_EQ(joined_message(5, 7, 11, {}, true)["resumed"], true);
   EXPECT_EQ(joined_message(5, 7, 11, {}, false)["peers"], json::array());
-  EXPECT_EQ(presence_message(5, {{11, "駿河 花子", "family"}}),
-            (json{{"type", "presence"},
-                  {"resident_id", 5},
-                  {"people", {{{"account_id", 11}, {"name", "駿河 花子"}, {"kind", "family"}}}}}));
+  EXPECT_EQ(
+      presence_message(5, {{11, "駿河 花子", "family", ""}}),
+      (json{{"type", "presence"},
+            {"resident_id", 5},
+            {"people",
+             {{{"account_id", 11}, {"name", "駿河 花子"}, {"kind", "family"}, {"media", ""}}}}}));
   EXPECT_EQ(presence_message(5, {})["people"], json::array());
   EXPECT_EQ(signal_message(11, {{"x", 1}}),
             (json{{"type", "signal"}, {"from", 11}, {"data", {{"x", 1}}}}));
