@@ -130,6 +130,18 @@ test('「通知を受け取る」 on home; a started call reaches the device thr
   expect(push.ttl).toBeLessThanOrEqual(60)
   expect(JSON.parse(push.plaintext).url).toBe(`/live/residents/${world.A}/call`)
 
+  // Staff see the reach (SPEC 13): notified on one device, not on the call screen yet.
+  const reach = staff.locator('.call-reach')
+  await expect(reach.getByText('ご家族はまだ通話画面を開いていません')).toBeVisible()
+  const hanako = reach.locator('.call-reach__person').filter({ hasText: '駿河 花子' })
+  await expect(hanako).toContainText('通話画面を開いていません')
+  await expect(hanako).toContainText('通知を送りました（1台）')
+  await family.goto(`/live/residents/${world.A}/call`)
+  await expect(hanako).toContainText('通話画面を開いています')
+  await expect(reach.getByText('ご家族はまだ通話画面を開いていません')).toHaveCount(0)
+  await staff.screenshot({ path: '/tmp/reach-shots/push-reach.png', fullPage: true })
+  await family.goBack()
+
   // Nobody answers; staff end it: the notice is replaced by one saying it is over.
   await staff.getByRole('button', { name: '終了する' }).click()
   const over = await waitForPush(subscriptions[0]!.id, '通話は終了しました')

@@ -35,3 +35,23 @@ export interface CallLogEntry {
 export function listFacilityCalls(fid: number): Promise<{ calls: CallLogEntry[] }> {
   return request<{ calls: CallLogEntry[] }>('GET', `/staff/facilities/${fid}/calls`)
 }
+
+/** How far a resident's open call reached each of their people (staff of the facility). */
+export interface Reach {
+  call: { call_id: number; state: 'ringing' | 'active'; started_at: number; participants: number[] } | null
+  people: {
+    account_id: number
+    name: string
+    kind: 'family' | 'care_worker'
+    /** Devices that receive notices now (「通知を受け取る」 turned on). */
+    devices: number
+    /** The open call's notice: devices it went to, delivered to the push service, given up. */
+    notified: number
+    delivered: number
+    failed: number
+  }[]
+}
+
+export function getReach(fid: number, rid: number): Promise<Reach> {
+  return request<Reach>('GET', `/staff/facilities/${fid}/residents/${rid}/reach`)
+}

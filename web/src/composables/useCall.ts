@@ -113,6 +113,7 @@ export function useCall(residentId: Ref<number | null>) {
     }
     if (id) signaling.send({ type: 'watch', resident_id: id })
     watched = id
+    if (id && media.mediaProblem.value) signaling.send({ type: 'media', resident_id: id, problem: media.mediaProblem.value })
   }
 
   function onPresence(m: Extract<ServerMessage, { type: 'presence' }>): void {
@@ -219,6 +220,11 @@ export function useCall(residentId: Ref<number | null>) {
     if (residentId.value) signaling.send({ type: 'end', resident_id: residentId.value })
     hangUpLocal()
   }
+
+  // Staff see why we do not join yet (SPEC 13): a refused camera, and when it is solved.
+  watch(media.mediaProblem, (problem) => {
+    if (watched !== null) signaling.send({ type: 'media', resident_id: watched, problem })
+  })
 
   watch(residentId, () => {
     if (inCall.value) leave()

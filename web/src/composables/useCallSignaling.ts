@@ -20,6 +20,9 @@ export interface CallPerson {
 }
 export interface PresencePerson extends CallPerson {
   kind: string
+  /** Why their camera or microphone could not be opened on the call screen (a MediaProblem of
+   * lib/callMedia.ts), '' or absent when nothing went wrong. */
+  media?: string
 }
 
 /** Our camera and microphone as the others are told. `mic` is absent from older clients: then
@@ -43,6 +46,9 @@ export interface SignalData {
 /** What the server sends. */
 export type ServerMessage =
   | { type: 'presence'; resident_id: number; people: PresencePerson[] }
+  /** Staff watching a facility: who waits on a call screen, per resident; `full`: the whole list,
+   * else only the residents that changed (an empty list: nobody waits there any more). */
+  | { type: 'waiting'; facility_id: number; full: boolean; residents: { resident_id: number; people: PresencePerson[] }[] }
   | { type: 'call'; resident_id: number; state: CallStateName; call_id: number | null; participants: CallPerson[] }
   | { type: 'joined'; resident_id: number; call_id: number; self: number; peers: number[]; resumed?: boolean }
   | { type: 'signal'; from: number; data: SignalData }
@@ -64,6 +70,9 @@ export type ClientMessage =
   | { type: 'watch' | 'unwatch' | 'start' | 'join' | 'leave' | 'end'; resident_id: number }
   | { type: 'resume'; resident_id: number; call_id: number }
   | { type: 'signal'; to: number; data: SignalData }
+  /** Our call screen's camera and microphone problem, for staff to see ('' once solved). */
+  | { type: 'media'; resident_id: number; problem: string }
+  | { type: 'watch_facility' | 'unwatch_facility'; facility_id: number }
 
 /** A handler per type of server message a listener cares about. */
 export type MessageHandlers = { [K in ServerMessage['type']]?: (m: Extract<ServerMessage, { type: K }>) => void }

@@ -48,3 +48,11 @@ export function helpPlatforms(userAgent: string, touchPoints = 0): HelpPlatform[
   if (!apple && /Android/.test(userAgent)) return ['android', 'iphone']
   return ['iphone', 'android']
 }
+
+/** How staff are told of a family member's problem (「呼び出しの状況」, SPEC 13), from the
+ * MediaProblem their call screen reported; null for none or one we do not know. */
+export type ProblemSeen = 'refused' | 'unavailable' | 'micRefused' | 'micUnavailable'
+export function problemSeen(problem: string | undefined): ProblemSeen | null {
+  const seen: Record<string, ProblemSeen> = { denied: 'refused', unavailable: 'unavailable', micDenied: 'micRefused', micUnavailable: 'micUnavailable' }
+  return (problem && Object.hasOwn(seen, problem) && seen[problem]) || null
+}
