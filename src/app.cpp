@@ -4,6 +4,7 @@
 #include "calls/schedule_routes.hpp"
 #include "core/files.hpp"
 #include "http/router.hpp"
+#include "live/entity_json.hpp"
 #include "live/family_routes.hpp"
 #include "live/operator_routes.hpp"
 #include "live/repo.hpp"
@@ -91,9 +92,15 @@ App::App(Config config, std::shared_ptr<const core::Clock> clock)
       notify::make_push_transport(*db_, *clock_, *vapid_key_, std::move(push)));
   call_notices_ = std::make_unique<calls::CallNotices>(*db_, *clock_, templates_,
                                                        [d = dispatcher_.get()] { d->wake(); });
+  // A sign-up from an invite: the application goes in, and 「Pass登録完了」 says whose approval
+  // the person waits for (SPEC 14).
   pass_->set_confirmed_hook(
-      [f = family_.get()](const audit::Actor& account, const std::string& after) {
-        f->apply_after_signup(account, after);
+      [f = family_.get()](const audit::Actor& account, const std::string& after) -> nlohmann::json {
+        if (!f->apply_after_signup(account, after)) return nullptr;
+        auto waiting = nlohmann::json::array();
+        for (const auto& a : f->applications(*account.account))
+          if (a.application.status == "pending") waiting.push_back(live::own_application_json(a));
+        return waiting;
       });
 }
 

@@ -100,6 +100,7 @@ TEST_P(LinksAtRestTest, SignUpFromAnInviteKeepsNeitherTheLinkNorTheInvite) {
   // The application is still submitted when the sign-up is confirmed.
   pass().set_confirmed_hook([this](const audit::Actor& account, const std::string& after) {
     family().apply_after_signup(account, after);
+    return nlohmann::json();
   });
   std::int64_t id = 0;
   ASSERT_EQ(pass().confirm_signup(token, meta_, &id), pass::ConfirmOutcome::completed);

@@ -45,4 +45,16 @@ inline nlohmann::json family_resident_json(const Resident& r) {
           {"given_name", r.given_name}};
 }
 
+// Families: one of their own applications not (yet) approved (SPEC 14), {id, kind, status
+// pending|rejected, applied_at, decided_at, resident {name}, facility {id, code, name, kind}}.
+inline nlohmann::json own_application_json(const OwnApplication& a) {
+  return {{"id", a.application.id},
+          {"kind", a.application.kind},
+          {"status", a.application.status},
+          {"applied_at", http::iso8601(a.application.created_at)},
+          {"decided_at", http::iso8601(a.decided_at)},
+          {"resident", {{"name", a.resident.display_name()}}},
+          {"facility", family_facility_json(a.facility)}};
+}
+
 }  // namespace carelive::live

@@ -88,6 +88,7 @@ Contexts FamilyService::contexts(std::int64_t account_id) {
     Contexts out;
     out.staff = repo::facilities_of_staff(c, account_id);
     out.links = linked(c, account_id);
+    out.applications = repo::own_applications(c, account_id);
     if (!out.links.empty()) {
       auto latest = repo::latest_terms(c);
       if (latest && !repo::has_consent(c, account_id, latest->id)) {
@@ -97,6 +98,10 @@ Contexts FamilyService::contexts(std::int64_t account_id) {
     }
     return out;
   });
+}
+
+std::vector<OwnApplication> FamilyService::applications(std::int64_t account_id) {
+  return db_.with([&](store::Connection& c) { return repo::own_applications(c, account_id); });
 }
 
 TermsView FamilyService::terms(std::int64_t account_id) {

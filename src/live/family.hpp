@@ -24,6 +24,8 @@ inline const std::vector<std::string>& relationship_choices() {
 struct Contexts {
   std::vector<Facility> staff;
   std::vector<LinkedResident> links;
+  // Applications not (yet) approved (SPEC 14: 「<facility>の承認をお待ちください」).
+  std::vector<OwnApplication> applications;
   bool terms_required = false;
   bool terms_updated = false;  // an earlier version was agreed
 };
@@ -68,6 +70,8 @@ class FamilyService {
   static std::string after_confirm_for(const std::string& token, const std::string& kind);
 
   Contexts contexts(std::int64_t account_id);
+  // The account's applications that have not become links (pending, or rejected).
+  std::vector<OwnApplication> applications(std::int64_t account_id);
   // Whether the account may take part in some call (SPEC 7), so that it may have TURN
   // credentials: staff of an open facility, or linked to a resident with the newest terms
   // agreed.

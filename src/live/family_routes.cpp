@@ -89,6 +89,8 @@ void register_family_routes(http::Router& r, FamilyService& s) {
     for (const auto& f : c.staff) staff.push_back(family_facility_json(f));
     auto family = role_json(c, "family");
     auto care_worker = role_json(c, "care_worker");
+    json applications = json::array();
+    for (const auto& a : c.applications) applications.push_back(own_application_json(a));
     json roles = json::array();
     if (!staff.empty()) roles.push_back("staff");
     if (!family.empty()) roles.push_back("family");
@@ -101,6 +103,7 @@ void register_family_routes(http::Router& r, FamilyService& s) {
          {"staff", staff},
          {"family", family},
          {"care_worker", care_worker},
+         {"applications", applications},
          {"terms", {{"required", c.terms_required}, {"updated", c.terms_updated}}}});
   });
 

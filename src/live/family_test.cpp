@@ -91,6 +91,7 @@ TEST_P(FamilyTest, SignupCarryingAnApplicationSubmitsItWhenConfirmed) {
 TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
   pass().set_confirmed_hook([this](const audit::Actor& account, const std::string& after) {
     family().apply_after_signup(account, after);
+    return nlohmann::json();
   });
   pass::SignupInput in{"富士田",
                        "熊吉",
@@ -110,8 +111,10 @@ TEST_P(FamilyTest, ConfirmingASignUpFromAnInviteSubmitsTheApplicationOnce) {
   auto end = body.find_first_of(" \r\n", at);
   auto token = body.substr(at + 6, end == std::string::npos ? std::string::npos : end - at - 6);
   std::int64_t id = 0;
-  ASSERT_EQ(pass().confirm_signup(token, {"127.0.0.1", "test"}, &id),
+  nlohmann::json awaiting;
+  ASSERT_EQ(pass().confirm_signup(token, {"127.0.0.1", "test"}, &id, &awaiting),
             pass::ConfirmOutcome::completed);
+  EXPECT_TRUE(awaiting.is_null());  // what this hook answers: nothing
   ASSERT_EQ(pass().confirm_signup(token, {"127.0.0.1", "test"}),
             pass::ConfirmOutcome::already_completed);
   EXPECT_EQ(db().with([&](store::Connection& c) {
@@ -143,6 +146,43 @@ TEST_P(FamilyTest, ContextsListRolesFacilitiesAndWhatIsStillNeeded) {
   EXPECT_TRUE(c.links[0].needs_relationship);
   EXPECT_TRUE(c.terms_required);
   EXPECT_FALSE(c.terms_updated);
+}
+
+// SPEC 14: someone who applied and is not approved is told so; a refusal too, until they apply
+// again; an application that became a link is not listed.
+TEST_P(FamilyTest, ContextsListOwnApplicationsWaitingOrRefusedUntilTheyBecomeALink) {
+  auto id = add_account("kuma@example.jp");
+  auto member = add_staff("staff@example.jp", "livetest01");
+  const auto facility = count("SELECT id FROM facilities WHERE code = 'livetest01'");
+  const auto by = audit::Actor::account_at(id, "");
+  family().apply(token_for(ichiko_), id, "family", by);
+  family().apply(token_for(kanako_), id, "care_worker", by);
+  auto c = family().contexts(id);
+  ASSERT_EQ(c.applications.size(), 2u);
+  EXPECT_EQ(c.applications[0].facility.name, "さくら苑");  // newest first
+  EXPECT_EQ(c.applications[1].resident.display_name(), "駿河市子");
+  EXPECT_EQ(c.applications[1].application.kind, "family");
+  EXPECT_EQ(c.applications[1].application.status, "pending");
+  EXPECT_FALSE(c.applications[1].decided_at.has_value());
+
+  const auto ichiko_application = c.applications[1].application.id;
+  staff().reject(member, facility, ichiko_application, audit::Actor::command_line());
+  auto refused = family().applications(id);
+  ASSERT_EQ(refused.size(), 2u);
+  EXPECT_EQ(refused[1].application.status, "rejected");
+  EXPECT_TRUE(refused[1].decided_at.has_value());
+
+  // Applied again: only the new one counts; approved: it is a link, no longer listed.
+  family().apply(token_for(ichiko_), id, "family", by);
+  auto again = family().applications(id);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[0].resident.display_name(), "駿河市子");
+  EXPECT_EQ(again[0].application.status, "pending");
+  staff().approve(member, facility, again[0].application.id, audit::Actor::command_line());
+  auto left = family().applications(id);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].facility.name, "さくら苑");
+  EXPECT_TRUE(family().applications(add_account("other@example.jp")).empty());
 }
 
 TEST_P(FamilyTest, OnlyTheNewestTermsVersionCountsAndAnUpdateAsksAgain) {

@@ -110,6 +110,15 @@ struct ResidentSummary {
   std::int64_t linked = 0;
 };
 
+// One of the account's own applications that has not (yet) become a link (SPEC 14): pending,
+// or the latest one for that resident was rejected.
+struct OwnApplication {
+  Application application;
+  Resident resident;
+  Facility facility;
+  std::optional<core::UnixSeconds> decided_at;
+};
+
 struct PendingApplication {
   Application application;
   Resident resident;

@@ -371,6 +371,19 @@ constexpr const char* kPendingApplications =
 constexpr const char* kDecideApplication =
     "UPDATE applications SET status = ?, decided_at = ?, decided_by = ? "
     "WHERE id = ? AND status = 'pending'";
+constexpr const char* kOwnApplications =
+    "SELECT a.id, a.resident_id, a.account_id, a.kind, a.status, a.created_at, "
+    "r.id, r.facility_id, r.family_name, r.given_name, r.family_name_kana, r.given_name_kana, "
+    "r.discharged_at, f.id, f.code, f.name, f.kind, f.closed_at, a.decided_at "
+    "FROM applications a JOIN residents r ON r.id = a.resident_id "
+    "JOIN facilities f ON f.id = r.facility_id "
+    "WHERE a.account_id = ? AND a.status IN ('pending', 'rejected') "
+    "AND r.discharged_at IS NULL AND f.closed_at IS NULL "
+    "AND NOT EXISTS (SELECT 1 FROM links l WHERE l.resident_id = a.resident_id "
+    "AND l.account_id = a.account_id) "
+    "AND NOT EXISTS (SELECT 1 FROM applications b WHERE b.resident_id = a.resident_id "
+    "AND b.account_id = a.account_id AND b.id > a.id) "
+    "ORDER BY a.created_at DESC, a.id DESC";
 constexpr const char* kApprovePending =
     "UPDATE applications SET status = 'approved', decided_at = ? "
     "WHERE resident_id = ? AND account_id = ? AND status = 'pending'";
@@ -392,6 +405,16 @@ std::int64_t insert_application(Connection& c, const Application& a) {
 std::vector<PendingApplication> pending_applications(Connection& c, std::int64_t facility_id) {
   return all_of(c.exec(sql::kPendingApplications, {facility_id}), [](Columns& r) {
     return PendingApplication{read_application(r), read_resident(r), r.text(), r.text()};
+  });
+}
+std::vector<OwnApplication> own_applications(Connection& c, std::int64_t account_id) {
+  return all_of(c.exec(sql::kOwnApplications, {account_id}), [](Columns& r) {
+    OwnApplication out;  // the columns come application, resident, facility, decided_at
+    out.application = read_application(r);
+    out.resident = read_resident(r);
+    out.facility = read_facility(r);
+    out.decided_at = r.opt_integer();
+    return out;
   });
 }
 bool decide_application(Connection& c, std::int64_t application_id, const std::string& status,

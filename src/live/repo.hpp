@@ -86,6 +86,9 @@ std::optional<Application> find_application(Connection& c, std::int64_t applicat
 std::int64_t insert_application(Connection& c, const Application& a);
 // Pending applications of the facility's live residents, oldest first.
 std::vector<PendingApplication> pending_applications(Connection& c, std::int64_t facility_id);
+// The account's applications still waiting, and those rejected (the latest for their resident,
+// who is not linked to the account), of live residents of open facilities; newest first.
+std::vector<OwnApplication> own_applications(Connection& c, std::int64_t account_id);
 // Compare-and-set from pending to `status`: false when it was decided already.
 bool decide_application(Connection& c, std::int64_t application_id, const std::string& status,
                         std::int64_t decided_by, core::UnixSeconds now);

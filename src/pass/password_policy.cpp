@@ -5,6 +5,7 @@ using std::size_t;  // crack.h uses size_t without including its header
 #include <crack.h>
 
 #include <mutex>
+#include <optional>
 #include <string_view>
 
 #include "pass/validation.hpp"
@@ -12,12 +13,26 @@ using std::size_t;  // crack.h uses size_t without including its header
 namespace carelive::pass {
 
 namespace {
+
 constexpr std::string_view kSymbols = "@#$%&?!";
+
+// A space (half-width, or the full-width 「　」 U+3000) or any full-width character: one plain
+// message naming it (SPEC 14), not every rule such a password also seems to break.
+std::optional<std::string> typing_problem(const std::string& pw) {
+  if (pw.find(' ') != std::string::npos || pw.find('\t') != std::string::npos ||
+      pw.find("\u3000") != std::string::npos)
+    return "password_space";
+  for (unsigned char c : pw)
+    if (c >= 0x80) return "password_fullwidth";
+  return std::nullopt;
 }
+
+}  // namespace
 
 std::vector<std::string> password_rule_violations(const std::string& pw) {
   std::vector<std::string> codes;
   if (pw.empty()) return {"required"};
+  if (auto problem = typing_problem(pw)) return {*problem};
   bool upper = false, lower = false, digit = false, symbol = false, invalid = false;
   for (unsigned char c : pw) {
     if (c >= 'A' && c <= 'Z')

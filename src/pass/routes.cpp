@@ -99,10 +99,13 @@ void register_routes(http::Router& r, PassService& s, const notify::Brand& brand
   });
 
   r.add(verb::post, v1 + "/signup/confirm", Access::anonymous, [&s](Context& ctx) {
-    auto outcome = s.confirm_signup(required_token(ctx.json_body()), ctx.meta());
-    return json_response(
-        ctx, 200,
-        {{"status", outcome == ConfirmOutcome::completed ? "completed" : "already_completed"}});
+    nlohmann::json awaiting;
+    auto outcome =
+        s.confirm_signup(required_token(ctx.json_body()), ctx.meta(), nullptr, &awaiting);
+    nlohmann::json answer = {
+        {"status", outcome == ConfirmOutcome::completed ? "completed" : "already_completed"}};
+    if (!awaiting.is_null()) answer["awaiting"] = std::move(awaiting);
+    return json_response(ctx, 200, answer);
   });
 
   r.add(verb::post, v1 + "/login", Access::anonymous, [&s](Context& ctx) {

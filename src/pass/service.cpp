@@ -165,7 +165,7 @@ void PassService::signup(const SignupInput& in, const RequestMeta& meta) {
 }
 
 ConfirmOutcome PassService::confirm_signup(const std::string& token, const RequestMeta& meta,
-                                           std::int64_t* account_id) {
+                                           std::int64_t* account_id, nlohmann::json* awaiting) {
   const auto now = clock_.now();
   const std::string hash = core::token_hash(token);
   std::optional<std::string> after_confirm;
@@ -213,8 +213,10 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
     if (e.kind() != store::DbError::Kind::unique_violation) throw;
     outcome = confirm();
   }
-  if (outcome == ConfirmOutcome::completed && after_confirm && confirmed_hook_)
-    confirmed_hook_(audit::Actor::account_at(new_account, meta.ip), *after_confirm);
+  if (outcome == ConfirmOutcome::completed && after_confirm && confirmed_hook_) {
+    auto next = confirmed_hook_(audit::Actor::account_at(new_account, meta.ip), *after_confirm);
+    if (awaiting) *awaiting = std::move(next);
+  }
   notify_queued();
   return outcome;
 }

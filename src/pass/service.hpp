@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "audit/actor.hpp"
 #include "auth/access.hpp"
 #include "core/clock.hpp"
@@ -64,14 +66,15 @@ struct ContactChange {
 using StaffCheck = std::function<bool(store::Connection&, const Account&)>;
 // Runs after a sign-up that carried `after_confirm` made its account (SPEC 1.2: the Live
 // application is submitted once the new Pass is confirmed). `account`: the new account, from
-// the address of the request that confirmed it.
+// the address of the request that confirmed it. Returns what the person waits for next (SPEC 14:
+// the applications the facility approves next), handed back by confirm_signup; null for nothing.
 // Runs inside the transaction that sets a password through a password link (reset, or the
 // welcome link of an account made for someone): the person has shown they hold the login id.
 // App sets it to StaffInvitations::accept_for_new_account.
 using PasswordLinkHook =
     std::function<void(store::Connection&, const audit::Actor& account, core::UnixSeconds now)>;
 using ConfirmedHook =
-    std::function<void(const audit::Actor& account, const std::string& after_confirm)>;
+    std::function<nlohmann::json(const audit::Actor& account, const std::string& after_confirm)>;
 
 // CareLive Pass: sign-up, confirmation, login, sessions, reset, account changes (SPEC 2, 3, 6, 9).
 // Every function blocks (database, Argon2id): call them from the worker pool.
@@ -86,8 +89,10 @@ class PassService {
   NormalizedSignup validate_signup(const SignupInput& in) const;
   // Always the same answer (no enumeration): a taken address is told so by message instead.
   void signup(const SignupInput& in, const RequestMeta& meta);
+  // `awaiting`, when given: what the confirmed-hook returned (null when it did not run).
   ConfirmOutcome confirm_signup(const std::string& token, const RequestMeta& meta,
-                                std::int64_t* account_id = nullptr);
+                                std::int64_t* account_id = nullptr,
+                                nlohmann::json* awaiting = nullptr);
 
   LoginResult login(const std::string& login_id, const std::string& password,
                     const RequestMeta& meta);

@@ -414,6 +414,8 @@ TEST_P(PassSignup, EachBrokenPasswordRuleIsReported) {
       {"Fujita#Kumaa", {"password_missing_digit"}},
       {"FujitaKuma9x", {"password_missing_symbol"}},
       {"Fujita#Kuma9*", {"password_invalid_char"}},
+      {"Fujita #Kuma9", {"password_space"}},
+      {"ｆｕｊｉｔａ", {"password_fullwidth"}},
       {"Password1!", {"password_common"}},
   };
   for (const auto& [password, codes] : cases) {

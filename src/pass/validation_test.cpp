@@ -119,13 +119,22 @@ TEST(PasswordPolicy, EachBrokenRuleHasItsOwnCode) {
   EXPECT_EQ(password_rule_violations(""), std::vector<std::string>{"required"});
 }
 
+// SPEC 14: a space or a full-width character gets one plain message, not five rule errors.
+TEST(PasswordPolicy, ASpaceOrAFullWidthCharacterIsNamedAlone) {
+  EXPECT_EQ(password_rule_violations("Fujita#Kuma9 "), std::vector<std::string>{"password_space"});
+  EXPECT_EQ(password_rule_violations("ふじた　くま"), std::vector<std::string>{"password_space"});
+  EXPECT_EQ(password_rule_violations("a b"), std::vector<std::string>{"password_space"});
+  EXPECT_EQ(password_rule_violations("Ｆｕｊｉｔａ＃２０２４"),
+            std::vector<std::string>{"password_fullwidth"});
+  EXPECT_EQ(password_rule_violations("Ｆujita#Kuma9"),
+            std::vector<std::string>{"password_fullwidth"});
+  EXPECT_EQ(password_rule_violations("ふじた"), std::vector<std::string>{"password_fullwidth"});
+}
+
 TEST(PasswordPolicy, RejectsSymbolOutsideAllowedSet) {
   EXPECT_EQ(password_rule_violations("Fujita*Kuma9"),
             (std::vector<std::string>{"password_invalid_char", "password_missing_symbol"}));
-  EXPECT_EQ(password_rule_violations("Fujita#Kuma9 "),
-            std::vector<std::string>{"password_invalid_char"});
-  // Full-width characters are not half-width.
-  EXPECT_EQ(password_rule_violations("Ｆujita#Kuma9"),
+  EXPECT_EQ(password_rule_violations("Fujita_Kuma9!"),
             std::vector<std::string>{"password_invalid_char"});
   EXPECT_EQ(password_rule_violations(std::string(65, 'a') + "A1!"),
             std::vector<std::string>{"too_long"});

@@ -221,9 +221,10 @@ test('STEP.1–3 as care worker with an existing Pass; relationship changed from
   await page.getByRole('button', { name: 'このCareLive Passで利用申請する' }).click()
   await expect(page.getByRole('heading', { name: '利用申請は受付済みです' })).toBeVisible()
 
-  // Before approval there is no Live for this account: the account page.
+  // Before approval there is no Live for this account: it says whose approval it waits for (SPEC 14).
   await page.goto('/live')
-  await expect(page).toHaveURL(/\/account$/)
+  await expect(page.getByRole('heading', { name: 'ふじ園の承認をお待ちください' })).toBeVisible()
+  await expect(page.locator('.awaiting__application')).toContainText('ケア担当者')
   await approveInConsole(browser, server, w, `${p.familyName} ${p.givenName}`, p.email!)
 
   await page.goto('/live')

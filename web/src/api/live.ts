@@ -32,11 +32,24 @@ export interface ContextFacility extends Facility {
   residents: ContextResident[]
 }
 
+/** One of the account's applications not (yet) approved (SPEC 14): waiting, or the latest one
+ * for that resident was rejected. */
+export interface OwnApplication {
+  id: number
+  kind: LinkKind
+  status: 'pending' | 'rejected'
+  applied_at: string
+  decided_at: string | null
+  resident: { name: string }
+  facility: Facility
+}
+
 export interface Contexts {
   roles: Role[]
   staff: Facility[]
   family: ContextFacility[]
   care_worker: ContextFacility[]
+  applications: OwnApplication[]
   terms: { required: boolean; updated: boolean }
 }
 

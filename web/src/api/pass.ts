@@ -1,4 +1,5 @@
 // CareLive Pass endpoints that need no session: sign-up, login, password reset (docs/api.md).
+import type { OwnApplication } from './live'
 import { request } from './client'
 import type {
   Account,
@@ -21,7 +22,9 @@ export function signup(body: SignupBody): Promise<{ status: 'provisional' }> {
   return request('POST', '/signup', body)
 }
 
-export function confirmSignup(token: string): Promise<{ status: 'completed' | 'already_completed' }> {
+/** `awaiting`: the applications that went in with the sign-up (from an invite), which the
+ * facility approves next (SPEC 14). */
+export function confirmSignup(token: string): Promise<{ status: 'completed' | 'already_completed'; awaiting?: OwnApplication[] }> {
   return request('POST', '/signup/confirm', { token })
 }
 

@@ -1,11 +1,8 @@
 import { computed, ref } from 'vue'
 
-/** One show/hide switch for the password fields of a form. */
+/** One show/hide switch for the password fields of a form (ShowPasswordCheckbox). */
 export function usePasswordToggle() {
   const shown = ref(false)
   const inputType = computed(() => (shown.value ? 'text' : 'password'))
-  function toggle(): void {
-    shown.value = !shown.value
-  }
-  return { shown, inputType, toggle }
+  return { shown, inputType }
 }

@@ -13,12 +13,23 @@ function facility(id: number, residents: number[]): ContextFacility {
 }
 
 function ctx(over: Partial<Contexts>): Contexts {
-  return { roles: [], staff: [], family: [], care_worker: [], terms: { required: false, updated: false }, ...over }
+  return { roles: [], staff: [], family: [], care_worker: [], applications: [], terms: { required: false, updated: false }, ...over }
 }
 
 describe('nextStep (SPEC 3: each screen only when needed)', () => {
   it('sends an account without links or staff role to the account page', () => {
     expect(nextStep(ctx({}))).toEqual({ kind: 'account' })
+  })
+
+  it('tells someone whose application waits for the facility (or was refused) so (SPEC 14)', () => {
+    const applied = {
+      id: 1, kind: 'family' as const, status: 'pending' as const, applied_at: '2026-12-01T00:00:00Z', decided_at: null,
+      resident: { name: '駿河市子' }, facility: { id: 1, code: 'f1', name: 'ふじ園', kind: 'K' },
+    }
+    expect(nextStep(ctx({ applications: [applied] }))).toEqual({ kind: 'awaiting', applications: [applied] })
+    // Once a link exists, the Live screens come first.
+    const linked = ctx({ roles: ['family'], family: [facility(1, [7])], applications: [applied] })
+    expect(nextStep(linked).kind).toBe('resident')
   })
 
   it('sends an operator to the operator console, after a role choice when there are several', () => {

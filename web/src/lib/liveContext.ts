@@ -1,6 +1,7 @@
 // SPEC 3: after login, in this order and each only when there is a choice to make — role,
-// facility, resident — then terms (SPEC 4), relationship (SPEC 5), home.
-import type { ContextFacility, ContextResident, Contexts, LinkKind, Role } from '../api/live'
+// facility, resident — then terms (SPEC 4), relationship (SPEC 5), home. Someone with no role
+// yet whose application waits for the facility is told so (SPEC 14).
+import type { ContextFacility, ContextResident, Contexts, LinkKind, OwnApplication, Role } from '../api/live'
 
 export interface Choice {
   role?: string
@@ -9,6 +10,7 @@ export interface Choice {
 
 export type Step =
   | { kind: 'account' }
+  | { kind: 'awaiting'; applications: OwnApplication[] }
   | { kind: 'staff' }
   | { kind: 'operator' }
   | { kind: 'chooseRole'; roles: Role[] }
@@ -17,7 +19,8 @@ export type Step =
   | { kind: 'resident'; role: LinkKind; resident: ContextResident }
 
 export function nextStep(ctx: Contexts, choice: Choice = {}): Step {
-  if (ctx.roles.length === 0) return { kind: 'account' }
+  // Applied, not approved yet (or refused): say so rather than show an empty account (SPEC 14).
+  if (ctx.roles.length === 0) return ctx.applications?.length ? { kind: 'awaiting', applications: ctx.applications } : { kind: 'account' }
   const chosen = ctx.roles.find((r) => r === choice.role)
   const role = chosen ?? (ctx.roles.length === 1 ? ctx.roles[0]! : undefined)
   if (!role) return { kind: 'chooseRole', roles: ctx.roles }

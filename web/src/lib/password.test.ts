@@ -29,12 +29,17 @@ describe('passwordProblems', () => {
     for (const s of '@#$%&?!') expect(passwordProblems(`Abcdef1${s}`)).toEqual([])
   })
 
-  it('rejects symbols outside the allowed set, spaces and full-width characters', () => {
+  it('rejects symbols outside the allowed set', () => {
     expect(passwordProblems('Abcdef1!-')).toEqual(['password_invalid_char'])
-    expect(passwordProblems('Abcdef1! ')).toEqual(['password_invalid_char'])
-    expect(passwordProblems('Abcdef1!＃')).toEqual(['password_invalid_char'])
-    // A full-width "Ａ" is not an uppercase letter, and "＠" not a symbol.
-    expect(passwordProblems('Ａbcdef1＠')).toEqual(['password_missing_upper', 'password_missing_symbol', 'password_invalid_char'])
+    expect(passwordProblems('abc_')).toContain('password_invalid_char')
+  })
+
+  it('names a space or a full-width character alone (SPEC 14: one plain message)', () => {
+    expect(passwordProblems('Abcdef1! ')).toEqual(['password_space'])
+    expect(passwordProblems('ふじた　くま')).toEqual(['password_space'])
+    expect(passwordProblems('Abcdef1!＃')).toEqual(['password_fullwidth'])
+    expect(passwordProblems('Ａbcdef1＠')).toEqual(['password_fullwidth'])
+    expect(passwordProblems('ｆｕｊｉｔａ')).toEqual(['password_fullwidth'])
   })
 
   it('reports too_long past 64 characters', () => {

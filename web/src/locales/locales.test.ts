@@ -38,6 +38,7 @@ const FIELD_CODES = [
   'required', 'too_long', 'not_fullwidth', 'not_hiragana', 'email_invalid', 'email_mismatch', 'phone_invalid',
   'phone_not_mobile', 'contact_kind_invalid', 'contact_unchanged', 'password_too_short', 'password_missing_upper',
   'password_missing_lower', 'password_missing_digit', 'password_missing_symbol', 'password_invalid_char',
+  'password_space', 'password_fullwidth',
   'password_mismatch', 'password_common', 'password_reused', 'password_wrong',
 ]
 
