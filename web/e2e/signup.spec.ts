@@ -101,6 +101,29 @@ test('each broken rule gets its own message and nothing typed is lost', async ({
   await expect(page.getByLabel('パスワード', { exact: true })).toHaveValue('abc*')
 })
 
+// SPEC 14: a password typed in 全角 or with a space gets one plain message naming it, not the
+// five rules it also seems to break — on the form and from the server alike; the show-password
+// control is the same checkbox as on every other page.
+test('a password in 全角 or with a space gets one plain message', async ({ page }) => {
+  await page.goto('/signup')
+  const password = page.getByLabel('パスワード', { exact: true })
+  const errorsOf = page.locator('#password-error li')
+  await fillSignup(page, person({ password: 'ｆｕｊｉｔａ２０２６' }), 'email')
+  await password.blur()
+  await page.getByRole('button', { name: '次へ' }).click()
+  await expect(errorsOf).toHaveCount(1)
+  await expect(errorsOf).toHaveText('パスワードに全角の文字が入っています。キーボードを半角英数字に切り替えて入力してください。')
+  await password.fill('Fujita 2026!')
+  await page.getByLabel('パスワード(確認のため再入力してください)').fill('Fujita 2026!')
+  await page.getByRole('button', { name: '次へ' }).click()
+  await expect(errorsOf).toHaveCount(1)
+  await expect(errorsOf).toHaveText('パスワードにスペース（空白）が入っています。スペースを消して入力してください。')
+  await page.getByLabel('パスワードを表示する').check()
+  await expect(password).toHaveAttribute('type', 'text')
+  await expect(page.getByRole('button', { name: /パスワードを/ })).toHaveCount(0)
+  await page.screenshot({ path: 'test-results/screens/signup-password-space.png', fullPage: true })
+})
+
 test('a common password that meets the policy is refused', async ({ page }) => {
   await page.goto('/signup')
   await fillSignup(page, person({ password: 'Password1!' }), 'email')
