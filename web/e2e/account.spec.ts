@@ -71,7 +71,7 @@ test('change password: history refused, other sessions end, this one stays', asy
   await expect(otherPage).toHaveURL(/\/account$/)
 
   await login(page, p.email!, p.password)
-  await expect(page.getByText('この端末')).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'アカウント情報', exact: true })).toBeVisible()
   await page.getByRole('button', { name: 'パスワードを変更する' }).or(page.getByRole('link', { name: 'パスワードを変更する' })).click()
   await page.getByLabel('現在のパスワード').fill(p.password)
   await page.getByLabel('新しいパスワード', { exact: true }).fill(p.password)
@@ -92,7 +92,7 @@ test('change password: history refused, other sessions end, this one stays', asy
   await expect(page).toHaveURL(/\/account$/)
 })
 
-test('the account page lists sessions and ends the others', async ({ page, server, browser }) => {
+test('アカウント管理 lists the signed-in devices in words and ends the others', async ({ page, server, browser }) => {
   const p = person()
   createAccount(server, p)
   const other = await browser.newContext({ baseURL: server.url })
@@ -101,7 +101,14 @@ test('the account page lists sessions and ends the others', async ({ page, serve
   await expect(otherPage).toHaveURL(/\/account$/)
 
   await login(page, p.email!, p.password)
+  await page.getByRole('link', { name: 'アカウント管理へ戻る' }).click()
+  await expect(page.getByRole('heading', { name: 'アカウント管理' })).toBeVisible()
+  await page.getByRole('link', { name: 'ログイン中の端末' }).click()
   await expect(page.getByText('この端末')).toBeVisible()
+  // Each device is named in words first, its address last.
+  const first = page.locator('.session').first()
+  await expect(first.locator('p').first()).toHaveText(/Linux|Windows|macOS|Android|iPhone|不明な端末/)
+  await expect(first.locator('p').last()).toContainText('IPアドレス')
   await expect(page.getByRole('button', { name: /ログアウトさせる/ })).toHaveCount(1)
   await page.getByRole('button', { name: '他の端末をすべてログアウト' }).click()
   await expect(page.getByRole('button', { name: /ログアウトさせる/ })).toHaveCount(0)

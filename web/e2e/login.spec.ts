@@ -33,8 +33,11 @@ test('login by mobile number in another formatting, then logout with OK', async 
   // The login page again while logged in: no second session, straight on.
   await page.goto('/login')
   await expect(page).toHaveURL(/\/account$/)
+  await expect(page.getByRole('heading', { name: 'アカウント情報', exact: true })).toBeVisible()
+  await page.goto('/account/devices')
   await expect(page.getByRole('heading', { name: 'ログイン中の端末' })).toBeVisible()
   await expect(page.locator('.session')).toHaveCount(1)
+  await page.goto('/account')
   await page.getByRole('button', { name: 'ログアウト' }).click()
   const dialog = page.getByRole('dialog')
   await expect(dialog).toBeVisible()

@@ -101,6 +101,8 @@ test('screens after login', async ({ page, server }) => {
     ['/account/email', '24-account-email'],
     ['/account/phone', '25-account-phone'],
     ['/account/password', '26-account-password'],
+    ['/account/menu', '29-account-menu'],
+    ['/account/devices', '30-account-devices'],
   ] as const) {
     await page.goto(path)
     await check(page, name)

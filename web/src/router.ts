@@ -37,6 +37,9 @@ export const router = createRouter({
       component: () => import('./pages/ContactConfirmPage.vue'),
     },
     { path: '/account', name: 'account', meta: { requiresAuth: true }, component: () => import('./pages/AccountPage.vue') },
+    // アカウント管理 (manual 4): the menu, and the devices signed in with the Pass.
+    { path: '/account/menu', name: 'account-menu', meta: { requiresAuth: true }, component: () => import('./pages/AccountMenuPage.vue') },
+    { path: '/account/devices', name: 'account-devices', meta: { requiresAuth: true }, component: () => import('./pages/AccountDevicesPage.vue') },
     {
       path: '/account/name',
       name: 'account-name',
