@@ -123,6 +123,7 @@ struct PendingApplication {
   Application application;
   Resident resident;
   std::string applicant_name, applicant_kana;
+  std::string applicant_login_id;  // email, or E.164 number (shown masked)
 };
 
 struct LinkedPerson {

@@ -361,7 +361,8 @@ constexpr const char* kPendingApplications =
     "SELECT a.id, a.resident_id, a.account_id, a.kind, a.status, a.created_at, "
     "r.id, r.facility_id, r.family_name, r.given_name, r.family_name_kana, r.given_name_kana, "
     "r.discharged_at, "
-    "ac.family_name || ' ' || ac.given_name, ac.family_name_kana || ' ' || ac.given_name_kana "
+    "ac.family_name || ' ' || ac.given_name, ac.family_name_kana || ' ' || ac.given_name_kana, "
+    "COALESCE(ac.email, ac.phone, '') "
     "FROM applications a JOIN residents r ON r.id = a.resident_id "
     "JOIN accounts ac ON ac.id = a.account_id "
     "WHERE r.facility_id = ? AND r.discharged_at IS NULL AND a.status = 'pending' "
@@ -404,7 +405,7 @@ std::int64_t insert_application(Connection& c, const Application& a) {
 }
 std::vector<PendingApplication> pending_applications(Connection& c, std::int64_t facility_id) {
   return all_of(c.exec(sql::kPendingApplications, {facility_id}), [](Columns& r) {
-    return PendingApplication{read_application(r), read_resident(r), r.text(), r.text()};
+    return PendingApplication{read_application(r), read_resident(r), r.text(), r.text(), r.text()};
   });
 }
 std::vector<OwnApplication> own_applications(Connection& c, std::int64_t account_id) {

@@ -174,12 +174,16 @@ Link StaffService::approve(const pass::Account& who, std::int64_t facility_id,
       throw Error(codes::kAlreadyDecided);
     repo::insert_link_if_absent(c, app->resident_id, app->account_id, app->kind, now);
     auto applicant = pass::repo::find_account(c, app->account_id);
+    const auto facility = repo::find_facility(c, facility_id);
+    const std::string facility_name = facility ? facility->name : "";
     if (applicant) {
       notify::enqueue(
-          c, templates_.application_approved(applicant->primary_login_id(), public_url_ + "/login"),
+          c,
+          templates_.application_approved(applicant->primary_login_id(), facility_name,
+                                          resident.display_name(), public_url_ + "/login"),
           now);
     }
-    if (auto facility = repo::find_facility(c, facility_id))
+    if (facility)
       notify::enqueue_push(c, push::repo::ids_of(c, {app->account_id}),
                            templates_.push_application_approved(
                                facility->name, resident.display_name(), resident.id),

@@ -1,6 +1,7 @@
 #include "live/staff_routes.hpp"
 
 #include "audit/actor.hpp"
+#include "core/mask.hpp"
 #include "live/console_json.hpp"
 #include "live/qr.hpp"
 #include "live/staff_invitations.hpp"
@@ -162,7 +163,10 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
       list.push_back({{"id", p.application.id},
                       {"kind", p.application.kind},
                       {"applied_at", iso8601(p.application.created_at)},
-                      {"applicant", {{"name", p.applicant_name}, {"kana", p.applicant_kana}}},
+                      {"applicant",
+                       {{"name", p.applicant_name},
+                        {"kana", p.applicant_kana},
+                        {"contact", core::masked_login_id(p.applicant_login_id)}}},
                       {"resident", resident_json(p.resident)}});
     }
     return json_response(ctx, 200, {{"applications", list}});

@@ -59,7 +59,7 @@ TEST_P(StaffTest, ApprovalLinksTheApplicantAndSendsTheLoginUrl) {
   EXPECT_TRUE(staff().pending(staff_x_, x_).empty());
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE recipient = 'family@example.jp' AND "
                   "subject LIKE '%利用申請が承認されました%' AND body LIKE "
-                  "'%https://live.test/login%'"),
+                  "'%https://live.test/login%' AND body LIKE '%への利用申請（駿河市子様）が承認%'"),
             1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM applications WHERE id = ? AND status = 'approved' AND "
                   "decided_by = ? AND decided_at IS NOT NULL",

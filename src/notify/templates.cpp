@@ -291,17 +291,21 @@ Message Templates::application_received(const std::string& to, const std::string
           url_block(console_url));
 }
 
-Message Templates::application_approved(const std::string& to, const std::string& login_url) const {
+Message Templates::application_approved(const std::string& to, const std::string& facility,
+                                        const std::string& resident_name,
+                                        const std::string& login_url) const {
   Builder b(brand_, sealer_, to);
+  // Which application: someone may have applied for more than one resident.
+  const std::string what = facility + "への利用申請（" + resident_name + "様）が承認されました。";
   if (b.sms()) {
-    return b.live_sms("利用申請が承認されました。下記のURLからログインしてください。\n" +
-                      login_url + "\n" + kSmsIgnoreIfUnknown);
+    return b.live_sms(what + "下記のURLからログインしてください。\n" + login_url + "\n" +
+                      kSmsIgnoreIfUnknown);
   }
   // Manual STEP.1: 【CAREKARTE Live】利用申請が承認されました。
-  return b.live_email("利用申請が承認されました",
-                      "利用申請が承認されました。\n下記のURLへアクセスし、確認してください。\n\n"
-                      "■ログイン情報\nログインURL : " +
-                          login_url + "\n\n");
+  return b.live_email("利用申請が承認されました", what +
+                                                      "\n下記のURLへアクセスし、確認してください。"
+                                                      "\n\n■ログイン情報\nログインURL : " +
+                                                      login_url + "\n\n");
 }
 
 Message Templates::application_rejected(const std::string& to, const std::string& facility) const {

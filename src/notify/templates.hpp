@@ -62,8 +62,11 @@ class Templates {
   Message application_received(const std::string& to, const std::string& facility,
                                const std::string& resident_name,
                                const std::string& console_url) const;
-  // 【CareLive】利用申請が承認されました — with the login URL (manual STEP.1).
-  Message application_approved(const std::string& to, const std::string& login_url) const;
+  // 【CareLive】利用申請が承認されました — naming the facility and the resident (SPEC 14), with
+  // the login URL (manual STEP.1).
+  Message application_approved(const std::string& to, const std::string& facility,
+                               const std::string& resident_name,
+                               const std::string& login_url) const;
   Message application_rejected(const std::string& to, const std::string& facility) const;
   // An existing Pass account invited as staff: a 24-hour link to accept after logging in.
   Message staff_invitation(const std::string& to, const std::string& facility, bool as_admin,

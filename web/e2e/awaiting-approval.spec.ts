@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from '@playwright/test'
-import { expect, login, person, test, uniqueEmail, type Server } from './fixtures'
+import { expect, login, person, staffMenu, test, uniqueEmail, type Server } from './fixtures'
 
 // SPEC 14 (issue 12, points 1 and 2): from the facility's QR code to approval as a 75-year-old
 // meets it — 「Passの新規作成」 first on the application page, the address the message went to
@@ -55,7 +55,7 @@ async function decide(browser: Browser, server: Server, w: World, name: string, 
   const staff = await context.newPage()
   await login(staff, w.staff, STAFF_PASSWORD)
   await staff.waitForURL((u) => u.pathname.startsWith('/staff/'))
-  await staff.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: /利用申請/ }).click()
+  await (await staffMenu(staff)).getByRole('link', { name: /利用申請/ }).click()
   await staff.getByRole('button', { name: `${name} さんの利用申請を${action}` }).click()
   await staff.getByRole('dialog').getByRole('button', { name: action }).click()
   await expect(staff.getByRole('status')).toContainText(`${action}しました`)

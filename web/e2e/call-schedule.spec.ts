@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from '@playwright/test'
 import { rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { createAccount, expect, login, person, startServer, test, uniqueEmail, uniqueMobile, type Person, type Server } from './fixtures'
+import { createAccount, expect, login, person, startServer, staffMenu, test, uniqueEmail, uniqueMobile, type Person, type Server } from './fixtures'
 
 // SPEC 7 scheduled calls through the real server and outbox: staff schedule a call in the
 // console (date and time in the facility's time zone, who is invited), every invitee gets the
@@ -134,8 +134,7 @@ test('staff schedule a call, the family sees it on home, get the notice and the 
   await login(page, w.staffEmail, STAFF_PASSWORD)
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
   await page.goto('/staff')
-  const menu = page.getByRole('navigation', { name: '職員メニュー' })
-  await menu.getByRole('link', { name: '通話予定' }).click()
+  await (await staffMenu(page)).getByRole('link', { name: '通話予定' }).click()
   await expect(page.getByRole('heading', { name: '通話予定', level: 1 })).toBeVisible()
   await expect(page.getByText('日付と時刻は事業所の時間（日本標準時）で入力してください。')).toBeVisible()
   await expect(page.getByText('お使いの端末の時間帯（America/New_York）とは異なります。')).toBeVisible()

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -230,4 +230,13 @@ export async function login(page: Page, loginId: string, password: string): Prom
   await page.getByLabel('メールアドレス または 携帯電話番号').fill(loginId)
   await page.getByLabel('パスワード', { exact: true }).fill(password)
   await page.getByRole('button', { name: 'ログイン' }).click()
+}
+
+/** The staff console's menu, unfolded first where it folds into 「メニュー」 (on a phone, SPEC 14). */
+export async function staffMenu(page: Page): Promise<Locator> {
+  const nav = page.getByRole('navigation', { name: '職員メニュー' })
+  await nav.waitFor()
+  const toggle = nav.locator('.console-menu-toggle')
+  if ((await toggle.count()) > 0 && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click()
+  return nav
 }

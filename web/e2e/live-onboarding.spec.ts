@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from '@playwright/test'
-import { createAccount, expect, login, person, test, uniqueEmail, type Person, type Server } from './fixtures'
+import { createAccount, expect, login, person, staffMenu, test, uniqueEmail, type Person, type Server } from './fixtures'
 
 // The manual's STEP.1–3 from the family / care-worker side (SPEC 1, 3, 4, 5, 8): the invite page,
 // a new or an existing Pass, approval, terms, relationship, home, announcements — through the
@@ -56,7 +56,7 @@ async function approveInConsole(browser: Browser, server: Server, w: World, name
   const staff = await context.newPage()
   await login(staff, w.staff, 'Staff#Fuji2026')
   await staff.waitForURL((u) => u.pathname.startsWith('/staff/'))
-  await staff.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: /利用申請/ }).click()
+  await (await staffMenu(staff)).getByRole('link', { name: /利用申請/ }).click()
   await staff.getByRole('button', { name: `${name} さんの利用申請を承認` }).click()
   await staff.getByRole('dialog').getByRole('button', { name: '承認' }).click()
   await expect(staff.getByRole('status')).toContainText(`${name} さんの利用申請を承認しました。`)

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from '@playwright/test'
-import { createAccount, expect, login, person, test, uniqueEmail, type Server } from './fixtures'
+import { createAccount, expect, login, person, staffMenu, test, uniqueEmail, type Server } from './fixtures'
 
 // SPEC 10 and 1.3: the staff console through the real server and outbox — a family member
 // applies through the invite, staff see the count on 「利用申請」, approve, and the approval
@@ -68,7 +68,12 @@ test('staff approve an application at phone size and the applicant gets the logi
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
   await page.goto('/staff')
   await expect(page.getByRole('heading', { name: '利用者', level: 1 })).toBeVisible()
-  const menu = page.getByRole('navigation', { name: '職員メニュー' })
+  // On a phone the menu is one button with the counts on it, so the page starts on the first screen.
+  const toggle = page.locator('.console-menu-toggle')
+  await expect(toggle).toHaveAccessibleName(/^メニュー：利用者/)
+  await expect(toggle).toContainText('利用申請 1')
+  await expect(page.getByRole('heading', { name: '利用者', level: 1 })).toBeInViewport()
+  const menu = await staffMenu(page)
   await expect(menu.getByRole('link', { name: /利用申請\s*1/ })).toBeVisible()
   await expect(menu.getByRole('link', { name: '職員' })).toBeVisible()
   await expect(page.getByRole('link', { name: /駿河 市子 様/ })).toContainText('利用申請 1件')
@@ -76,24 +81,30 @@ test('staff approve an application at phone size and the applicant gets the logi
   await page.screenshot({ path: 'test-results/staff-residents-phone.png', fullPage: true })
 
   await menu.getByRole('link', { name: /利用申請/ }).click()
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false')
   await expect(page.getByRole('heading', { name: '駿河 花子' })).toBeVisible()
   await expect(page.getByText('家族・親族')).toBeVisible()
+  // Enough to check who it is (SPEC 14): furigana and the login id, masked.
+  await expect(page.getByRole('heading', { name: '駿河 花子' })).toContainText('（するが はなこ）')
+  const [local, domain] = applicant.split('@')
+  await expect(page.locator('.applicant-contact')).toHaveText(`${local!.slice(0, 2)}****@${domain}`)
   await axe(page)
   await page.screenshot({ path: 'test-results/staff-applications-phone.png', fullPage: true })
   await page.getByRole('button', { name: '駿河 花子 さんの利用申請を承認' }).click()
-  const dialog = page.getByRole('dialog', { name: '駿河 花子 さんの利用申請を承認しますか？' })
+  const dialog = page.getByRole('dialog', { name: '駿河 花子 さんの駿河 市子様への利用申請を承認しますか？' })
   await expect(dialog).toBeVisible()
   await dialog.getByRole('button', { name: '承認' }).click()
   await expect(page.getByRole('status')).toContainText('駿河 花子 さんの利用申請を承認しました。')
   await expect(page.getByText('未処理の利用申請はありません。')).toBeVisible()
-  await expect(menu.getByRole('link', { name: '利用申請', exact: true })).toBeVisible()
+  await expect((await staffMenu(page)).getByRole('link', { name: '利用申請', exact: true })).toBeVisible()
 
   const message = await server.waitForMessage(applicant, '利用申請が承認されました')
   expect(message.subject).toBe('【CareLive】利用申請が承認されました')
   expect(message.body).toContain(`${server.url}/login`)
+  expect(message.body).toContain('への利用申請（駿河市子様）が承認されました。')
 
   // The resident: the QR code, the approved person, the print view.
-  await menu.getByRole('link', { name: '利用者' }).click()
+  await (await staffMenu(page)).getByRole('link', { name: '利用者' }).click()
   await page.getByRole('link', { name: /駿河 市子 様/ }).click()
   await expect(page.getByRole('img', { name: '駿河 市子 様の利用申請用二次元コード' })).toBeVisible()
   await expect(page.locator('.qr svg path')).toHaveCount(1)
@@ -130,7 +141,7 @@ test('staff reject, re-issue and stop the QR code, and manage staff at desktop s
   await login(page, w.staffEmail, 'Staff#Fuji2026')
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
   await page.goto('/staff')
-  await page.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: /利用申請/ }).click()
+  await (await staffMenu(page)).getByRole('link', { name: /利用申請/ }).click()
   await expect(page.getByText('ケア担当者')).toBeVisible()
   await page.getByRole('button', { name: '駿河 花子 さんの利用申請を却下' }).click()
   await page.getByRole('dialog').getByRole('button', { name: '却下' }).click()
@@ -241,7 +252,7 @@ test('an invitation can be declined without logging in, and withdrawn by the adm
   await login(page, w.staffEmail, 'Staff#Fuji2026')
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
   await page.goto('/staff')
-  await page.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '職員', exact: true }).click()
+  await (await staffMenu(page)).getByRole('link', { name: '職員', exact: true }).click()
   for (const loginId of [other, uniqueEmail('later')]) {
     await page.getByRole('button', { name: '職員を追加' }).click()
     await page.getByLabel('姓', { exact: true }).fill('招待')

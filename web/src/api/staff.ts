@@ -39,7 +39,8 @@ export interface PendingApplication {
   id: number
   kind: 'family' | 'care_worker'
   applied_at: string
-  applicant: { name: string; kana: string }
+  /** `contact`: the login id, masked (ku****@example.jp, 090-****-5678). */
+  applicant: { name: string; kana: string; contact: string }
   resident: ResidentRow
 }
 
