@@ -137,9 +137,11 @@ test('every new or changed screen passes axe at 195 px and never scrolls sideway
   const applicant = person({ familyName: '駿河', givenName: '四郎' })
   createAccount(world.server, applicant)
   sql(world.server, `INSERT INTO applications (resident_id, account_id, kind, status, created_at)
-    SELECT ${world.A}, id, 'family', 'pending', 0 FROM accounts WHERE email = '${applicant.email}'`)
+    SELECT ${world.A}, id, 'family', 'pending', ${Math.floor(Date.now() / 1000)} FROM accounts WHERE email = '${applicant.email}'`)
   await login(page, applicant.email!, applicant.password)
+  await expect(page).not.toHaveURL(/\/login/)
   await page.goto('/live')
+  await expect(page.getByRole('heading', { name: 'コール園の承認をお待ちください' })).toBeVisible()
   await check(page, '03-awaiting')
   await context.close()
 
