@@ -187,7 +187,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       {t.contact_taken(to, at), false},
       {t.login_locked(to, static_cast<int>(at % 1440), at), false},
       {t.application_received(to, name, name, url), true},
-      {t.application_approved(to, url), true},
+      {t.application_approved(to, name, name, url), true},
       {t.application_rejected(to, name), false},
       {t.staff_welcome(to, name, url, at), true},
       {t.call_scheduled(to, call), true},
