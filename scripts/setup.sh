@@ -14,6 +14,7 @@ PACKAGES=(
   postgresql python3 python3-aiosmtpd chromium fonts-noto-cjk nginx-light wrk sqlite3 clang-format
   coturn logrotate  # logrotate: the package test checks the shipped /etc/logrotate.d/carelive
   redis-server libhiredis-dev
+  liboath-dev  # TOTP (RFC 6238) for the staff's two-step sign-in
   prometheus-cpp-dev  # /metrics; the metrics test installs Debian's prometheus for promtool
   clang libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh): clang and libFuzzer's runtime
 )
