@@ -6,47 +6,51 @@
 # end-to-end flows in Chromium (Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each step says when it starts (seconds since this script began), so a slow step shows in the log.
+step() { echo "==> $1 (${SECONDS} s)"; }
+
 bash scripts/setup.sh
 
 eval "$(bash scripts/postgres.sh start)"
 export CARELIVE_TEST_REQUIRE_PG=1
 trap 'bash scripts/postgres.sh stop' EXIT
 
-echo "==> C++ style (clang-format, .clang-format)"
+step "C++ style (clang-format, .clang-format)"
 find src bench fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run -Werror
 
-echo "==> layering (docs/architecture.md: every include looks down)"
+step "layering (docs/architecture.md: every include looks down)"
 python3 scripts/check_layers.py
 
-echo "==> benchmark tools still build (bench/: they use the services as the server does)"
+step "benchmark tools still build (bench/: they use the services as the server does)"
 cmake --build build --target calls_seed ws_load push_sink push_bench -j"$(nproc)"
 
-echo "==> deploy/turnserver.conf relays only to the public internet (real coturn)"
+step "deploy/turnserver.conf relays only to the public internet (real coturn)"
 python3 tests/turn/deny_list_test.py
 
-echo "==> C++ tests"
+step "C++ tests"
 (cd build && ctest --output-on-failure -j2 --timeout 300)
 
-echo "==> processes started at the same instant on one empty PostgreSQL database all come up"
+step "processes started at the same instant on one empty PostgreSQL database all come up"
 python3 tests/cluster/start_together.py
 
-echo "==> crash consistency (the server killed with SIGKILL under load, on SQLite)"
+step "crash consistency (the server killed with SIGKILL under load, on SQLite)"
 python3 tests/crash/crash_consistency.py
 
-echo "==> backup under load (admin backup while the server writes, restore into a fresh folder)"
+step "backup under load (admin backup while the server writes, restore into a fresh folder)"
 python3 tests/backup/backup_under_load.py
 
-echo "==> metrics, /healthz and SIGHUP log reopening of the real server (promtool)"
+step "metrics, /healthz and SIGHUP log reopening of the real server (promtool)"
 python3 tests/metrics/metrics_e2e.py
 
-echo "==> the Debian package: built, installed, run as the service user, removed (needs root)"
+step "the Debian package: built, installed, run as the service user, removed (needs root)"
 bash tests/package/install_test.sh
 
-echo "==> fuzzing (fuzz/: libFuzzer, 30 s per target)"
+step "fuzzing (fuzz/: libFuzzer, 30 s per target)"
 bash scripts/fuzz.sh 30  # a smoke run that keeps CI under 30 minutes; longer runs on demand
 
-echo "==> web unit tests"
+step "web unit tests"
 (cd web && npm run --silent test:unit)
 
-echo "==> end-to-end tests (Chromium)"
+step "end-to-end tests (Chromium)"
 (cd web && npx playwright test)
+echo "==> all tests passed (${SECONDS} s)"
