@@ -186,6 +186,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       {t.contact_changed(to, name, at), false},
       {t.contact_taken(to, at), false},
       {t.login_locked(to, static_cast<int>(at % 1440), at), false},
+      {t.second_factor_changed(to, SecondFactorChange::reset_by_facility, at), false},
       {t.application_received(to, name, name, url), true},
       {t.application_approved(to, name, name, url), true},
       {t.application_rejected(to, name), false},

@@ -83,6 +83,16 @@ void read_pass(const toml::table& t, Config& c) {
   take(t, "throttle.signups_per_destination", c.throttle.signups_per_destination);
   take(t, "throttle.links_per_account", c.throttle.links_per_account);
   take(t, "throttle.message_window_seconds", c.throttle.message_window);
+  if (auto mfa = t.at_path("security.staff_mfa")) {
+    const auto v = mfa.value<std::string>();
+    if (!v || (*v != "required" && *v != "optional"))
+      throw std::invalid_argument(
+          "config: security.staff_mfa must be \"required\" or \"optional\"");
+    c.security.staff_mfa_required = *v == "required";
+  }
+  take(t, "security.second_step_seconds", c.security.second_step_seconds);
+  if (c.security.second_step_seconds < 60 || c.security.second_step_seconds > 3600)
+    throw std::invalid_argument("config: security.second_step_seconds must be between 60 and 3600");
   take(t, "argon2.ops_limit", c.argon2.ops_limit);
   take(t, "argon2.mem_limit_bytes", c.argon2.mem_limit);
 }

@@ -41,6 +41,7 @@ struct Config {
   notify::Brand brand;
   pass::SessionSettings sessions;
   pass::ThrottleSettings throttle;
+  pass::SecuritySettings security;
   core::PasswordHashParams argon2;
   notify::SmtpSettings smtp;  // used when smtp.url is set
   notify::SmsSettings sms;    // used when sms.url is set

@@ -21,14 +21,38 @@ std::string random_token() {
   return out;
 }
 
-std::string token_hash(std::string_view token) {
+namespace {
+
+std::string generic_hash_hex(std::string_view text, std::string_view key) {
   unsigned char digest[crypto_generichash_BYTES];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(token.data()),
-                     token.size(), nullptr, 0);
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size(), reinterpret_cast<const unsigned char*>(key.data()), key.size());
   std::string hex(sizeof digest * 2 + 1, '\0');
   sodium_bin2hex(hex.data(), hex.size(), digest, sizeof digest);
   hex.pop_back();
   return hex;
+}
+
+}  // namespace
+
+std::string token_hash(std::string_view token) { return generic_hash_hex(token, {}); }
+
+std::string derive_key(std::string_view server_secret, std::string_view purpose) {
+  std::string out(crypto_auth_hmacsha256_BYTES, '\0');
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(server_secret.data()),
+                              server_secret.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(purpose.data()),
+                                purpose.size());
+  crypto_auth_hmacsha256_final(&state, reinterpret_cast<unsigned char*>(out.data()));
+  sodium_memzero(&state, sizeof state);
+  return out;
+}
+
+std::string keyed_hash(std::string_view key, std::string_view text) {
+  if (key.size() < crypto_generichash_KEYBYTES_MIN || key.size() > crypto_generichash_KEYBYTES_MAX)
+    throw std::invalid_argument("keyed_hash: the key must be 16 to 64 bytes");
+  return generic_hash_hex(text, key);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -15,6 +15,15 @@ std::string random_token();
 // usable link or session (SPEC "Tokens ... stored only as hashes").
 std::string token_hash(std::string_view token);
 
+// A key for one purpose, derived from the server secret: HMAC-SHA-256 of `purpose` under it
+// (32 bytes). Each purpose gets its own key, none of them the secret itself.
+std::string derive_key(std::string_view server_secret, std::string_view purpose);
+
+// What the database keeps of a short secret a person types (a recovery code): BLAKE2b-256 under
+// `key` (a derived key, which is not in the database), hex. A leaked table cannot be searched
+// for the codes without the server secret, though each code has only about 50 bits.
+std::string keyed_hash(std::string_view key, std::string_view text);
+
 // Constant-time comparison of two equally long strings (sodium_memcmp).
 bool constant_time_equal(std::string_view a, std::string_view b);
 

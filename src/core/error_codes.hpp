@@ -31,6 +31,9 @@ inline constexpr ErrorCode kValidationFailed{"validation_failed", 422,
 inline constexpr ErrorCode kUnauthenticated{"unauthenticated", 401, "ログインしてください。"};
 inline constexpr ErrorCode kLoginFailed{
     "login_failed", 401, "メールアドレス・携帯電話番号またはパスワードが正しくありません。"};
+// A sign-in between the password and its second step (SPEC 15): only that step is open.
+inline constexpr ErrorCode kSecondStepRequired{
+    "second_step_required", 401, "ログインの2段階目（確認コード）を済ませてください。"};
 inline constexpr ErrorCode kCsrfFailed{"csrf_failed", 403,
                                        "画面を再読み込みしてから、もう一度お試しください。"};
 inline constexpr ErrorCode kForbidden{"forbidden", 403, "この操作を行う権限がありません。"};
@@ -57,6 +60,11 @@ inline constexpr ErrorCode kInvitationOtherAccount{
 inline constexpr ErrorCode kScheduleClosed{
     "schedule_closed", 409,
     "この通話予定は取り消し済みか、開始時刻を過ぎているため変更できません。"};
+inline constexpr ErrorCode kSecondFactorExists{
+    "second_factor_exists", 409,
+    "認証アプリはすでに設定されています。設定し直すには、いったん2段階認証をオフにしてください。"};
+inline constexpr ErrorCode kSecondFactorRequired{
+    "second_factor_required", 409, "職員・運営者のアカウントでは、2段階認証をオフにできません。"};
 inline constexpr ErrorCode kPushServiceNotAllowed{"push_service_not_allowed", 422,
                                                   "このブラウザーの通知サービスには、お知らせをお送"
                                                   "りできません。別のブラウザーでお試しください。"};
@@ -96,6 +104,7 @@ inline constexpr const ErrorCode* kAll[] = {
     &kValidationFailed,
     &kUnauthenticated,
     &kLoginFailed,
+    &kSecondStepRequired,
     &kCsrfFailed,
     &kForbidden,
     &kTermsRequired,
@@ -108,6 +117,8 @@ inline constexpr const ErrorCode* kAll[] = {
     &kSelfRemoval,
     &kInvitationOtherAccount,
     &kScheduleClosed,
+    &kSecondFactorExists,
+    &kSecondFactorRequired,
     &kPushServiceNotAllowed,
     &kBadMessage,
     &kAlreadyInCall,

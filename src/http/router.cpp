@@ -26,6 +26,24 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return parts;
 }
 
+// Whether a session at `stage` may call a route open to `access`.
+bool admits(Access access, auth::SessionStage stage) {
+  using auth::SessionStage;
+  switch (access) {
+    case Access::anonymous:
+      return true;
+    case Access::authenticated:
+      return stage == SessionStage::full;
+    case Access::second_step:
+      return stage == SessionStage::second_factor;
+    case Access::setting_up:
+      return stage == SessionStage::setup || stage == SessionStage::full;
+    case Access::any_stage:
+      return true;
+  }
+  return false;
+}
+
 bool state_changing(bhttp::verb v) {
   return v == bhttp::verb::post || v == bhttp::verb::put || v == bhttp::verb::patch ||
          v == bhttp::verb::delete_;
@@ -100,10 +118,12 @@ Response Router::dispatch(Context& ctx, std::string* route) const {
         ctx.json_body();
       }
     }
-    if (found->access == Access::authenticated) {
+    if (found->access != Access::anonymous) {
       auto token = ctx.session_token();
       if (token) ctx.principal = authenticate_(*token);
       if (!ctx.principal) throw core::Error(codes::kUnauthenticated);
+      if (!admits(found->access, ctx.principal->session.stage))
+        throw core::Error(codes::kSecondStepRequired);
     }
     return found->handler(ctx);
   } catch (const core::Error& e) {

@@ -8,7 +8,12 @@
 
 namespace carelive::http {
 
-enum class Access { anonymous, authenticated };
+// Who may call a route. `authenticated`: a signed-in session (stage full). Between the password
+// and the second step of a sign-in (SPEC 15) a session reaches only `second_step` routes (stage
+// second_factor: the code) or `setting_up` routes (stage setup: a second factor to set up;
+// full sessions may call them too). `any_stage`: every session (logout). Any other session is
+// answered second_step_required.
+enum class Access { anonymous, authenticated, second_step, setting_up, any_stage };
 
 using Handler = std::function<Response(Context&)>;
 
@@ -31,9 +36,12 @@ class Router {
   // The answer; `route`, when given, is set to the matched route's pattern (left as it was when
   // none matched).
   Response dispatch(Context& ctx, std::string* route = nullptr) const;
-  // The session cookie's principal (the WebSocket upgrade uses it too). Blocking.
+  // The session cookie's principal if it is signed in (stage full): the WebSocket upgrade's
+  // check. Blocking.
   std::optional<auth::Principal> authenticate(const std::string& token) const {
-    return authenticate_(token);
+    auto p = authenticate_(token);
+    if (p && p->session.stage != auth::SessionStage::full) return std::nullopt;
+    return p;
   }
 
  private:

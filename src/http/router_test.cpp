@@ -25,9 +25,13 @@ class RouterTest : public ::testing::Test {
   RouterTest()
       : router_([this](const std::string& token) -> std::optional<auth::Principal> {
           seen_token_ = token;
-          if (token != "good-session") return std::nullopt;
           auth::Principal p;
           p.account.id = 42;
+          // Sessions waiting for their second step (SPEC 15).
+          if (token == "code-due") p.session.stage = auth::SessionStage::second_factor;
+          if (token == "setup-due") p.session.stage = auth::SessionStage::setup;
+          if (token != "good-session" && token != "code-due" && token != "setup-due")
+            return std::nullopt;
           return p;
         }) {
     settings_.public_url = "https://carelive.test";
@@ -40,6 +44,12 @@ class RouterTest : public ::testing::Test {
     router_.add(bhttp::verb::get, "/api/v1/me", Access::authenticated, [](Context& ctx) {
       return json_response(ctx, 200, {{"id", ctx.who().account.id}});
     });
+    for (auto [path, access] : {std::pair{"/api/v1/step", Access::second_step},
+                                {"/api/v1/setup", Access::setting_up},
+                                {"/api/v1/out", Access::any_stage}})
+      router_.add(bhttp::verb::get, path, access, [](Context& ctx) {
+        return json_response(ctx, 200, {{"stage", auth::stage_name(ctx.who().session.stage)}});
+      });
     router_.add(bhttp::verb::delete_, "/api/v1/items/{id}", Access::anonymous, [](Context& ctx) {
       return json_response(ctx, 200, {{"id", ctx.params.at("id")}});
     });
@@ -155,6 +165,32 @@ TEST_F(RouterTest, AuthenticatedRouteNeedsAValidSession) {
   auto res = dispatch(good);
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(body_of(res)["id"], 42);
+}
+
+// A session waiting for its second step reaches that step's routes only; a signed-in one reaches
+// the set-up too (families turn it on), never the second step; logout takes every session.
+TEST_F(RouterTest, ASignInWaitingForItsSecondStepReachesOnlyThatStep) {
+  auto as = [&](const std::string& token, const std::string& path) {
+    auto req = request(bhttp::verb::get, path);
+    req.set(bhttp::field::cookie, "__Host-carelive_session=" + token);
+    auto res = dispatch(req);
+    return res.result_int() == 200 ? std::string(body_of(res)["stage"]) : error_code(res);
+  };
+  EXPECT_EQ(as("code-due", "/api/v1/me"), "second_step_required");
+  EXPECT_EQ(as("code-due", "/api/v1/step"), "second_factor");
+  EXPECT_EQ(as("code-due", "/api/v1/setup"), "second_step_required");
+  EXPECT_EQ(as("code-due", "/api/v1/out"), "second_factor");
+  EXPECT_EQ(as("setup-due", "/api/v1/me"), "second_step_required");
+  EXPECT_EQ(as("setup-due", "/api/v1/step"), "second_step_required");
+  EXPECT_EQ(as("setup-due", "/api/v1/setup"), "setup");
+  EXPECT_EQ(as("good-session", "/api/v1/step"), "second_step_required");
+  EXPECT_EQ(as("good-session", "/api/v1/setup"), "full");
+  EXPECT_EQ(as("good-session", "/api/v1/out"), "full");
+  EXPECT_EQ(as("none", "/api/v1/out"), "unauthenticated");
+  // The WebSocket's check: signed-in sessions only.
+  EXPECT_TRUE(router_.authenticate("good-session"));
+  EXPECT_FALSE(router_.authenticate("code-due"));
+  EXPECT_FALSE(router_.authenticate("setup-due"));
 }
 
 TEST_F(RouterTest, UnknownPathAndWrongMethodAreTold) {

@@ -2,8 +2,8 @@
 
 #include "audit/actor.hpp"
 #include "core/mask.hpp"
+#include "core/qr.hpp"
 #include "live/console_json.hpp"
-#include "live/qr.hpp"
 #include "live/staff_invitations.hpp"
 
 namespace carelive::live {
@@ -23,7 +23,7 @@ std::int64_t resident_of(const Context& ctx) { return id_param(ctx, "rid"); }
 // {"url", "svg", "version", "modules"}; url and svg null while the invite is stopped.
 json invite_json(const std::optional<std::string>& url) {
   if (!url) return {{"url", nullptr}, {"svg", nullptr}, {"version", nullptr}, {"modules", nullptr}};
-  auto qr = qr_svg(*url);
+  auto qr = core::qr_svg(*url);
   return {{"url", *url}, {"svg", qr.svg}, {"version", qr.version}, {"modules", qr.modules}};
 }
 

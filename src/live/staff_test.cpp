@@ -10,8 +10,8 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/error_testing.hpp"
+#include "core/qr.hpp"
 #include "live/operator.hpp"
-#include "live/qr.hpp"
 #include "live/repo.hpp"
 #include "live/staff_invitations.hpp"
 #include "pass/repo.hpp"
@@ -357,7 +357,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, StaffTest, ::testing::Values("sqlite", "postg
 // side, plus the 4-module quiet zone, and every dark module is one unit square.
 TEST(InviteQr, SvgHasTheModuleCountOfItsVersion) {
   const std::string url = "https://live.example.jp/apply?token=" + std::string(43, 'A');
-  auto qr = qr_svg(url);
+  auto qr = core::qr_svg(url);
   EXPECT_GE(qr.version, 1);
   EXPECT_LE(qr.version, 40);
   EXPECT_EQ(qr.modules, 17 + 4 * qr.version);
@@ -384,7 +384,7 @@ TEST(InviteQr, SvgHasTheModuleCountOfItsVersion) {
   EXPECT_GT(dark, qr.modules * qr.modules / 4);
   EXPECT_LT(dark, qr.modules * qr.modules * 3 / 4);
   // Longer text needs a higher version.
-  EXPECT_GT(qr_svg(url + std::string(200, 'B')).version, qr.version);
+  EXPECT_GT(core::qr_svg(url + std::string(200, 'B')).version, qr.version);
 }
 
 }  // namespace

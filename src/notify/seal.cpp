@@ -2,8 +2,11 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <vector>
+
+#include "core/crypto.hpp"
 
 namespace carelive::notify {
 namespace {
@@ -11,26 +14,14 @@ namespace {
 static_assert(Sealer::kKeyBytes == crypto_secretbox_KEYBYTES);
 static_assert(crypto_auth_hmacsha256_BYTES == 32);
 
-// HMAC-SHA-256 of `label` under the server secret: one key per purpose, none of them the secret.
-std::array<unsigned char, 32> derive(std::string_view secret, std::string_view label) {
-  std::array<unsigned char, 32> out{};
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()),
-                              secret.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(label.data()),
-                                label.size());
-  crypto_auth_hmacsha256_final(&state, out.data());
-  sodium_memzero(&state, sizeof state);
-  return out;
-}
-
 constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
 
 }  // namespace
 
-Sealer::Sealer(std::string_view server_secret) {
+Sealer::Sealer(std::string_view server_secret, std::string_view purpose) {
   if (server_secret.size() < 32) throw std::invalid_argument("server secret must be 32+ bytes");
-  key_ = derive(server_secret, "carelive:message-body:v1");
+  const auto key = core::derive_key(server_secret, purpose);
+  std::copy(key.begin(), key.end(), key_.begin());
   has_key_ = true;
 }
 
@@ -70,14 +61,11 @@ std::string Sealer::open(std::string_view sealed) const {
 bool holds_link(std::string_view body) { return body.find("token=") != std::string_view::npos; }
 
 std::string installation_tag(std::string_view server_secret) {
-  const auto mac = derive(server_secret, "carelive:installation:v1");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < 8; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 15];
-  }
-  return out;
+  const auto mac = core::derive_key(server_secret, "carelive:installation:v1");
+  std::string hex(17, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(mac.data()), 8);
+  hex.pop_back();
+  return hex;
 }
 
 }  // namespace carelive::notify

@@ -17,7 +17,11 @@ class Sealer {
   static constexpr std::size_t kKeyBytes = 32;
 
   Sealer() = default;  // no key: seal() and open() throw (a Templates used without a server)
-  explicit Sealer(std::string_view server_secret);
+  // The key is derived from the secret for one `purpose`: message bodies by default; other
+  // sealed columns (second-factor secrets) name their own.
+  explicit Sealer(std::string_view server_secret, std::string_view purpose = kMessageBodies);
+
+  static constexpr std::string_view kMessageBodies = "carelive:message-body:v1";
 
   bool has_key() const { return has_key_; }
   // base64(nonce || XSalsa20-Poly1305 box) (libsodium crypto_secretbox), a fresh random nonce.

@@ -271,6 +271,46 @@ Message Templates::login_locked(const std::string& to, int minutes, core::UnixSe
                  "ードの再設定をおすすめします。");
 }
 
+Message Templates::second_factor_changed(const std::string& to, SecondFactorChange change,
+                                         core::UnixSeconds at) const {
+  Builder b(brand_, sealer_, to);
+  const std::string when = format_jst(at) + "に" + brand_.pass + "の";
+  std::string subject, what;
+  switch (change) {
+    case SecondFactorChange::turned_on:
+      subject = "2段階認証を設定しました";
+      what = when +
+             "2段階認証（認証アプリ）が設定されました。次回からは、パスワードのあとに認証アプリの確"
+             "認コードを入力してログインします。";
+      break;
+    case SecondFactorChange::turned_off:
+      subject = "2段階認証をオフにしました";
+      what = when + "2段階認証がオフになりました。次回からは、パスワードだけでログインします。";
+      break;
+    case SecondFactorChange::reset_by_facility:
+      subject = "2段階認証がリセットされました";
+      what = when +
+             "2段階認証が、事業所の管理者によってリセットされました。次回のログインで、あらためて設"
+             "定してください。";
+      break;
+    case SecondFactorChange::recovery_codes_renewed:
+      subject = "リカバリーコードを作り直しました";
+      what = when + "リカバリーコードが作り直されました。以前のリカバリーコードは使えません。";
+      break;
+    case SecondFactorChange::recovery_code_used:
+      subject = "リカバリーコードでログインしました";
+      what = when +
+             "アカウントに、リカバリーコードでログインしました。使ったコードは二度と使えません。残"
+             "りが少なくなったら、アカウント管理で作り直してください。";
+      break;
+  }
+  const std::string warning =
+      "心当たりのない場合は、第三者がログインした可能性があります。パスワードを再設定し、事業所にお"
+      "問い合わせください。";
+  if (b.sms()) return b.sms_message(what + warning);
+  return b.email(subject, "アカウント", what + "\n\n", "※本メールに" + warning);
+}
+
 }  // namespace carelive::notify
 
 namespace carelive::notify {

@@ -11,6 +11,15 @@ namespace carelive::notify {
 
 // Japanese message texts following the manual (【Pass】… / 【Live】…), with the brand names of
 // config. Every URL is absolute (built by the caller from --public-url). No password ever.
+// What happened to an account's two-step sign-in, for the notice that tells its owner.
+enum class SecondFactorChange {
+  turned_on,               // an authenticator app was set up
+  turned_off,              // by the owner
+  reset_by_facility,       // a facility admin reset it: set it up again at the next login
+  recovery_codes_renewed,  // the earlier codes stopped working
+  recovery_code_used,      // someone signed in with a recovery code
+};
+
 struct Brand {
   std::string live = "CareLive";
   std::string pass = "CareLive Pass";
@@ -57,6 +66,9 @@ class Templates {
   Message contact_taken(const std::string& to, core::UnixSeconds at) const;
   // 20 failed logins in 12 hours: the login id is locked for `minutes`.
   Message login_locked(const std::string& to, int minutes, core::UnixSeconds at) const;
+  // A security notice of two-step sign-in (SPEC 15): what changed and when.
+  Message second_factor_changed(const std::string& to, SecondFactorChange change,
+                                core::UnixSeconds at) const;
 
   // Live (SPEC 1, 10): staff are told of a new application; the applicant of the decision.
   Message application_received(const std::string& to, const std::string& facility,

@@ -45,7 +45,12 @@ std::vector<Message> all_messages(const Templates& t, const std::string& to) {
           t.contact_changed(to, "taro.fuji@example.jp", kAt),
           t.contact_changed(to, "090-1234-5678", kAt),
           t.contact_taken(to, kAt),
-          t.login_locked(to, 15, kAt)};
+          t.login_locked(to, 15, kAt),
+          t.second_factor_changed(to, SecondFactorChange::turned_on, kAt),
+          t.second_factor_changed(to, SecondFactorChange::turned_off, kAt),
+          t.second_factor_changed(to, SecondFactorChange::reset_by_facility, kAt),
+          t.second_factor_changed(to, SecondFactorChange::recovery_codes_renewed, kAt),
+          t.second_factor_changed(to, SecondFactorChange::recovery_code_used, kAt)};
 }
 
 TEST(TemplatesFormatJst, ShowsJapanTimeAsInTheManual) {

@@ -59,13 +59,13 @@ constexpr const char* kRetireTokens =
 
 constexpr const char* kInsertSession =
     "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, absolute_expires_at, "
-    "idle_timeout, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "idle_timeout, user_agent, ip, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr const char* kSelectSession =
     "SELECT id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, "
-    "user_agent, ip FROM sessions WHERE token_hash = ?";
+    "user_agent, ip, stage FROM sessions WHERE token_hash = ?";
 constexpr const char* kSelectSessionById =
     "SELECT id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, "
-    "user_agent, ip FROM sessions WHERE id = ?";
+    "user_agent, ip, stage FROM sessions WHERE id = ?";
 constexpr const char* kTouchSession = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
 constexpr const char* kLimitSession =
     "UPDATE sessions SET absolute_expires_at = ?, idle_timeout = ? WHERE id = ?";
@@ -74,9 +74,11 @@ constexpr const char* kDeleteAccountSession =
     "DELETE FROM sessions WHERE id = ? AND account_id = ?";
 constexpr const char* kDeleteSessionsExcept =
     "DELETE FROM sessions WHERE account_id = ? AND id <> ?";
+// Signed-in devices only: a sign-in halfway through its second step is none yet.
 constexpr const char* kListSessions =
     "SELECT id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, "
-    "user_agent, ip FROM sessions WHERE account_id = ? ORDER BY last_seen_at DESC";
+    "user_agent, ip, stage FROM sessions WHERE account_id = ? AND stage = 'full' "
+    "ORDER BY last_seen_at DESC";
 
 }  // namespace sql
 
@@ -94,10 +96,12 @@ Account read_account(Columns& r) {
           r.opt_text(), r.opt_text(), r.text(), r.boolean()};
 }
 
-// id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, user_agent, ip
+// id, account_id, created_at, last_seen_at, absolute_expires_at, idle_timeout, user_agent, ip,
+// stage
 Session read_session(Columns& r) {
-  return {r.integer(), r.integer(), r.integer(), r.integer(),
-          r.integer(), r.integer(), r.text(),    r.text()};
+  return {r.integer(), r.integer(), r.integer(),
+          r.integer(), r.integer(), r.integer(),
+          r.text(),    r.text(),    auth::stage_named(r.text())};
 }
 
 // The columns of kSelectSignupByToken.
@@ -212,8 +216,9 @@ void retire_tokens(Connection& c, std::int64_t account_id, const std::string& pu
 }
 
 std::int64_t insert_session(Connection& c, const Session& s, const std::string& token_hash) {
-  auto r = c.exec(sql::kInsertSession, {token_hash, s.account_id, s.created_at, s.last_seen_at,
-                                        s.absolute_expires_at, s.idle_timeout, s.user_agent, s.ip});
+  auto r = c.exec(sql::kInsertSession,
+                  {token_hash, s.account_id, s.created_at, s.last_seen_at, s.absolute_expires_at,
+                   s.idle_timeout, s.user_agent, s.ip, std::string(auth::stage_name(s.stage))});
   return r.first().integer(0);
 }
 

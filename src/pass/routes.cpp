@@ -52,6 +52,17 @@ std::string required_token(const json& b) {
   return token;
 }
 
+// The answer to a right password or second step: the session cookie, the account, and, when
+// the sign-in waits for its second step, which one.
+http::Response signed_in(Context& ctx, const LoginResult& result) {
+  ctx.set_cookies.push_back(
+      http::session_cookie(ctx.settings, result.session_token, result.cookie_max_age));
+  json answer = {{"account", account_json(result.account)}};
+  if (result.stage != auth::SessionStage::full)
+    answer["second_step"] = auth::stage_name(result.stage);
+  return json_response(ctx, 200, answer);
+}
+
 }  // namespace
 
 json account_json(const Account& a) {
@@ -74,6 +85,12 @@ void register_routes(http::Router& r, PassService& s, const notify::Brand& brand
     // Brand names are configuration (SPEC): the app shows what the server is set up with.
     json names = {{"live", brand.live}, {"pass", brand.pass}};
     if (!p) return json_response(ctx, 200, {{"authenticated", false}, {"brand", names}});
+    // Between the password and the second step (SPEC 15): the app opens that step's page.
+    if (p->session.stage != auth::SessionStage::full)
+      return json_response(ctx, 200,
+                           {{"authenticated", false},
+                            {"second_step", auth::stage_name(p->session.stage)},
+                            {"brand", names}});
     return json_response(
         ctx, 200,
         {{"authenticated", true}, {"account", account_json(p->account)}, {"brand", names}});
@@ -112,12 +129,53 @@ void register_routes(http::Router& r, PassService& s, const notify::Brand& brand
     auto body = ctx.json_body();
     auto result =
         s.login(string_field(body, "login_id"), string_field(body, "password"), ctx.meta());
-    ctx.set_cookies.push_back(
-        http::session_cookie(ctx.settings, result.session_token, result.cookie_max_age));
-    return json_response(ctx, 200, {{"account", account_json(result.account)}});
+    return signed_in(ctx, result);
   });
 
-  r.add(verb::post, v1 + "/logout", Access::authenticated, [&s](Context& ctx) {
+  r.add(verb::post, v1 + "/login/second-factor", Access::second_step, [&s](Context& ctx) {
+    return signed_in(ctx,
+                     s.second_step(ctx.who(), string_field(ctx.json_body(), "code"), ctx.meta()));
+  });
+
+  r.add(verb::get, v1 + "/account/second-factor", Access::setting_up, [&s](Context& ctx) {
+    const auto state = s.second_factor_state(ctx.who());
+    return json_response(ctx, 200,
+                         {{"totp", state.factors.totp},
+                          {"recovery_codes_left", state.factors.recovery_codes_left},
+                          {"required", state.required}});
+  });
+
+  r.add(verb::post, v1 + "/account/second-factor/totp", Access::setting_up, [&s](Context& ctx) {
+    const auto setup = s.begin_totp(ctx.who(), ctx.meta());
+    return json_response(
+        ctx, 200, {{"secret", setup.secret_base32}, {"uri", setup.uri}, {"qr_svg", setup.qr_svg}});
+  });
+
+  r.add(verb::post, v1 + "/account/second-factor/totp/confirm", Access::setting_up,
+        [&s](Context& ctx) {
+          auto added = s.confirm_totp(ctx.who(), string_field(ctx.json_body(), "code"), ctx.meta());
+          if (added.signed_in)
+            ctx.set_cookies.push_back(http::session_cookie(
+                ctx.settings, added.signed_in->session_token, added.signed_in->cookie_max_age));
+          return json_response(ctx, 200,
+                               {{"recovery_codes", added.recovery_codes},
+                                {"signed_in", added.signed_in.has_value()}});
+        });
+
+  r.add(verb::post, v1 + "/account/second-factor/recovery-codes", Access::authenticated,
+        [&s](Context& ctx) {
+          auto shown = s.renew_recovery_codes(
+              ctx.who(), string_field(ctx.json_body(), "current_password"), ctx.meta());
+          return json_response(ctx, 200, {{"recovery_codes", shown}});
+        });
+
+  r.add(verb::delete_, v1 + "/account/second-factor", Access::authenticated, [&s](Context& ctx) {
+    s.turn_off_second_factor(ctx.who(), string_field(ctx.json_body(), "current_password"),
+                             ctx.meta());
+    return http::empty_response(ctx, 204);
+  });
+
+  r.add(verb::post, v1 + "/logout", Access::any_stage, [&s](Context& ctx) {
     s.logout(ctx.who(), ctx.meta());
     ctx.set_cookies.push_back(http::session_cookie(ctx.settings, "", 0));
     return http::empty_response(ctx, 204);

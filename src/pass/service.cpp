@@ -50,6 +50,7 @@ std::string display_login(const std::string& login_id) {
 
 PassService::PassService(store::Database& db, const core::Clock& clock, std::string public_url,
                          const SessionSettings& sessions, const ThrottleSettings& throttle,
+                         const SecuritySettings& security, const SecondFactors& factors,
                          const core::PasswordHasher& hasher, const notify::Templates& templates,
                          std::function<void()> messages_queued)
     : db_(db),
@@ -57,6 +58,8 @@ PassService::PassService(store::Database& db, const core::Clock& clock, std::str
       public_url_(std::move(public_url)),
       sessions_(sessions),
       limits_(throttle),
+      security_(security),
+      factors_(factors),
       hasher_(hasher),
       templates_(templates),
       messages_queued_(std::move(messages_queued)),
@@ -222,15 +225,20 @@ ConfirmOutcome PassService::confirm_signup(const std::string& token, const Reque
 }
 
 Session PassService::create_session(store::Connection& c, const Account& a, const RequestMeta& meta,
-                                    std::string& token) {
+                                    std::string& token, auth::SessionStage stage) {
   const auto now = clock_.now();
   const bool staff = is_staff(c, a);
   Session s;
   s.account_id = a.id;
   s.created_at = now;
   s.last_seen_at = now;
+  s.stage = stage;
   s.absolute_expires_at = now + (staff ? sessions_.staff_absolute : sessions_.family_absolute);
   s.idle_timeout = staff ? sessions_.staff_idle : sessions_.family_idle;
+  if (stage != auth::SessionStage::full) {  // minutes for the second step, no more
+    s.absolute_expires_at = now + security_.second_step_seconds;
+    s.idle_timeout = security_.second_step_seconds;
+  }
   s.user_agent = meta.user_agent.substr(0, 300);
   s.ip = meta.ip;
   token = core::random_token();
@@ -308,12 +316,13 @@ LoginResult PassService::login(const std::string& login_input, const std::string
   }
   throttle_.succeeded(key, address_key);
   std::string token;
-  auto session = db_.with([&](store::Connection& c) {
-    auto s = create_session(c, *account, meta, token);
-    audit::record(c, now, actor_of(account->id, meta), "login_ok");
+  auto session = db_.transaction([&](store::Connection& c) {
+    auto s = create_session(c, *account, meta, token, stage_after_password(c, *account));
+    audit::record(c, now, actor_of(account->id, meta),
+                  s.stage == auth::SessionStage::full ? "login_ok" : "login_password_ok");
     return s;
   });
-  return {*account, token, session.absolute_expires_at - now};
+  return {*account, token, session.absolute_expires_at - now, session.stage};
 }
 
 bool PassService::is_staff(store::Connection& c, const Account& a) const {

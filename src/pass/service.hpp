@@ -15,6 +15,7 @@
 #include "core/crypto.hpp"
 #include "notify/templates.hpp"
 #include "pass/model.hpp"
+#include "pass/second_factor.hpp"
 #include "pass/settings.hpp"
 #include "pass/throttle.hpp"
 #include "store/database.hpp"
@@ -47,6 +48,21 @@ struct LoginResult {
   Account account;
   std::string session_token;
   std::int64_t cookie_max_age = 0;  // seconds until the session's absolute end
+  // full: signed in. second_factor / setup: the password was right and the session is good for
+  // the second step only (SPEC 15): the code, or setting up a second factor first.
+  auth::SessionStage stage = auth::SessionStage::full;
+};
+
+// A second factor set up: the recovery codes to show once, and, when it completed a sign-in
+// that waited for it (the policy's set-up after the password), the full session.
+struct SecondFactorAdded {
+  std::vector<std::string> recovery_codes;
+  std::optional<LoginResult> signed_in;
+};
+
+struct SecondFactorState {
+  SecondFactorStatus factors;
+  bool required = false;  // the policy asks it of this account (staff or operator)
 };
 
 struct ResetInfo {
@@ -83,6 +99,7 @@ class PassService {
   // `sessions` and `throttle` are read on every use (they belong to the caller and outlive this).
   PassService(store::Database& db, const core::Clock& clock, std::string public_url,
               const SessionSettings& sessions, const ThrottleSettings& throttle,
+              const SecuritySettings& security, const SecondFactors& factors,
               const core::PasswordHasher& hasher, const notify::Templates& templates,
               std::function<void()> messages_queued = {});
 
@@ -96,7 +113,32 @@ class PassService {
 
   LoginResult login(const std::string& login_id, const std::string& password,
                     const RequestMeta& meta);
+  // The session of the token, at whatever stage (the router lets only full ones past its
+  // authenticated routes).
   std::optional<Principal> authenticate(const std::string& session_token);
+
+  // Two-step sign-in (SPEC 15; service_second_factor.cpp). The second step of a sign-in whose
+  // password was right: the authenticator app's code or a recovery code. Throttled like
+  // passwords; a new full session replaces the waiting one.
+  LoginResult second_step(const Principal& waiting, const std::string& code,
+                          const RequestMeta& meta);
+  SecondFactorState second_factor_state(const Principal& p);
+  // Setting up an authenticator app, from a full session or one the policy holds at set-up.
+  TotpSetup begin_totp(const Principal& p, const RequestMeta& meta);
+  SecondFactorAdded confirm_totp(const Principal& p, const std::string& code,
+                                 const RequestMeta& meta);
+  // After the current password: new recovery codes; or the second factor off (not where the
+  // policy requires one: second_factor_required).
+  std::vector<std::string> renew_recovery_codes(const Principal& p, const std::string& current,
+                                                const RequestMeta& meta);
+  void turn_off_second_factor(const Principal& p, const std::string& current,
+                              const RequestMeta& meta);
+  // A facility admin's reset of a staff member's second factor, in the caller's transaction:
+  // the factors go, the person's sessions end (they set one up again at the next login), the
+  // person is told. `by` did it (audited). Tell the access listener after the commit
+  // (sessions_ended).
+  void reset_second_factor(store::Connection& c, const Account& account, const audit::Actor& by);
+  void sessions_ended(std::int64_t account_id) const;
   void logout(const Principal& p, const RequestMeta& meta);
 
   void request_password_reset(const std::string& login_id, const RequestMeta& meta);
@@ -168,7 +210,21 @@ class PassService {
   void check_current_password(const Principal& p, const std::string& current,
                               const RequestMeta& meta);
   Session create_session(store::Connection& c, const Account& a, const RequestMeta& meta,
-                         std::string& token);
+                         std::string& token, auth::SessionStage stage = auth::SessionStage::full);
+  // Where a right password leads: the second step when the account has a second factor, its
+  // set-up when the policy requires one, else straight in.
+  auth::SessionStage stage_after_password(store::Connection& c, const Account& a) const;
+  // The waiting session ends and a full one begins (a fresh token: the one that waited never
+  // signs in).
+  LoginResult finish_sign_in(const Principal& waiting, const RequestMeta& meta,
+                             const nlohmann::json& how);
+  // Throttles a code guess like a password; the refused guess is audited as `event`_throttled.
+  LoginThrottle::Admission admit_code(const Principal& p, const RequestMeta& meta,
+                                      const char* event);
+  void code_failed(const Principal& p, const RequestMeta& meta,
+                   const LoginThrottle::Admission& admission, const char* event);
+  void tell_second_factor(store::Connection& c, const Account& a, notify::SecondFactorChange what,
+                          core::UnixSeconds now);
   // Staff anywhere or operator now: such sessions get the short limits.
   bool is_staff(store::Connection& c, const Account& a) const;
   std::optional<Session> lasting(store::Connection& c, std::optional<Session> s,
@@ -179,6 +235,8 @@ class PassService {
   const std::string public_url_;
   const SessionSettings& sessions_;
   const ThrottleSettings& limits_;
+  const SecuritySettings& security_;
+  const SecondFactors& factors_;
   const core::PasswordHasher& hasher_;
   const notify::Templates& templates_;
   std::function<void()> messages_queued_;

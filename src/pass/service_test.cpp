@@ -537,6 +537,8 @@ TEST_P(PassSessions, FamilySessionLastsWhileUsedAndEndsAfter30DaysIdle) {
 }
 
 TEST_P(PassSessions, OperatorSessionEndsAfter30MinutesIdle) {
+  config_.security.staff_mfa_required = false;  // the session's limits here; the second step:
+                                                // second_factor_test.cpp
   const auto id = make_account("ops@example.jp");
   db().with([&](store::Connection& c) { repo::set_operator(c, id, true); });
   auto r = pass().login("ops@example.jp", kPassword, meta_);
@@ -548,6 +550,8 @@ TEST_P(PassSessions, OperatorSessionEndsAfter30MinutesIdle) {
 }
 
 TEST_P(PassSessions, OperatorSessionEndsAfter12HoursEvenWhenInUse) {
+  config_.security.staff_mfa_required = false;  // the session's limits here; the second step:
+                                                // second_factor_test.cpp
   const auto id = make_account("ops@example.jp");
   db().with([&](store::Connection& c) { repo::set_operator(c, id, true); });
   auto r = pass().login("ops@example.jp", kPassword, meta_);

@@ -32,4 +32,14 @@ struct ThrottleSettings {
   std::int64_t message_window = 3600;
 };
 
+// Two-step sign-in (SPEC 15, `[security]`).
+struct SecuritySettings {
+  // staff_mfa = "required" (the default): staff and operators without a second factor set one
+  // up right after their password and reach nothing else until done; "optional" leaves it to
+  // them, as it is for families.
+  bool staff_mfa_required = true;
+  // How long a sign-in waits between the password and its second step (or the set-up).
+  std::int64_t second_step_seconds = 10 * 60;
+};
+
 }  // namespace carelive::pass

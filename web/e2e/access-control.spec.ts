@@ -2,14 +2,16 @@ import { request as playwrightRequest, type APIRequestContext } from '@playwrigh
 import { execFileSync } from 'node:child_process'
 import { rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { Secret, TOTP } from 'otpauth'
 import { expect, startServer, test, type Server } from './fixtures'
 
 // Issue 3 §9: every API endpoint is checked on the server for the caller's role, facility and
 // resident. Each row is one endpoint; each column one kind of caller; the cell says whether
 // the request gets past authorization (any answer but 401/403/404) or is refused.
 
-type Role = 'anonymous' | 'familyA' | 'familyB' | 'careWorker' | 'staffX' | 'staffY' | 'adminX' | 'operator'
-const roles: Role[] = ['anonymous', 'familyA', 'familyB', 'careWorker', 'staffX', 'staffY', 'adminX', 'operator']
+// `waiting`: a sign-in whose password was right and whose second step (SPEC 15) is due.
+type Role = 'anonymous' | 'familyA' | 'familyB' | 'careWorker' | 'staffX' | 'staffY' | 'adminX' | 'operator' | 'waiting'
+const roles: Role[] = ['anonymous', 'familyA', 'familyB', 'careWorker', 'staffX', 'staffY', 'adminX', 'operator', 'waiting']
 const password = 'Matrix#Pass2026'
 
 interface World {
@@ -40,6 +42,21 @@ async function client(server: Server, loginId?: string) {
   return { api, csrf }
 }
 
+/** A client whose sign-in waits for its second step: the account's authenticator app is set up
+ * first (through the API, with the app's code), then the password alone is given. */
+async function waitingForSecondStep(server: Server, loginId: string) {
+  const setUp = await client(server, loginId)
+  const headers = { 'X-CSRF-Token': setUp.csrf }
+  const { secret } = (await (await setUp.api.post('/api/v1/account/second-factor/totp', { data: {}, headers })).json()) as { secret: string }
+  const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate()
+  expect((await setUp.api.post('/api/v1/account/second-factor/totp/confirm', { data: { code }, headers })).status()).toBe(200)
+  await setUp.api.dispose()
+  const waiting = await client(server, loginId)
+  const session = (await (await waiting.api.get('/api/v1/session')).json()) as { second_step?: string }
+  expect(session.second_step).toBe('second_factor')
+  return waiting
+}
+
 async function buildWorld(): Promise<World> {
   const server = await startServer()
   const admin = (args: string[], input?: string) => server.admin(args, input).trim()
@@ -52,7 +69,7 @@ async function buildWorld(): Promise<World> {
   admin(['staff', 'add', '--facility', 'facx', ...names('職員', 'エックス'), '--login-id', 'staffx@example.jp', '--password-stdin'], password + '\n')
   admin(['staff', 'add', '--facility', 'facy', ...names('職員', 'ワイ'), '--login-id', 'staffy@example.jp', '--password-stdin'], password + '\n')
   admin(['staff', 'add', '--facility', 'facx', ...names('管理', 'エックス'), '--login-id', 'adminx@example.jp', '--admin', '--password-stdin'], password + '\n')
-  for (const id of ['familya', 'familyb', 'care', 'operator', 'applicant'])
+  for (const id of ['familya', 'familyb', 'care', 'operator', 'applicant', 'waiting'])
     admin(['account', 'add', ...names('家族', '花子'), '--login-id', `${id}@example.jp`, '--password-stdin', ...(id === 'operator' ? ['--operator'] : [])], password + '\n')
   writeFileSync(path.join(server.data, 'terms.txt'), '利用規約\n')
   admin(['terms', 'publish', '--file', path.join(server.data, 'terms.txt')])
@@ -83,6 +100,7 @@ async function buildWorld(): Promise<World> {
     staffY: await client(server, 'staffy@example.jp'),
     adminX: await client(server, 'adminx@example.jp'),
     operator: await client(server, 'operator@example.jp'),
+    waiting: await waitingForSecondStep(server, 'waiting@example.jp'),
   } as World['clients']
   return { server, X, Y, A, B, C, link, application, schedule, clients }
 }
@@ -97,7 +115,7 @@ interface Row {
 
 const family: Role[] = ['familyA', 'careWorker']
 const staffOfX: Role[] = ['staffX', 'adminX', 'operator']
-const everyoneLoggedIn: Role[] = roles.filter((r) => r !== 'anonymous')
+const everyoneLoggedIn: Role[] = roles.filter((r) => r !== 'anonymous' && r !== 'waiting')
 
 // Bodies are deliberately invalid where the endpoint would change something: an allowed caller
 // gets 422 (authorization passed, validation refused), so the matrix changes no data.
@@ -135,6 +153,14 @@ const table: Row[] = [
   { name: 'own push devices', method: 'GET', path: () => '/api/v1/push/subscriptions', allowed: everyoneLoggedIn },
   { name: 'subscribe a push device', method: 'POST', path: () => '/api/v1/push/subscriptions', body: {}, allowed: everyoneLoggedIn },
   { name: 'unsubscribe a push device', method: 'DELETE', path: () => '/api/v1/push/subscriptions', body: {}, allowed: everyoneLoggedIn },
+  // Two-step sign-in (SPEC 15): the second step only for a sign-in waiting for it; one's own
+  // second factor for signed-in people (and, not in this table, a sign-in held at its set-up).
+  { name: 'second step of a sign-in', method: 'POST', path: () => '/api/v1/login/second-factor', body: {}, allowed: ['waiting'] },
+  { name: 'own second factor', method: 'GET', path: () => '/api/v1/account/second-factor', allowed: everyoneLoggedIn },
+  { name: 'begin an authenticator app', method: 'POST', path: () => '/api/v1/account/second-factor/totp', body: {}, allowed: everyoneLoggedIn },
+  { name: 'confirm an authenticator app', method: 'POST', path: () => '/api/v1/account/second-factor/totp/confirm', body: {}, allowed: everyoneLoggedIn },
+  { name: 'new recovery codes', method: 'POST', path: () => '/api/v1/account/second-factor/recovery-codes', body: {}, allowed: everyoneLoggedIn },
+  { name: 'turn the second factor off', method: 'DELETE', path: () => '/api/v1/account/second-factor', body: {}, allowed: everyoneLoggedIn },
   { name: 'operator: facilities', method: 'GET', path: () => '/api/v1/operator/facilities', allowed: ['operator'] },
   { name: 'operator: add facility', method: 'POST', path: () => '/api/v1/operator/facilities', body: {}, allowed: ['operator'] },
   { name: 'operator: publish announcement', method: 'POST', path: () => '/api/v1/operator/announcements', body: {}, allowed: ['operator'] },

@@ -138,7 +138,9 @@ export async function freePort(): Promise<number> {
 
 // Many people sign up from one test machine; the per-address sign-up quota has its own
 // C++ test, so end-to-end servers raise it. `throttle` overrides other throttle settings;
-// `config` adds other TOML tables (e.g. `[brand]`).
+// `config` adds other TOML tables (e.g. `[brand]`). Staff sign in with their password alone
+// unless `config` has a `[security]` table: the two-step sign-in the default policy asks of them
+// has its own specs (second-factor.spec.ts), which start their servers with the default.
 // `publicUrl`: the address browsers use when something sits in front (a proxy, TLS).
 export async function startServer(throttle: Record<string, number> = {}, config = '', publicUrl?: string): Promise<Server> {
   const data = mkdtempSync(path.join(tmpdir(), 'carelive-e2e-'))
@@ -146,7 +148,11 @@ export async function startServer(throttle: Record<string, number> = {}, config 
   const configFile = path.join(data, 'carelive.toml')
   writeFileSync(
     configFile,
-    '[throttle]\n' + Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n' + (config ? '\n' + config + '\n' : ''),
+    '[throttle]\n' +
+      Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n') +
+      '\n' +
+      (config ? '\n' + config + '\n' : '') +
+      (config.includes('[security]') ? '' : '\n[security]\nstaff_mfa = "optional"\n'),
     { mode: 0o600 }, // the server refuses a config file other users may read (it holds secrets)
   )
   const server = new Server(data, await freePort(), configFile, publicUrl)

@@ -4,6 +4,7 @@ import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-route
 import { useSession } from './composables/useSession'
 import { markNavigated } from './composables/useHeadingFocus'
 import { safeRedirect } from './lib/redirect'
+import type { SecondStep } from './api/types'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -27,6 +28,20 @@ export const router = createRouter({
       beforeEnter: (to) => (useSession().state.account ? safeRedirect(to.query.redirect, '/live') : true),
       component: () => import('./pages/LoginPage.vue'),
     },
+    // The second step of a sign-in (SPEC 15): open only while the sign-in waits for it.
+    {
+      path: '/login/code',
+      name: 'login-code',
+      beforeEnter: (to) => stepPageEntry('second_factor', to.query.redirect),
+      component: () => import('./pages/SecondStepPage.vue'),
+    },
+    {
+      path: '/login/setup',
+      name: 'login-setup',
+      beforeEnter: (to) => stepPageEntry('setup', to.query.redirect),
+      component: () => import('./pages/SecondFactorSetupPage.vue'),
+      props: { signingIn: true },
+    },
     { path: '/signup', name: 'signup', component: () => import('./pages/SignupPage.vue') },
     { path: '/pass/confirm', name: 'pass-confirm', component: () => import('./pages/PassConfirmPage.vue') },
     { path: '/password/forgot', name: 'password-forgot', component: () => import('./pages/ForgotPasswordPage.vue') },
@@ -40,6 +55,19 @@ export const router = createRouter({
     // アカウント管理 (manual 4): the menu, and the devices signed in with the Pass.
     { path: '/account/menu', name: 'account-menu', meta: { requiresAuth: true }, component: () => import('./pages/AccountMenuPage.vue') },
     { path: '/account/devices', name: 'account-devices', meta: { requiresAuth: true }, component: () => import('./pages/AccountDevicesPage.vue') },
+    {
+      path: '/account/second-factor',
+      name: 'account-second-factor',
+      meta: { requiresAuth: true },
+      component: () => import('./pages/AccountSecondFactorPage.vue'),
+    },
+    {
+      path: '/account/second-factor/setup',
+      name: 'account-second-factor-setup',
+      meta: { requiresAuth: true },
+      component: () => import('./pages/SecondFactorSetupPage.vue'),
+      props: { signingIn: false },
+    },
     {
       path: '/account/name',
       name: 'account-name',
@@ -147,6 +175,18 @@ export const router = createRouter({
   scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
 })
 
+const STEP_PAGES: Record<SecondStep, string> = { second_factor: '/login/code', setup: '/login/setup' }
+
+/** A step page opens while the sign-in waits for that step; otherwise the login page (or, when
+ * signed in already, where the sign-in was going). */
+function stepPageEntry(step: SecondStep, redirect: unknown): true | RouteLocationRaw {
+  const session = useSession()
+  if (session.state.secondStep === step) return true
+  if (session.state.account) return safeRedirect(redirect, '/live')
+  const waiting = session.state.secondStep
+  return waiting ? { path: STEP_PAGES[waiting], query: redirect ? { redirect: String(redirect) } : {} } : '/login'
+}
+
 /** Where to send a signed-out visitor of `fullPath`, to come back after login. */
 export function loginRedirect(fullPath: string): RouteLocationRaw {
   return { path: '/login', query: { redirect: fullPath } }
@@ -155,6 +195,12 @@ export function loginRedirect(fullPath: string): RouteLocationRaw {
 router.beforeEach(async (to) => {
   const session = useSession()
   await session.ensureLoaded()
+  // A sign-in waiting for its second step reaches nothing signed-in before it is done.
+  const waiting = session.state.secondStep
+  if (waiting && (to.meta.requiresAuth || to.name === 'login')) {
+    const redirect = to.name === 'login' ? to.query.redirect : to.fullPath
+    return { path: STEP_PAGES[waiting], query: typeof redirect === 'string' ? { redirect } : {} }
+  }
   if (to.meta.requiresAuth && !session.state.account) return loginRedirect(to.fullPath)
   return true
 })

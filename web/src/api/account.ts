@@ -46,3 +46,39 @@ export function revokeOtherSessions(): Promise<{ ended: number }> {
 export function revokeSession(id: SessionInfo['id']): Promise<void> {
   return request('DELETE', `/account/sessions/${encodeURIComponent(String(id))}`)
 }
+
+export interface SecondFactorState {
+  totp: boolean
+  recovery_codes_left: number
+  /** The policy asks it of this account (staff, operators): it cannot be turned off. */
+  required: boolean
+}
+
+/** Works while a sign-in waits for its set-up too (the policy's set-up after the password). */
+export function getSecondFactor(): Promise<SecondFactorState> {
+  return request('GET', '/account/second-factor')
+}
+
+export interface TotpSetup {
+  /** base32, for typing into the app */
+  secret: string
+  uri: string
+  qr_svg: string
+}
+
+export function beginTotp(): Promise<TotpSetup> {
+  return request('POST', '/account/second-factor/totp', {})
+}
+
+/** `signed_in`: the set-up completed a sign-in that waited for it (a new session cookie). */
+export function confirmTotp(code: string): Promise<{ recovery_codes: string[]; signed_in: boolean }> {
+  return request('POST', '/account/second-factor/totp/confirm', { code })
+}
+
+export function renewRecoveryCodes(currentPassword: string): Promise<{ recovery_codes: string[] }> {
+  return request('POST', '/account/second-factor/recovery-codes', { current_password: currentPassword })
+}
+
+export function turnOffSecondFactor(currentPassword: string): Promise<void> {
+  return request('DELETE', '/account/second-factor', { current_password: currentPassword })
+}

@@ -2,8 +2,8 @@
 import type { OwnApplication } from './live'
 import { request } from './client'
 import type {
-  Account,
   ContactChangeResult,
+  LoginAnswer,
   NormalizedSignup,
   ResetInspection,
   SessionAnswer,
@@ -28,8 +28,13 @@ export function confirmSignup(token: string): Promise<{ status: 'completed' | 'a
   return request('POST', '/signup/confirm', { token })
 }
 
-export function login(loginId: string, password: string): Promise<{ account: Account }> {
+export function login(loginId: string, password: string): Promise<LoginAnswer> {
   return request('POST', '/login', { login_id: loginId, password })
+}
+
+/** The second step of a sign-in: the authenticator app's code or a recovery code. */
+export function sendSecondFactor(code: string): Promise<LoginAnswer> {
+  return request('POST', '/login/second-factor', { code })
 }
 
 export function logout(): Promise<void> {

@@ -19,7 +19,20 @@ export interface BrandNames {
   pass: string
 }
 
-export type SessionAnswer = ({ authenticated: false } | { authenticated: true; account: Account }) & { brand?: BrandNames }
+/** How far a sign-in got when it waits between the password and its second step (SPEC 15):
+ * the code is due, or a second factor must be set up first. */
+export type SecondStep = 'second_factor' | 'setup'
+
+export type SessionAnswer = (
+  | { authenticated: false; second_step?: SecondStep }
+  | { authenticated: true; account: Account }
+) & { brand?: BrandNames }
+
+/** The answer to a right password or second step: `second_step` when the sign-in waits for it. */
+export interface LoginAnswer {
+  account: Account
+  second_step?: SecondStep
+}
 
 export type ContactKind = 'email' | 'phone'
 

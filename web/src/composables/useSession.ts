@@ -3,12 +3,15 @@
 // display and routing.
 import { readonly, reactive } from 'vue'
 import { getSession } from '../api/pass'
-import type { Account } from '../api/types'
+import type { Account, SecondStep } from '../api/types'
 import { DEFAULT_BRAND, parseBrand, type Brand } from '../lib/brand'
 
-const state = reactive<{ loaded: boolean; account: Account | null; brand: Brand }>({
+// `secondStep`: the password was right and the sign-in waits for its second step (SPEC 15);
+// nothing but that step's page is open until it is done.
+const state = reactive<{ loaded: boolean; account: Account | null; secondStep: SecondStep | null; brand: Brand }>({
   loaded: false,
   account: null,
+  secondStep: null,
   brand: { ...DEFAULT_BRAND },
 })
 let pending: Promise<void> | null = null
@@ -17,12 +20,14 @@ async function refresh(): Promise<void> {
   try {
     const answer = await getSession()
     state.account = answer.authenticated ? answer.account : null
+    state.secondStep = answer.authenticated ? null : (answer.second_step ?? null)
     state.brand = parseBrand(answer.brand)
     state.loaded = true
   } catch {
     // Server unreachable: treat as signed out for now and ask again on the next navigation.
     // The brand names stay as they were (the built-in ones until an answer came).
     state.account = null
+    state.secondStep = null
     state.loaded = false
   }
 }
@@ -37,14 +42,23 @@ function ensureLoaded(): Promise<void> {
 
 function setAccount(account: Account): void {
   state.account = account
+  state.secondStep = null
+  state.loaded = true
+}
+
+/** The password was right; the sign-in waits for `step`. */
+function setSecondStep(step: SecondStep): void {
+  state.account = null
+  state.secondStep = step
   state.loaded = true
 }
 
 function clear(): void {
   state.account = null
+  state.secondStep = null
   state.loaded = true
 }
 
 export function useSession() {
-  return { state: readonly(state), ensureLoaded, refresh, setAccount, clear }
+  return { state: readonly(state), ensureLoaded, refresh, setAccount, setSecondStep, clear }
 }

@@ -1,11 +1,11 @@
-#include "live/qr.hpp"
+#include "core/qr.hpp"
 
 #include <qrencode.h>
 
 #include <memory>
 #include <stdexcept>
 
-namespace carelive::live {
+namespace carelive::core {
 
 namespace {
 constexpr int kQuietZone = 4;
@@ -43,4 +43,4 @@ QrSvg qr_svg(const std::string& text) {
   return out;
 }
 
-}  // namespace carelive::live
+}  // namespace carelive::core

@@ -2,9 +2,10 @@
 
 #include <string>
 
-namespace carelive::live {
+namespace carelive::core {
 
-// A QR code (二次元コード) as SVG, for the invite URL staff print or show (SPEC Concepts: Invite).
+// A QR code (二次元コード) as SVG: the invite URL staff print or show (SPEC Concepts: Invite) and
+// the otpauth:// URI an authenticator app reads (SPEC 15).
 struct QrSvg {
   std::string svg;
   int version = 0;  // QR version 1–40
@@ -16,4 +17,4 @@ struct QrSvg {
 // ISO/IEC 18004. Throws std::runtime_error when the text does not fit.
 QrSvg qr_svg(const std::string& text);
 
-}  // namespace carelive::live
+}  // namespace carelive::core
