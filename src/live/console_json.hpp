@@ -26,6 +26,7 @@ inline json staff_row_json(const StaffRow& s, std::int64_t caller) {
           {"kana", s.kana},
           {"login_id", s.login_id},
           {"is_admin", s.member.is_admin},
+          {"second_factor", s.second_factor},
           {"self", s.member.account_id == caller}};
 }
 

@@ -134,6 +134,7 @@ struct LinkedPerson {
 struct StaffRow {
   StaffMember member;
   std::string name, kana, login_id;
+  bool second_factor = false;  // an authenticator app is set up (SPEC 15)
 };
 
 struct FacilityRow {

@@ -74,6 +74,7 @@ StaffInvitation read_staff_invitation(Columns& c) {
 StaffRow read_staff_row(Columns& c) {
   StaffRow row{read_staff_member(c), c.text(), c.text(), ""};
   row.login_id = c.opt_text().value_or("");
+  row.second_factor = c.boolean();
   return row;
 }
 
@@ -200,16 +201,22 @@ constexpr const char* kFacilitiesOfStaff =
     "SELECT f.id, f.code, f.name, f.kind, f.closed_at FROM staff s "
     "JOIN facilities f ON f.id = s.facility_id "
     "WHERE s.account_id = ? AND f.closed_at IS NULL ORDER BY f.id";
+// Whether the member's sign-in has a second factor (SPEC 15: the admin may reset it).
+#define CARELIVE_HAS_SECOND_FACTOR                                                        \
+  "CASE WHEN EXISTS (SELECT 1 FROM totp_factors t WHERE t.account_id = s.account_id AND " \
+  "t.confirmed_at IS NOT NULL) THEN 1 ELSE 0 END"
 constexpr const char* kStaffRows =
     "SELECT s.id, s.facility_id, s.account_id, s.is_admin, a.family_name || ' ' || a.given_name, "
-    "a.family_name_kana || ' ' || a.given_name_kana, s.invited_as "
-    "FROM staff s JOIN accounts a ON a.id = s.account_id WHERE s.facility_id = ? "
+    "a.family_name_kana || ' ' || a.given_name_kana, s.invited_as, " CARELIVE_HAS_SECOND_FACTOR
+    " FROM staff s JOIN accounts a ON a.id = s.account_id WHERE s.facility_id = ? "
     "ORDER BY a.family_name_kana, a.given_name_kana, s.id";
 constexpr const char* kAdminRows =
     "SELECT s.id, s.facility_id, s.account_id, s.is_admin, a.family_name || ' ' || a.given_name, "
-    "a.family_name_kana || ' ' || a.given_name_kana, COALESCE(a.email, a.phone) "
-    "FROM staff s JOIN accounts a ON a.id = s.account_id "
+    "a.family_name_kana || ' ' || a.given_name_kana, COALESCE(a.email, "
+    "a.phone), " CARELIVE_HAS_SECOND_FACTOR
+    " FROM staff s JOIN accounts a ON a.id = s.account_id "
     "WHERE s.facility_id = ? AND s.is_admin <> 0 ORDER BY s.id";
+#undef CARELIVE_HAS_SECOND_FACTOR
 }  // namespace sql
 
 std::optional<StaffMember> find_staff(Connection& c, std::int64_t facility_id,

@@ -50,6 +50,8 @@ class LiveService {
 
   Facility add_facility(const std::string& code, const std::string& name, const std::string& kind,
                         const audit::Actor& by);
+  // CareLive Pass, for what the consoles do to a staff member's sign-in (SPEC 15's reset).
+  pass::PassService& pass() { return pass_; }
   std::optional<Facility> find_facility(const std::string& code);
 
   // Adds a Pass account (made when the login id has none) as staff of the facility. Without a

@@ -269,4 +269,19 @@ void StaffService::remove_staff(const pass::Account& who, std::int64_t facility_
   auth::tell(access_ended_, auth::AccessEnded::rights_changed(removed));
 }
 
+void StaffService::reset_second_factor(const pass::Account& who, std::int64_t facility_id,
+                                       std::int64_t staff_id, const audit::Actor& by) {
+  const auto account_id = db_.transaction([&](store::Connection& c) {
+    require_facility(c, who, facility_id, Need::admin);
+    auto target = repo::find_staff_member(c, staff_id, facility_id);
+    if (!target) throw Error(codes::kNotFound);
+    if (target->account_id == who.id) throw Error(codes::kForbidden);
+    auto account = pass::repo::find_account(c, target->account_id);
+    if (!account) throw Error(codes::kNotFound);
+    live_.pass().reset_second_factor(c, *account, by);
+    return account->id;
+  });
+  live_.pass().sessions_ended(account_id);
+}
+
 }  // namespace carelive::live

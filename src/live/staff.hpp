@@ -96,6 +96,12 @@ class StaffService {
   // Refuses removing oneself (409 self_removal) and the last admin (409 last_admin).
   void remove_staff(const pass::Account& who, std::int64_t facility_id, std::int64_t staff_id,
                     const audit::Actor& by);
+  // SPEC 15: a staff member who lost their authenticator app (and recovery codes) gets a fresh
+  // start: the second factor goes, their sessions end, they are told, and they set one up at the
+  // next sign-in. Facility admins, for another member of their facility (one's own is in
+  // アカウント管理: 403 forbidden). Audited as `second_factor_reset` by the admin.
+  void reset_second_factor(const pass::Account& who, std::int64_t facility_id,
+                           std::int64_t staff_id, const audit::Actor& by);
 
   void set_discharge_hook(DischargeHook hook) { discharge_hook_ = std::move(hook); }
   // Told after a link is removed, a resident discharged or a staff member removed.

@@ -229,6 +229,13 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
     return json_response(ctx, 200, {{"status", "declined"}});
   });
 
+  r.add(verb::post, fac + "/staff/{sid}/second-factor/reset", Access::authenticated,
+        [&s](Context& ctx) {
+          s.reset_second_factor(ctx.who().account, facility_of(ctx), id_param(ctx, "sid"),
+                                ctx.actor());
+          return http::empty_response(ctx, 204);
+        });
+
   r.add(verb::delete_, fac + "/staff/{sid}", Access::authenticated, [&s](Context& ctx) {
     s.remove_staff(ctx.who().account, facility_of(ctx), id_param(ctx, "sid"), ctx.actor());
     return http::empty_response(ctx, 204);

@@ -11,6 +11,9 @@
 #include "auth/totp.hpp"
 #include "core/error.hpp"
 #include "core/error_testing.hpp"
+#include "live/repo.hpp"
+#include "live/service.hpp"
+#include "live/staff.hpp"
 #include "pass/service.hpp"
 #include "testing/world.hpp"
 
@@ -261,6 +264,44 @@ TEST_P(SecondFactorTest, AFacilityAdminsResetEndsTheSessionsAndTellsThePerson) {
   EXPECT_EQ(messages(kStaff).back().subject, "【CareLive Pass】2段階認証がリセットされました");
   EXPECT_TRUE(audit_events().contains("second_factor_reset"));
   EXPECT_EQ(password(kStaff).stage, SessionStage::setup) << "set it up again at the next sign-in";
+}
+
+TEST_P(SecondFactorTest, FacilityAdminsResetAnotherStaffMembersSecondFactorInTheirFacilityOnly) {
+  staff_with_app();
+  const auto admin = add_staff("admin@example.jp", "fuji", /*admin=*/true);
+  add_facility("sakura", "さくら苑");
+  const auto other_admin = add_staff("sakura@example.jp", "sakura", /*admin=*/true);
+  const auto fuji = live().find_facility("fuji")->id;
+  const auto sakura = live().find_facility("sakura")->id;
+  const auto signed_in = pass().second_step(who(password(kStaff)), codes_[0], kMeta);
+  const auto member = db().with([&](store::Connection& c) {
+    return live::repo::find_staff(c, fuji, signed_in.account.id)->id;
+  });
+  const auto admin_member = db().with(
+      [&](store::Connection& c) { return live::repo::find_staff(c, fuji, admin.id)->id; });
+  const auto by = [](const Account& a) { return audit::Actor::account_at(a.id, "192.0.2.20"); };
+  const auto& plain = stored_account(signed_in.account.id);
+
+  EXPECT_EQ(code_of([&] { staff().reset_second_factor(plain, fuji, admin_member, by(plain)); }),
+            "forbidden")
+      << "a staff member who is no admin";
+  EXPECT_EQ(
+      code_of([&] { staff().reset_second_factor(other_admin, sakura, member, by(other_admin)); }),
+      "not_found")
+      << "an admin of another facility";
+  EXPECT_EQ(code_of([&] { staff().reset_second_factor(admin, fuji, admin_member, by(admin)); }),
+            "forbidden")
+      << "one's own: アカウント管理";
+  EXPECT_TRUE(pass().authenticate(signed_in.session_token));
+
+  staff().reset_second_factor(admin, fuji, member, by(admin));
+  EXPECT_FALSE(pass().authenticate(signed_in.session_token)) << "their sessions ended";
+  EXPECT_EQ(messages(kStaff).back().subject, "【CareLive Pass】2段階認証がリセットされました");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'second_factor_reset' AND "
+                  "account_id = ?",
+                  {admin.id}),
+            1);
+  EXPECT_EQ(password(kStaff).stage, SessionStage::setup);
 }
 
 #define CARELIVE_BACKENDS(Suite)                                                     \

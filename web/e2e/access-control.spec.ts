@@ -24,6 +24,7 @@ interface World {
   link: number
   application: number
   schedule: number
+  staffXMember: number
   clients: Record<Role, { api: APIRequestContext; csrf: string }>
 }
 
@@ -102,7 +103,8 @@ async function buildWorld(): Promise<World> {
     operator: await client(server, 'operator@example.jp'),
     waiting: await waitingForSecondStep(server, 'waiting@example.jp'),
   } as World['clients']
-  return { server, X, Y, A, B, C, link, application, schedule, clients }
+  const staffXMember = Number(sql(server, `SELECT id FROM staff WHERE account_id = ${acct('staffx@example.jp')}`))
+  return { server, X, Y, A, B, C, link, application, schedule, staffXMember, clients }
 }
 
 interface Row {
@@ -165,6 +167,9 @@ const table: Row[] = [
   { name: 'operator: add facility', method: 'POST', path: () => '/api/v1/operator/facilities', body: {}, allowed: ['operator'] },
   { name: 'operator: publish announcement', method: 'POST', path: () => '/api/v1/operator/announcements', body: {}, allowed: ['operator'] },
   { name: 'operator: publish terms', method: 'POST', path: () => '/api/v1/operator/terms', body: {}, allowed: ['operator'] },
+  { name: "reset staffX's second factor through Y", method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.Y}/staff/${w.staffXMember}/second-factor/reset`, body: {}, allowed: [] },
+  // Last: an allowed reset ends staffX's sessions (staffX itself, a plain member, is refused).
+  { name: "reset staffX's second factor", method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/staff/${w.staffXMember}/second-factor/reset`, body: {}, allowed: ['adminX', 'operator'] },
 ]
 
 test('every endpoint allows exactly the callers it should', async () => {

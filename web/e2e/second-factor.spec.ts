@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
 import { authenticatorOf, passSecondStep, setUpAuthenticator } from './authenticator'
-import { createAccount, expect, login, person, startServer, test, type Person, type Server } from './fixtures'
+import { createAccount, expect, login, person, staffMenu, startServer, test, type Person, type Server } from './fixtures'
 
 // SPEC 15, two-step sign-in, at 390×844 in Chromium against the real server. Staff under the
 // default policy (`[security] staff_mfa = "required"`) set up an authenticator app right after
@@ -124,10 +124,10 @@ test('staff set up an authenticator app right after the password and reach nothi
   await expect(page).toHaveURL(/\/login$/)
   expect(await apiStatus(page, '/api/v1/account')).toEqual({ status: 401, code: 'unauthenticated' })
 
-  // In アカウント管理 (from the console's header), staff cannot turn it off.
+  // In アカウント管理 (from the console's menu), staff cannot turn it off.
   await login(page, staff.email!, staff.password)
   await passSecondStep(page, staff.email!)
-  await page.getByRole('link', { name: 'アカウント' }).click()
+  await (await staffMenu(page)).getByRole('link', { name: 'アカウント管理' }).click()
   await page.getByRole('link', { name: '2段階認証' }).click()
   await expect(page.getByText('オン（認証アプリ）')).toBeVisible()
   await expect(page.getByText('残り9個')).toBeVisible()
@@ -180,4 +180,40 @@ test('a family member turns two-step sign-in on and off in アカウント管理
   await logout(page)
   await login(page, family.email!, family.password)
   await expect(page).not.toHaveURL(/\/login/)
+})
+
+test('a facility admin resets the second factor of a staff member who lost their phone', async ({ browser }) => {
+  test.setTimeout(150_000)
+  const admin = person({ familyName: '管理', givenName: '花子' })
+  const member = person({ familyName: '新人', givenName: '次郎' })
+  const names = (p: Person) => ['--family-name', p.familyName, '--given-name', p.givenName, '--family-name-kana', 'かんり', '--given-name-kana', 'はなこ']
+  server.admin(['staff', 'add', '--facility', 'mfa', ...names(admin), '--login-id', admin.email!, '--admin', '--password-stdin'], admin.password + '\n')
+  server.admin(['staff', 'add', '--facility', 'mfa', ...names(member), '--login-id', member.email!, '--password-stdin'], member.password + '\n')
+  const memberPage = await phone(browser)
+  await login(memberPage, member.email!, member.password)
+  await passSecondStep(memberPage, member.email!) // the policy's set-up
+
+  const page = await phone(browser)
+  await login(page, admin.email!, admin.password)
+  await passSecondStep(page, admin.email!)
+  await page.goto('/staff')
+  await expect(page).toHaveURL(/\/staff\/\d+/)
+  await page.goto(page.url().replace(/\/staff\/(\d+).*/, '/staff/$1/members'))
+  const row = page.getByRole('listitem').filter({ hasText: '新人 次郎' })
+  await expect(row).toContainText('2段階認証：設定済み')
+  await row.getByRole('button', { name: '新人 次郎 さんの2段階認証をリセット' }).click()
+  await expect(page.getByRole('dialog')).toContainText('新人 次郎 さんの2段階認証をリセットしますか？')
+  await check(page, 'reset-confirm')
+  await page.getByRole('dialog').getByRole('button', { name: '2段階認証をリセット' }).click()
+  await expect(page.getByText('新人 次郎 さんの2段階認証をリセットしました。ご本人にお知らせしました。')).toBeVisible()
+  await expect(row).toContainText('2段階認証：未設定')
+  await server.waitForMessage(member.email!, '2段階認証がリセットされました')
+
+  // The member's open session ended; the next sign-in sets up a new app.
+  await memberPage.reload()
+  await expect(memberPage).toHaveURL(/\/login/)
+  await login(memberPage, member.email!, member.password)
+  await expect(memberPage).toHaveURL(/\/login\/setup/)
+  await passSecondStep(memberPage, member.email!)
+  await expect(memberPage).toHaveURL(/\/staff/)
 })

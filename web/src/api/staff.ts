@@ -63,6 +63,8 @@ export interface StaffMemberRow {
   kana: string
   login_id: string | null
   is_admin: boolean
+  /** an authenticator app is set up (SPEC 15) */
+  second_factor: boolean
   self: boolean
 }
 
@@ -159,6 +161,11 @@ export function acceptStaffInvitation(token: string): Promise<{ facility: StaffF
 export function declineStaffInvitation(token: string): Promise<{ status: 'declined' }> {
   return request('POST', '/staff-invitations/decline', { token })
 }
+/** SPEC 15: the member's second factor goes and their sessions end; they set it up again. */
+export function resetSecondFactor(fid: number, sid: number): Promise<void> {
+  return request('POST', `${base(fid)}/staff/${sid}/second-factor/reset`, {})
+}
+
 export function removeStaff(fid: number, sid: number): Promise<void> {
   return request('DELETE', `${base(fid)}/staff/${sid}`)
 }
