@@ -93,6 +93,20 @@ void read_pass(const toml::table& t, Config& c) {
   take(t, "security.second_step_seconds", c.security.second_step_seconds);
   if (c.security.second_step_seconds < 60 || c.security.second_step_seconds > 3600)
     throw std::invalid_argument("config: security.second_step_seconds must be between 60 and 3600");
+  take(t, "retention.ended_sessions_days", c.retention.ended_sessions_days);
+  take(t, "retention.spent_links_days", c.retention.spent_links_days);
+  take(t, "retention.message_bodies_days", c.retention.message_bodies_days);
+  take(t, "retention.audit_days", c.retention.audit_days);
+  take(t, "retention.interval_seconds", c.retention.interval_seconds);
+  for (auto days : {c.retention.ended_sessions_days, c.retention.spent_links_days,
+                    c.retention.message_bodies_days})
+    if (days < 1)
+      throw std::invalid_argument(
+          "config: retention.*_days must be 1 or more (audit_days: 0 keeps the audit log)");
+  if (c.retention.audit_days < 0)
+    throw std::invalid_argument("config: retention.audit_days must be 0 (kept) or more");
+  if (c.retention.interval_seconds < 60)
+    throw std::invalid_argument("config: retention.interval_seconds must be 60 or more");
   take(t, "argon2.ops_limit", c.argon2.ops_limit);
   take(t, "argon2.mem_limit_bytes", c.argon2.mem_limit);
 }

@@ -11,6 +11,7 @@
 #include "notify/templates.hpp"
 #include "pass/settings.hpp"
 #include "push/devices.hpp"
+#include "retention.hpp"
 
 // The whole configuration: the TOML file and the command line fill it; App hands each module
 // its own settings (each module owns its settings struct, so no lower layer includes this).
@@ -42,6 +43,7 @@ struct Config {
   pass::SessionSettings sessions;
   pass::ThrottleSettings throttle;
   pass::SecuritySettings security;
+  retention::Settings retention;
   core::PasswordHashParams argon2;
   notify::SmtpSettings smtp;  // used when smtp.url is set
   notify::SmsSettings sms;    // used when sms.url is set

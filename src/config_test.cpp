@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -83,6 +84,36 @@ TEST(ConfigTest, TurnCredentialsLastMinutes) {
     EXPECT_THROW(load_config_file(path, c), std::invalid_argument) << bad;
     std::filesystem::remove(path);
   }
+}
+
+// SPEC 15: two-step sign-in is required of staff unless the config says "optional"; retention
+// has days that keep things a while, and the shipped example config loads as it is.
+TEST(ConfigTest, StaffTwoStepSignInAndRetention) {
+  Config c;
+  EXPECT_TRUE(c.security.staff_mfa_required);
+  EXPECT_EQ(c.retention.audit_days, 0) << "the audit log is kept unless asked";
+  auto path = write_toml(
+      "[security]\nstaff_mfa = \"optional\"\n[retention]\nended_sessions_days = 7\n"
+      "audit_days = 1825\n");
+  load_config_file(path, c);
+  std::filesystem::remove(path);
+  EXPECT_FALSE(c.security.staff_mfa_required);
+  EXPECT_EQ(c.retention.ended_sessions_days, 7);
+  EXPECT_EQ(c.retention.audit_days, 1825);
+  for (const char* bad :
+       {"[security]\nstaff_mfa = \"off\"\n", "[retention]\nspent_links_days = 0\n",
+        "[retention]\naudit_days = -1\n", "[security]\nsecond_step_seconds = 5\n"}) {
+    auto bad_path = write_toml(bad);
+    EXPECT_NE(refusal(bad_path), "") << bad;
+    std::filesystem::remove(bad_path);
+  }
+  Config shipped;  // as the package installs it: private to the service
+  std::ifstream example(CARELIVE_SOURCE_DIR "/deploy/carelive.example.toml");
+  const auto copy = write_toml(std::string(std::istreambuf_iterator<char>(example), {}));
+  load_config_file(copy, shipped);
+  std::filesystem::remove(copy);
+  EXPECT_TRUE(shipped.security.staff_mfa_required);
+  EXPECT_EQ(shipped.retention.message_bodies_days, 90);
 }
 
 TEST(ConfigTest, CallGraceAndRedis) {

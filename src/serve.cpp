@@ -12,6 +12,7 @@
 #include "http/static_files.hpp"
 #include "metrics/metrics.hpp"
 #include "notify/repo.hpp"
+#include "retention.hpp"
 #include "store/settings.hpp"
 
 // `carelive serve`: the App behind the HTTP server, the call hub and the timers. Apart from
@@ -128,6 +129,16 @@ int serve(Config config) {
   // Reminders of scheduled calls (SPEC 7); safe with several processes (compare-and-set).
   core::Periodic reminders("reminder scan", std::chrono::seconds(c.calls.reminder_scan_seconds),
                            [&app] { app.schedules().send_due_reminders(); });
+  // Retention (SPEC 15): ended sessions, spent links, sent message bodies (and audit rows).
+  core::Periodic retention(
+      "retention purge", std::chrono::seconds(c.retention.interval_seconds), [&app, &c] {
+        const auto purged = retention::purge(app.db(), c.retention, app.clock().now());
+        if (purged.total() > 0)
+          spdlog::info(
+              "retention: purged {} sessions, {} links, {} message "
+              "bodies, {} audit rows",
+              purged.sessions, purged.links, purged.message_bodies, purged.audit_rows);
+      });
   spdlog::info("CareLive listening on port {}; open {}", port, c.public_url);
   if (const auto warning = plain_http_warning(c.public_url); !warning.empty())
     spdlog::warn("{}", warning);

@@ -13,4 +13,8 @@ std::vector<Entry> newest(store::Connection& c, std::int64_t limit) {
   return repo::newest(c, limit);
 }
 
+std::int64_t purge_before(store::Connection& c, core::UnixSeconds before) {
+  return repo::purge_before(c, before);
+}
+
 }  // namespace carelive::audit

@@ -39,4 +39,7 @@ void record(store::Connection& c, core::UnixSeconds at, const Actor& actor,
 // The newest `limit` entries, newest first (`carelive admin audit`).
 std::vector<Entry> newest(store::Connection& c, std::int64_t limit);
 
+// Retention (`[retention] audit_days`): the entries older than `before` go; returns how many.
+std::int64_t purge_before(store::Connection& c, core::UnixSeconds before);
+
 }  // namespace carelive::audit

@@ -11,5 +11,6 @@ namespace carelive::audit::repo {
 
 void insert(store::Connection& c, const Entry& e);
 std::vector<Entry> newest(store::Connection& c, std::int64_t limit);
+std::int64_t purge_before(store::Connection& c, core::UnixSeconds before);
 
 }  // namespace carelive::audit::repo

@@ -47,6 +47,13 @@ constexpr const char* kMarkAbandoned =
 constexpr const char* kCountPending =
     "SELECT COUNT(*) FROM messages WHERE sent_at IS NULL AND abandoned_at IS NULL";
 
+// Retention: the body of a message sent or given up before the cutoff is blanked (who and when
+// stay, as the record that it went).
+constexpr const char* kPurgeBodies =
+    "UPDATE messages SET body = '', sealed_body = NULL WHERE ((sent_at IS NOT NULL AND sent_at < "
+    "?) OR (abandoned_at IS NOT NULL AND abandoned_at < ?)) AND (body <> '' OR sealed_body IS NOT "
+    "NULL)";
+
 }  // namespace sql
 
 std::int64_t insert(store::Connection& c, const Message& m, core::UnixSeconds now) {
@@ -117,6 +124,10 @@ void mark_abandoned(store::Connection& c, std::int64_t id, const std::string& re
 
 std::int64_t count_pending(store::Connection& c) {
   return c.exec(sql::kCountPending).first().integer(0);
+}
+
+std::int64_t purge_bodies(store::Connection& c, core::UnixSeconds before) {
+  return c.exec(sql::kPurgeBodies, {before, before}).affected;
 }
 
 }  // namespace carelive::notify::repo

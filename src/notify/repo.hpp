@@ -51,4 +51,8 @@ void mark_abandoned(store::Connection& c, std::int64_t id, const std::string& re
 // carelive_messages_pending.
 std::int64_t count_pending(store::Connection& c);
 
+// Retention (`[retention] message_bodies_days`): blanks the bodies of messages sent or given up
+// before `before`; returns how many.
+std::int64_t purge_bodies(store::Connection& c, core::UnixSeconds before);
+
 }  // namespace carelive::notify::repo

@@ -80,6 +80,14 @@ constexpr const char* kListSessions =
     "user_agent, ip, stage FROM sessions WHERE account_id = ? AND stage = 'full' "
     "ORDER BY last_seen_at DESC";
 
+constexpr const char* kPurgeEndedSessions =
+    "DELETE FROM sessions WHERE absolute_expires_at < ? OR last_seen_at + idle_timeout < ?";
+constexpr const char* kPurgeSpentTokens =
+    "DELETE FROM account_tokens WHERE (used_at IS NOT NULL AND used_at < ?) OR expires_at < ?";
+constexpr const char* kPurgeSpentSignups =
+    "DELETE FROM signups WHERE (completed_at IS NOT NULL AND completed_at < ?) OR "
+    "(completed_at IS NULL AND expires_at < ?)";
+
 }  // namespace sql
 
 namespace {
@@ -262,6 +270,15 @@ std::int64_t delete_sessions_except(Connection& c, std::int64_t account_id, std:
 
 std::vector<Session> list_sessions(Connection& c, std::int64_t account_id) {
   return store::all_of(c.exec(sql::kListSessions, {account_id}), read_session);
+}
+
+std::int64_t purge_ended_sessions(Connection& c, core::UnixSeconds before) {
+  return c.exec(sql::kPurgeEndedSessions, {before, before}).affected;
+}
+
+std::int64_t purge_spent_links(Connection& c, core::UnixSeconds before) {
+  return c.exec(sql::kPurgeSpentTokens, {before, before}).affected +
+         c.exec(sql::kPurgeSpentSignups, {before, before}).affected;
 }
 
 }  // namespace carelive::pass::repo

@@ -60,5 +60,9 @@ bool delete_account_session(Connection& c, std::int64_t account_id, std::int64_t
 // Ends every session of the account except `keep` (0: all). Returns how many ended.
 std::int64_t delete_sessions_except(Connection& c, std::int64_t account_id, std::int64_t keep);
 std::vector<Session> list_sessions(Connection& c, std::int64_t account_id);
+// Retention: sessions that ended (idle or absolute limit) before `before`; returns how many.
+std::int64_t purge_ended_sessions(Connection& c, core::UnixSeconds before);
+// Retention: links (account tokens) and sign-ups used or expired before `before`.
+std::int64_t purge_spent_links(Connection& c, core::UnixSeconds before);
 
 }  // namespace carelive::pass::repo
