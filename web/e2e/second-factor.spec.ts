@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
 import { authenticatorOf, passSecondStep, setUpAuthenticator } from './authenticator'
+import { sql } from './call-helpers'
 import { createAccount, expect, login, person, staffMenu, startServer, test, type Person, type Server } from './fixtures'
 
 // SPEC 15, two-step sign-in, at 390×844 in Chromium against the real server. Staff under the
@@ -134,6 +135,16 @@ test('staff set up an authenticator app right after the password and reach nothi
   await expect(page.getByText('職員・運営者のアカウントでは、2段階認証をオフにできません。')).toBeVisible()
   await expect(page.getByRole('button', { name: '2段階認証をオフにする' })).toHaveCount(0)
   await check(page, 'account-staff')
+
+  // A sign-in that waited too long for its code (its session gone) starts again, and says so.
+  await logout(page)
+  await login(page, staff.email!, staff.password)
+  await expect(page).toHaveURL(/\/login\/code/)
+  sql(server, "DELETE FROM sessions WHERE stage <> 'full'")
+  await page.getByLabel('確認コード').fill(await app.code())
+  await page.getByRole('button', { name: '確認する' }).click()
+  await expect(page).toHaveURL(/\/login(\?|$)/)
+  await expect(page.getByRole('status')).toHaveText('時間がたったため、ログインを最初からやり直してください。')
 })
 
 test('a family member turns two-step sign-in on and off in アカウント管理', async ({ browser }) => {
