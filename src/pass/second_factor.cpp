@@ -30,14 +30,6 @@ std::string new_recovery_code() {
   return code;
 }
 
-// 「１２３ ４５６」 as typed on a phone in 全角, with a space: "123456".
-std::string digits_of(std::string_view typed) {
-  std::string out;
-  for (char ch : core::nfkc(typed))
-    if (ch != ' ' && ch != '-') out += ch;
-  return out;
-}
-
 }  // namespace
 
 SecondFactors::SecondFactors(std::string_view server_secret, std::string issuer)
@@ -63,8 +55,10 @@ SecondFactorStatus SecondFactors::status(store::Connection& c, std::int64_t acco
   return {totp && totp->confirmed_at.has_value(), repo::unused_recovery_codes(c, account_id)};
 }
 
+// At every login: the app's row alone, not the recovery codes' count.
 bool SecondFactors::has_second_factor(store::Connection& c, std::int64_t account_id) const {
-  return status(c, account_id).totp;
+  const auto totp = repo::find_totp(c, account_id);
+  return totp && totp->confirmed_at.has_value();
 }
 
 TotpSetup SecondFactors::begin_totp(store::Connection& c, const Account& account,
@@ -80,7 +74,7 @@ TotpSetup SecondFactors::begin_totp(store::Connection& c, const Account& account
 std::vector<std::string> SecondFactors::confirm_totp(store::Connection& c, std::int64_t account_id,
                                                      std::string_view code,
                                                      core::UnixSeconds now) const {
-  const auto typed = digits_of(code);
+  const auto typed = normalized_code(code);  // 「１２３ ４５６」 → "123456"
   if (typed.empty()) throw core::Error::field("code", "required");
   const auto totp = repo::find_totp(c, account_id);
   if (!totp || totp->confirmed_at) throw core::Error::field("code", "code_wrong");
@@ -94,7 +88,7 @@ std::vector<std::string> SecondFactors::confirm_totp(store::Connection& c, std::
 std::optional<SecondFactorUsed> SecondFactors::accept(store::Connection& c, std::int64_t account_id,
                                                       std::string_view code,
                                                       core::UnixSeconds now) const {
-  const auto typed = digits_of(code);
+  const auto typed = normalized_code(code);  // 「１２３ ４５６」 → "123456"
   const auto totp = repo::find_totp(c, account_id);
   if (totp && totp->confirmed_at && typed.size() == auth::totp::kDigits) {
     const auto step = auth::totp::step_of(sealer_.open(totp->secret_sealed), typed, now);
