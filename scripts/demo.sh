@@ -8,6 +8,9 @@ bash scripts/setup.sh
 
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8080}
+# On this machine only, the address is localhost: browsers take passkeys from a host name
+# (never from an IP address), and localhost is a secure context without TLS.
+if [ "$HOST" = 127.0.0.1 ]; then PUBLIC_URL=${PUBLIC_URL:-http://localhost:$PORT}; fi
 PUBLIC_URL=${PUBLIC_URL:-http://$HOST:$PORT}
 DATA=${DATA:-$PWD/demo-data}
 CARELIVE=(./build/carelive)

@@ -43,9 +43,10 @@ App::App(Config config, std::shared_ptr<const core::Clock> clock)
       *db_, *clock_, email_transport(config_), sms_transport(config_),
       notify::DispatcherIdentity{templates_.sealer(), notify::installation_tag(secret_)});
   second_factors_ = std::make_unique<pass::SecondFactors>(secret_, config_.brand.pass);
+  passkeys_ = std::make_unique<pass::Passkeys>(secret_, config_.public_url, config_.brand.pass);
   pass_ = std::make_unique<pass::PassService>(
       *db_, *clock_, config_.public_url, config_.sessions, config_.throttle, config_.security,
-      *second_factors_, hasher_, templates_, [d = dispatcher_.get()] { d->wake(); });
+      *second_factors_, *passkeys_, hasher_, templates_, [d = dispatcher_.get()] { d->wake(); });
   // Staff sessions are short (SPEC): 12 hours, 30 minutes idle.
   pass_->set_staff_check([](store::Connection& c, const pass::Account& a) {
     return live::repo::is_staff_anywhere(c, a.id);

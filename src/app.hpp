@@ -68,6 +68,7 @@ class App {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<notify::Dispatcher> dispatcher_;
   std::unique_ptr<pass::SecondFactors> second_factors_;
+  std::unique_ptr<pass::Passkeys> passkeys_;
   std::unique_ptr<pass::PassService> pass_;
   std::unique_ptr<live::LiveService> live_;
   std::unique_ptr<live::FamilyService> family_;

@@ -69,9 +69,6 @@ TEST_P(RetentionTest, UsedOrExpiredLinksAndSentMessageBodiesGoAuditRowsOnlyWhenA
       << "the purge itself is recorded after it";
 }
 
-#define CARELIVE_BACKENDS(Suite)                                                     \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("sqlite", "postgres"), \
-                           store::testing::backend_name)
 CARELIVE_BACKENDS(RetentionTest);
 
 }  // namespace

@@ -65,6 +65,18 @@ inline constexpr ErrorCode kSecondFactorExists{
     "認証アプリはすでに設定されています。設定し直すには、いったん2段階認証をオフにしてください。"};
 inline constexpr ErrorCode kSecondFactorRequired{
     "second_factor_required", 409, "職員・運営者のアカウントでは、2段階認証をオフにできません。"};
+// Passkeys (SPEC 15).
+inline constexpr ErrorCode kPasskeyRefused{
+    "passkey_refused", 401,
+    "パスキーを確認できませんでした。登録したパスキーを選び直すか、パスワードでログインしてくださ"
+    "い。"};
+inline constexpr ErrorCode kPasskeyNotRegistered{
+    "passkey_not_registered", 422, "パスキーを登録できませんでした。もう一度お試しください。"};
+inline constexpr ErrorCode kPasskeyExists{"passkey_exists", 409,
+                                          "このパスキーはすでに登録されています。"};
+inline constexpr ErrorCode kPasskeysUnavailable{
+    "passkeys_unavailable", 409,
+    "このアドレスのCareLiveではパスキーを使えません。確認コードをお使いください。"};
 inline constexpr ErrorCode kPushServiceNotAllowed{"push_service_not_allowed", 422,
                                                   "このブラウザーの通知サービスには、お知らせをお送"
                                                   "りできません。別のブラウザーでお試しください。"};
@@ -119,6 +131,10 @@ inline constexpr const ErrorCode* kAll[] = {
     &kScheduleClosed,
     &kSecondFactorExists,
     &kSecondFactorRequired,
+    &kPasskeyRefused,
+    &kPasskeyNotRegistered,
+    &kPasskeyExists,
+    &kPasskeysUnavailable,
     &kPushServiceNotAllowed,
     &kBadMessage,
     &kAlreadyInCall,

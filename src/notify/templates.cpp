@@ -303,6 +303,15 @@ Message Templates::second_factor_changed(const std::string& to, SecondFactorChan
              "アカウントに、リカバリーコードでログインしました。使ったコードは二度と使えません。残"
              "りが少なくなったら、アカウント管理で作り直してください。";
       break;
+    case SecondFactorChange::passkey_added:
+      subject = "パスキーを登録しました";
+      what = when +
+             "アカウントにパスキーが登録されました。登録した端末では、パスキーでログインできます。";
+      break;
+    case SecondFactorChange::passkey_removed:
+      subject = "パスキーを削除しました";
+      what = when + "アカウントからパスキーが1つ削除されました。その端末ではパスキーを使えません。";
+      break;
   }
   const std::string warning =
       "心当たりのない場合は、第三者がログインした可能性があります。パスワードを再設定し、事業所にお"

@@ -18,6 +18,8 @@ enum class SecondFactorChange {
   reset_by_facility,       // a facility admin reset it: set it up again at the next login
   recovery_codes_renewed,  // the earlier codes stopped working
   recovery_code_used,      // someone signed in with a recovery code
+  passkey_added,           // a passkey was registered (beside an earlier second factor)
+  passkey_removed,         // one of several second factors: the others stay
 };
 
 struct Brand {

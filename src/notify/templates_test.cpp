@@ -50,7 +50,9 @@ std::vector<Message> all_messages(const Templates& t, const std::string& to) {
           t.second_factor_changed(to, SecondFactorChange::turned_off, kAt),
           t.second_factor_changed(to, SecondFactorChange::reset_by_facility, kAt),
           t.second_factor_changed(to, SecondFactorChange::recovery_codes_renewed, kAt),
-          t.second_factor_changed(to, SecondFactorChange::recovery_code_used, kAt)};
+          t.second_factor_changed(to, SecondFactorChange::recovery_code_used, kAt),
+          t.second_factor_changed(to, SecondFactorChange::passkey_added, kAt),
+          t.second_factor_changed(to, SecondFactorChange::passkey_removed, kAt)};
 }
 
 TEST(TemplatesFormatJst, ShowsJapanTimeAsInTheManual) {

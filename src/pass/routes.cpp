@@ -63,6 +63,21 @@ http::Response signed_in(Context& ctx, const LoginResult& result) {
   return json_response(ctx, 200, answer);
 }
 
+// What navigator.credentials answered, as the app sends it: {"credential": {...}}.
+json passkey_response(const json& body) {
+  const auto it = body.find("credential");
+  if (it == body.end() || !it->is_object()) throw core::Error::field("credential", "required");
+  return *it;
+}
+
+json passkey_json(const PasskeyInfo& k) {
+  return {{"id", k.id},
+          {"user_agent", k.user_agent},
+          {"synced", k.synced},
+          {"created_at", iso8601(k.created_at)},
+          {"last_used_at", k.last_used_at ? json(iso8601(*k.last_used_at)) : json(nullptr)}};
+}
+
 }  // namespace
 
 json account_json(const Account& a) {
@@ -82,18 +97,20 @@ void register_routes(http::Router& r, PassService& s, const notify::Brand& brand
   r.add(verb::get, v1 + "/session", Access::anonymous, [&s, &brand](Context& ctx) {
     std::optional<Principal> p;
     if (auto token = ctx.session_token()) p = s.authenticate(*token);
-    // Brand names are configuration (SPEC): the app shows what the server is set up with.
-    json names = {{"live", brand.live}, {"pass", brand.pass}};
-    if (!p) return json_response(ctx, 200, {{"authenticated", false}, {"brand", names}});
+    // Brand names are configuration (SPEC): the app shows what the server is set up with. So is
+    // whether its address allows passkeys (the login page offers them then).
+    json answer = {{"authenticated", false},
+                   {"brand", {{"live", brand.live}, {"pass", brand.pass}}},
+                   {"passkeys", s.passkeys_available()}};
+    if (!p) return json_response(ctx, 200, answer);
     // Between the password and the second step (SPEC 15): the app opens that step's page.
-    if (p->session.stage != auth::SessionStage::full)
-      return json_response(ctx, 200,
-                           {{"authenticated", false},
-                            {"second_step", auth::stage_name(p->session.stage)},
-                            {"brand", names}});
-    return json_response(
-        ctx, 200,
-        {{"authenticated", true}, {"account", account_json(p->account)}, {"brand", names}});
+    if (p->session.stage != auth::SessionStage::full) {
+      answer["second_step"] = auth::stage_name(p->session.stage);
+      return json_response(ctx, 200, answer);
+    }
+    answer["authenticated"] = true;
+    answer["account"] = account_json(p->account);
+    return json_response(ctx, 200, answer);
   });
 
   r.add(verb::post, v1 + "/signup/validate", Access::anonymous, [&s](Context& ctx) {
@@ -137,12 +154,65 @@ void register_routes(http::Router& r, PassService& s, const notify::Brand& brand
                      s.second_step(ctx.who(), string_field(ctx.json_body(), "code"), ctx.meta()));
   });
 
-  r.add(verb::get, v1 + "/account/second-factor", Access::setting_up, [&s](Context& ctx) {
+  // Which second steps the waiting sign-in can take (the page offers those).
+  r.add(verb::get, v1 + "/login/second-factor", Access::second_step, [&s](Context& ctx) {
     const auto state = s.second_factor_state(ctx.who());
     return json_response(ctx, 200,
                          {{"totp", state.factors.totp},
+                          {"passkey", state.factors.passkeys > 0 && s.passkeys_available()},
+                          {"recovery_codes", state.factors.recovery_codes_left > 0}});
+  });
+
+  r.add(
+      verb::post, v1 + "/login/second-factor/passkey/options", Access::second_step,
+      [&s](Context& ctx) {
+        return json_response(ctx, 200, {{"public_key", s.second_step_passkey_options(ctx.who())}});
+      });
+
+  r.add(verb::post, v1 + "/login/second-factor/passkey", Access::second_step, [&s](Context& ctx) {
+    return signed_in(
+        ctx, s.second_step_with_passkey(ctx.who(), passkey_response(ctx.json_body()), ctx.meta()));
+  });
+
+  // A passkey instead of password and code (SPEC 15).
+  r.add(verb::post, v1 + "/login/passkey/options", Access::anonymous, [&s](Context& ctx) {
+    return json_response(ctx, 200, {{"public_key", s.passkey_sign_in_options()}});
+  });
+
+  r.add(verb::post, v1 + "/login/passkey", Access::anonymous, [&s](Context& ctx) {
+    return signed_in(ctx, s.sign_in_with_passkey(passkey_response(ctx.json_body()), ctx.meta()));
+  });
+
+  r.add(verb::get, v1 + "/account/second-factor", Access::setting_up, [&s](Context& ctx) {
+    const auto state = s.second_factor_state(ctx.who());
+    json passkeys = json::array();
+    for (const auto& k : state.passkeys) passkeys.push_back(passkey_json(k));
+    return json_response(ctx, 200,
+                         {{"totp", state.factors.totp},
+                          {"passkeys", passkeys},
+                          {"passkeys_available", s.passkeys_available()},
                           {"recovery_codes_left", state.factors.recovery_codes_left},
                           {"required", state.required}});
+  });
+
+  r.add(verb::post, v1 + "/account/passkeys/options", Access::setting_up, [&s](Context& ctx) {
+    return json_response(ctx, 200, {{"public_key", s.passkey_registration_options(ctx.who())}});
+  });
+
+  r.add(verb::post, v1 + "/account/passkeys", Access::setting_up, [&s](Context& ctx) {
+    auto added = s.add_passkey(ctx.who(), passkey_response(ctx.json_body()), ctx.meta());
+    if (added.signed_in)
+      ctx.set_cookies.push_back(http::session_cookie(ctx.settings, added.signed_in->session_token,
+                                                     added.signed_in->cookie_max_age));
+    return json_response(
+        ctx, 201,
+        {{"recovery_codes", added.recovery_codes}, {"signed_in", added.signed_in.has_value()}});
+  });
+
+  r.add(verb::delete_, v1 + "/account/passkeys/{id}", Access::authenticated, [&s](Context& ctx) {
+    s.remove_passkey(ctx.who(), http::id_param(ctx),
+                     string_field(ctx.json_body(), "current_password"), ctx.meta());
+    return http::empty_response(ctx, 204);
   });
 
   r.add(verb::post, v1 + "/account/second-factor/totp", Access::setting_up, [&s](Context& ctx) {

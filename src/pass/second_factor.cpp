@@ -52,13 +52,14 @@ std::string SecondFactors::recovery_hash(std::string_view normalized) const {
 
 SecondFactorStatus SecondFactors::status(store::Connection& c, std::int64_t account_id) const {
   const auto totp = repo::find_totp(c, account_id);
-  return {totp && totp->confirmed_at.has_value(), repo::unused_recovery_codes(c, account_id)};
+  return {totp && totp->confirmed_at.has_value(), repo::count_passkeys(c, account_id),
+          repo::unused_recovery_codes(c, account_id)};
 }
 
-// At every login: the app's row alone, not the recovery codes' count.
+// At every login: the app's row and the passkeys, not the recovery codes' count.
 bool SecondFactors::has_second_factor(store::Connection& c, std::int64_t account_id) const {
   const auto totp = repo::find_totp(c, account_id);
-  return totp && totp->confirmed_at.has_value();
+  return (totp && totp->confirmed_at.has_value()) || repo::count_passkeys(c, account_id) > 0;
 }
 
 TotpSetup SecondFactors::begin_totp(store::Connection& c, const Account& account,
@@ -97,9 +98,8 @@ std::optional<SecondFactorUsed> SecondFactors::accept(store::Connection& c, std:
       return SecondFactorUsed::totp;
     return std::nullopt;
   }
-  const auto normalized = normalized_code(code);
-  if (normalized.size() == kCodeLength &&
-      repo::use_recovery_code(c, account_id, recovery_hash(normalized), now))
+  if (typed.size() == kCodeLength &&
+      repo::use_recovery_code(c, account_id, recovery_hash(typed), now))
     return SecondFactorUsed::recovery_code;
   return std::nullopt;
 }
@@ -122,6 +122,7 @@ std::vector<std::string> SecondFactors::renew_recovery_codes(store::Connection& 
 void SecondFactors::remove(store::Connection& c, std::int64_t account_id) const {
   repo::delete_totp(c, account_id);
   repo::delete_recovery_codes(c, account_id);
+  repo::delete_passkeys(c, account_id);
 }
 
 }  // namespace carelive::pass

@@ -22,6 +22,7 @@ struct TotpSetup {
 
 struct SecondFactorStatus {
   bool totp = false;  // an authenticator app is set up (confirmed)
+  std::int64_t passkeys = 0;
   std::int64_t recovery_codes_left = 0;
 };
 
@@ -29,9 +30,9 @@ struct SecondFactorStatus {
 enum class SecondFactorUsed { totp, recovery_code };
 
 // The second factors of accounts (SPEC 15): authenticator apps (TOTP, RFC 6238) and single-use
-// recovery codes. Each function works in the caller's connection (a transaction when it
-// writes) and checks the codes only; who may do what, throttling and the audit log are the
-// caller's (PassService).
+// recovery codes; passkeys (Passkeys, passkeys.hpp) count as one here too. Each function works in
+// the caller's connection (a transaction when it writes) and checks the codes only; who may do
+// what, throttling and the audit log are the caller's (PassService).
 class SecondFactors {
  public:
   static constexpr std::size_t kRecoveryCodes = 10;
@@ -57,7 +58,7 @@ class SecondFactors {
   // Ten new recovery codes; the earlier ones stop working.
   std::vector<std::string> renew_recovery_codes(store::Connection& c, std::int64_t account_id,
                                                 core::UnixSeconds now) const;
-  // The app and the recovery codes go.
+  // The app, the recovery codes and the passkeys go.
   void remove(store::Connection& c, std::int64_t account_id) const;
 
   // "ab3k7-x9mqp" → "ab3k7x9mqp": what a typed recovery code is compared as (case, spaces,

@@ -8,8 +8,9 @@
 #include "core/clock.hpp"
 #include "store/database.hpp"
 
-// The rows of two-step sign-in (migration 0010): `totp_factors` (an account's authenticator app,
-// its secret sealed) and `recovery_codes` (keyed hashes, single use).
+// The rows of two-step sign-in (migrations 0010, 0011): `totp_factors` (an account's
+// authenticator app, its secret sealed), `recovery_codes` (keyed hashes, single use), `passkeys`
+// (WebAuthn credentials) and `webauthn_challenges_used`.
 namespace carelive::pass::second_factor_repo {
 
 using store::Connection;
@@ -40,5 +41,35 @@ bool use_recovery_code(Connection& c, std::int64_t account_id, const std::string
                        core::UnixSeconds now);
 std::int64_t unused_recovery_codes(Connection& c, std::int64_t account_id);
 void delete_recovery_codes(Connection& c, std::int64_t account_id);
+
+struct PasskeyRow {
+  std::int64_t id = 0;
+  std::int64_t account_id = 0;
+  std::string credential_id;  // base64url
+  int algorithm = 0;
+  std::string public_key;  // base64url
+  std::int64_t sign_count = 0;
+  bool synced = false;
+  std::string user_agent;
+  core::UnixSeconds created_at = 0;
+  std::optional<core::UnixSeconds> last_used_at;
+};
+
+// Adds a passkey; false when its credential id is registered already (to anyone).
+bool insert_passkey(Connection& c, const PasskeyRow& row);
+std::vector<PasskeyRow> passkeys_of(Connection& c, std::int64_t account_id);
+std::optional<PasskeyRow> find_passkey(Connection& c, const std::string& credential_id);
+std::int64_t count_passkeys(Connection& c, std::int64_t account_id);
+// Records a sign-in with the passkey if its sign count is still `expected` (a compare-and-set: of
+// two parallel uses of one count, one wins).
+bool use_passkey(Connection& c, std::int64_t id, std::int64_t expected_count,
+                 std::int64_t new_count, core::UnixSeconds now);
+// Deletes the account's passkey `id`; false when it has none of that id.
+bool delete_passkey(Connection& c, std::int64_t account_id, std::int64_t id);
+void delete_passkeys(Connection& c, std::int64_t account_id);
+
+// Marks a challenge answered (expired ones are dropped on the way); false when it was already.
+bool take_challenge(Connection& c, const std::string& challenge_hash, core::UnixSeconds expires_at,
+                    core::UnixSeconds now);
 
 }  // namespace carelive::pass::second_factor_repo

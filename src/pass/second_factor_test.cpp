@@ -304,9 +304,6 @@ TEST_P(SecondFactorTest, FacilityAdminsResetAnotherStaffMembersSecondFactorInThe
   EXPECT_EQ(password(kStaff).stage, SessionStage::setup);
 }
 
-#define CARELIVE_BACKENDS(Suite)                                                     \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("sqlite", "postgres"), \
-                           store::testing::backend_name)
 CARELIVE_BACKENDS(SecondFactorTest);
 
 }  // namespace

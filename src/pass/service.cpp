@@ -51,8 +51,8 @@ std::string display_login(const std::string& login_id) {
 PassService::PassService(store::Database& db, const core::Clock& clock, std::string public_url,
                          const SessionSettings& sessions, const ThrottleSettings& throttle,
                          const SecuritySettings& security, const SecondFactors& factors,
-                         const core::PasswordHasher& hasher, const notify::Templates& templates,
-                         std::function<void()> messages_queued)
+                         const Passkeys& passkeys, const core::PasswordHasher& hasher,
+                         const notify::Templates& templates, std::function<void()> messages_queued)
     : db_(db),
       clock_(clock),
       public_url_(std::move(public_url)),
@@ -60,6 +60,7 @@ PassService::PassService(store::Database& db, const core::Clock& clock, std::str
       limits_(throttle),
       security_(security),
       factors_(factors),
+      passkeys_(passkeys),
       hasher_(hasher),
       templates_(templates),
       messages_queued_(std::move(messages_queued)),

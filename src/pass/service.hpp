@@ -15,6 +15,7 @@
 #include "core/crypto.hpp"
 #include "notify/templates.hpp"
 #include "pass/model.hpp"
+#include "pass/passkeys.hpp"
 #include "pass/second_factor.hpp"
 #include "pass/settings.hpp"
 #include "pass/throttle.hpp"
@@ -62,6 +63,7 @@ struct SecondFactorAdded {
 
 struct SecondFactorState {
   SecondFactorStatus factors;
+  std::vector<PasskeyInfo> passkeys;
   bool required = false;  // the policy asks it of this account (staff or operator)
 };
 
@@ -100,8 +102,8 @@ class PassService {
   PassService(store::Database& db, const core::Clock& clock, std::string public_url,
               const SessionSettings& sessions, const ThrottleSettings& throttle,
               const SecuritySettings& security, const SecondFactors& factors,
-              const core::PasswordHasher& hasher, const notify::Templates& templates,
-              std::function<void()> messages_queued = {});
+              const Passkeys& passkeys, const core::PasswordHasher& hasher,
+              const notify::Templates& templates, std::function<void()> messages_queued = {});
 
   NormalizedSignup validate_signup(const SignupInput& in) const;
   // Always the same answer (no enumeration): a taken address is told so by message instead.
@@ -138,6 +140,24 @@ class PassService {
   // person is told. `by` did it (audited). Tell the access listener after the commit
   // (sessions_ended).
   void reset_second_factor(store::Connection& c, const Account& account, const audit::Actor& by);
+
+  // Passkeys (SPEC 15; service_passkey.cpp). Registering one, from a full session or one the
+  // policy holds at set-up: the options for navigator.credentials.create, then its answer (the
+  // first second factor comes with recovery codes). Removing one needs the current password;
+  // the last one turns two-step sign-in off, where the policy allows it.
+  bool passkeys_available() const;
+  nlohmann::json passkey_registration_options(const Principal& p);
+  SecondFactorAdded add_passkey(const Principal& p, const nlohmann::json& response,
+                                const RequestMeta& meta);
+  void remove_passkey(const Principal& p, std::int64_t id, const std::string& current,
+                      const RequestMeta& meta);
+  // Signing in with a passkey instead of password and code (it verified the person: PIN or
+  // fingerprint), throttled by client address; or as the second step after the password.
+  nlohmann::json passkey_sign_in_options();
+  LoginResult sign_in_with_passkey(const nlohmann::json& response, const RequestMeta& meta);
+  nlohmann::json second_step_passkey_options(const Principal& waiting);
+  LoginResult second_step_with_passkey(const Principal& waiting, const nlohmann::json& response,
+                                       const RequestMeta& meta);
   void sessions_ended(std::int64_t account_id) const;
   void logout(const Principal& p, const RequestMeta& meta);
 
@@ -218,6 +238,9 @@ class PassService {
   // signs in).
   LoginResult finish_sign_in(const Principal& waiting, const RequestMeta& meta,
                              const nlohmann::json& how);
+  // The throttle's keys of a second step: its account, and the client's address.
+  static std::string code_key(const Principal& p);
+  static std::string address_key_of(const RequestMeta& meta);
   // Throttles a code guess like a password; the refused guess is audited as `event`_throttled.
   LoginThrottle::Admission admit_code(const Principal& p, const RequestMeta& meta,
                                       const char* event);
@@ -237,6 +260,7 @@ class PassService {
   const ThrottleSettings& limits_;
   const SecuritySettings& security_;
   const SecondFactors& factors_;
+  const Passkeys& passkeys_;
   const core::PasswordHasher& hasher_;
   const notify::Templates& templates_;
   std::function<void()> messages_queued_;

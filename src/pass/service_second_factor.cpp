@@ -20,11 +20,15 @@ namespace {
 
 audit::Actor actor_of(std::int64_t account, const RequestMeta& meta) { return {account, meta.ip}; }
 
-std::string code_key(const Principal& p) { return "second_factor:" + std::to_string(p.account.id); }
-
-std::string address_key(const RequestMeta& meta) { return "address:" + address_group(meta.ip); }
-
 }  // namespace
+
+std::string PassService::code_key(const Principal& p) {
+  return "second_factor:" + std::to_string(p.account.id);
+}
+
+std::string PassService::address_key_of(const RequestMeta& meta) {
+  return "address:" + address_group(meta.ip);
+}
 
 SessionStage PassService::stage_after_password(store::Connection& c, const Account& a) const {
   if (factors_.has_second_factor(c, a.id)) return SessionStage::second_factor;
@@ -47,7 +51,7 @@ LoginResult PassService::finish_sign_in(const Principal& waiting, const RequestM
 
 LoginThrottle::Admission PassService::admit_code(const Principal& p, const RequestMeta& meta,
                                                  const char* event) {
-  auto admission = throttle_.admit(code_key(p), address_key(meta));
+  auto admission = throttle_.admit(code_key(p), address_key_of(meta));
   if (!admission.allowed) {
     db_.with([&](store::Connection& c) {
       audit::record(c, clock_.now(), actor_of(p.account.id, meta),
@@ -95,7 +99,7 @@ LoginResult PassService::second_step(const Principal& waiting, const std::string
     code_failed(waiting, meta, admission, "second_factor");
     throw Error::field("code", "code_wrong");
   }
-  throttle_.succeeded(code_key(waiting), address_key(meta));
+  throttle_.succeeded(code_key(waiting), address_key_of(meta));
   if (used == SecondFactorUsed::recovery_code) notify_queued();
   return finish_sign_in(
       waiting, meta,
@@ -104,7 +108,7 @@ LoginResult PassService::second_step(const Principal& waiting, const std::string
 
 SecondFactorState PassService::second_factor_state(const Principal& p) {
   return db_.with([&](store::Connection& c) {
-    return SecondFactorState{factors_.status(c, p.account.id),
+    return SecondFactorState{factors_.status(c, p.account.id), passkeys_.list(c, p.account.id),
                              security_.staff_mfa_required && is_staff(c, p.account)};
   });
 }
@@ -138,7 +142,7 @@ SecondFactorAdded PassService::confirm_totp(const Principal& p, const std::strin
     if (e.code() == codes::kValidationFailed.name) code_failed(p, meta, admission, "totp_setup");
     throw;
   }
-  throttle_.succeeded(code_key(p), address_key(meta));
+  throttle_.succeeded(code_key(p), address_key_of(meta));
   notify_queued();
   if (p.session.stage == SessionStage::setup)
     added.signed_in = finish_sign_in(p, meta, {{"second_factor", "totp_set_up"}});

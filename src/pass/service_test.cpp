@@ -1063,9 +1063,6 @@ TEST_P(PassAudit, EveryFlowLeavesItsEventAndNoMessageHoldsAPassword) {
   }
 }
 
-#define CARELIVE_BACKENDS(Suite)                                                     \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("sqlite", "postgres"), \
-                           store::testing::backend_name)
 CARELIVE_BACKENDS(PassSignup);
 CARELIVE_BACKENDS(PassLogin);
 CARELIVE_BACKENDS(PassSessions);

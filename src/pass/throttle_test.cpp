@@ -318,9 +318,6 @@ TEST_P(LoginThrottleAdmit, ParallelAttemptsOnOneKeyAdmitExactlyTheFreeFailures) 
   EXPECT_EQ(column("address:a", "window_count"), config_.throttle.free_failures);
 }
 
-#define CARELIVE_BACKENDS(Suite)                                                     \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("sqlite", "postgres"), \
-                           store::testing::backend_name)
 CARELIVE_BACKENDS(LoginThrottling);
 CARELIVE_BACKENDS(LoginThrottleAdmit);
 

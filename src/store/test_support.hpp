@@ -182,3 +182,8 @@ inline std::string backend_name(const ::testing::TestParamInfo<std::string>& inf
 }
 
 }  // namespace carelive::store::testing
+
+// Runs every TEST_P of `Suite` on both stores.
+#define CARELIVE_BACKENDS(Suite)                                                     \
+  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("sqlite", "postgres"), \
+                           ::carelive::store::testing::backend_name)

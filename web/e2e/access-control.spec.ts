@@ -158,7 +158,13 @@ const table: Row[] = [
   // Two-step sign-in (SPEC 15): the second step only for a sign-in waiting for it; one's own
   // second factor for signed-in people (and, not in this table, a sign-in held at its set-up).
   { name: 'second step of a sign-in', method: 'POST', path: () => '/api/v1/login/second-factor', body: {}, allowed: ['waiting'] },
+  { name: 'second steps open to a sign-in', method: 'GET', path: () => '/api/v1/login/second-factor', allowed: ['waiting'] },
+  { name: 'passkey for the second step: options', method: 'POST', path: () => '/api/v1/login/second-factor/passkey/options', body: {}, allowed: ['waiting'] },
+  { name: 'passkey for the second step', method: 'POST', path: () => '/api/v1/login/second-factor/passkey', body: {}, allowed: ['waiting'] },
   { name: 'own second factor', method: 'GET', path: () => '/api/v1/account/second-factor', allowed: everyoneLoggedIn },
+  { name: 'register a passkey: options', method: 'POST', path: () => '/api/v1/account/passkeys/options', body: {}, allowed: everyoneLoggedIn },
+  { name: 'register a passkey', method: 'POST', path: () => '/api/v1/account/passkeys', body: {}, allowed: everyoneLoggedIn },
+  { name: 'remove a passkey', method: 'DELETE', path: () => '/api/v1/account/passkeys/1', body: {}, allowed: everyoneLoggedIn },
   { name: 'begin an authenticator app', method: 'POST', path: () => '/api/v1/account/second-factor/totp', body: {}, allowed: everyoneLoggedIn },
   { name: 'confirm an authenticator app', method: 'POST', path: () => '/api/v1/account/second-factor/totp/confirm', body: {}, allowed: everyoneLoggedIn },
   { name: 'new recovery codes', method: 'POST', path: () => '/api/v1/account/second-factor/recovery-codes', body: {}, allowed: everyoneLoggedIn },

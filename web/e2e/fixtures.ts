@@ -141,8 +141,13 @@ export async function freePort(): Promise<number> {
 // `config` adds other TOML tables (e.g. `[brand]`). Staff sign in with their password alone
 // unless `config` has a `[security]` table: the two-step sign-in the default policy asks of them
 // has its own specs (second-factor.spec.ts), which start their servers with the default.
-// `publicUrl`: the address browsers use when something sits in front (a proxy, TLS).
-export async function startServer(throttle: Record<string, number> = {}, config = '', publicUrl?: string): Promise<Server> {
+// `publicUrl`: the address browsers use when something sits in front (a proxy, TLS), or made
+// from the server's port (e.g. `http://localhost:${port}`: passkeys need a host name).
+export async function startServer(
+  throttle: Record<string, number> = {},
+  config = '',
+  publicUrl?: string | ((port: number) => string),
+): Promise<Server> {
   const data = mkdtempSync(path.join(tmpdir(), 'carelive-e2e-'))
   const settings = { signups_per_address: 10_000, signups_per_destination: 10_000, ...throttle }
   const configFile = path.join(data, 'carelive.toml')
@@ -155,7 +160,8 @@ export async function startServer(throttle: Record<string, number> = {}, config 
       (config.includes('[security]') ? '' : '\n[security]\nstaff_mfa = "optional"\n'),
     { mode: 0o600 }, // the server refuses a config file other users may read (it holds secrets)
   )
-  const server = new Server(data, await freePort(), configFile, publicUrl)
+  const port = await freePort()
+  const server = new Server(data, port, configFile, typeof publicUrl === 'function' ? publicUrl(port) : publicUrl)
   await server.start()
   return server
 }

@@ -1,5 +1,6 @@
 // Endpoints of the signed-in account (docs/api.md); each answers 401 `unauthenticated`
 // when the session has ended.
+import type { CreationOptionsJson, RegistrationJson } from '../lib/webauthn'
 import { request } from './client'
 import type { Account, ContactKind, SessionInfo } from './types'
 
@@ -47,8 +48,21 @@ export function revokeSession(id: SessionInfo['id']): Promise<void> {
   return request('DELETE', `/account/sessions/${encodeURIComponent(String(id))}`)
 }
 
+export interface PasskeyInfo {
+  id: number
+  /** Of the browser it was registered in: named in words like the devices (lib/device). */
+  user_agent: string
+  /** Kept by a passkey provider across the person's devices. */
+  synced: boolean
+  created_at: string
+  last_used_at: string | null
+}
+
 export interface SecondFactorState {
   totp: boolean
+  passkeys: PasskeyInfo[]
+  /** Whether this server's address allows passkeys at all (not on a bare IP address). */
+  passkeys_available: boolean
   recovery_codes_left: number
   /** The policy asks it of this account (staff, operators): it cannot be turned off. */
   required: boolean
@@ -81,4 +95,17 @@ export function renewRecoveryCodes(currentPassword: string): Promise<{ recovery_
 
 export function turnOffSecondFactor(currentPassword: string): Promise<void> {
   return request('DELETE', '/account/second-factor', { current_password: currentPassword })
+}
+
+export function passkeyRegistrationOptions(): Promise<{ public_key: CreationOptionsJson }> {
+  return request('POST', '/account/passkeys/options', {})
+}
+
+/** `recovery_codes`: given with the first second factor only. `signed_in` as for confirmTotp. */
+export function addPasskey(credential: RegistrationJson): Promise<{ recovery_codes: string[]; signed_in: boolean }> {
+  return request('POST', '/account/passkeys', { credential })
+}
+
+export function removePasskey(id: PasskeyInfo['id'], currentPassword: string): Promise<void> {
+  return request('DELETE', `/account/passkeys/${encodeURIComponent(String(id))}`, { current_password: currentPassword })
 }

@@ -1,6 +1,7 @@
 // CareLive Pass endpoints that need no session: sign-up, login, password reset (docs/api.md).
 import type { OwnApplication } from './live'
 import { request } from './client'
+import type { AssertionJson, RequestOptionsJson } from '../lib/webauthn'
 import type {
   ContactChangeResult,
   LoginAnswer,
@@ -35,6 +36,28 @@ export function login(loginId: string, password: string): Promise<LoginAnswer> {
 /** The second step of a sign-in: the authenticator app's code or a recovery code. */
 export function sendSecondFactor(code: string): Promise<LoginAnswer> {
   return request('POST', '/login/second-factor', { code })
+}
+
+/** Which second steps the waiting sign-in can take. */
+export function secondStepMethods(): Promise<{ totp: boolean; passkey: boolean; recovery_codes: boolean }> {
+  return request('GET', '/login/second-factor')
+}
+
+export function secondStepPasskeyOptions(): Promise<{ public_key: RequestOptionsJson }> {
+  return request('POST', '/login/second-factor/passkey/options', {})
+}
+
+export function sendSecondStepPasskey(credential: AssertionJson): Promise<LoginAnswer> {
+  return request('POST', '/login/second-factor/passkey', { credential })
+}
+
+/** A passkey instead of password and code (SPEC 15). */
+export function passkeySignInOptions(): Promise<{ public_key: RequestOptionsJson }> {
+  return request('POST', '/login/passkey/options', {})
+}
+
+export function signInWithPasskey(credential: AssertionJson): Promise<LoginAnswer> {
+  return request('POST', '/login/passkey', { credential })
 }
 
 export function logout(): Promise<void> {

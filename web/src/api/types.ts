@@ -26,7 +26,7 @@ export type SecondStep = 'second_factor' | 'setup'
 export type SessionAnswer = (
   | { authenticated: false; second_step?: SecondStep }
   | { authenticated: true; account: Account }
-) & { brand?: BrandNames }
+) & { brand?: BrandNames; /** The server's address allows passkeys. */ passkeys?: boolean }
 
 /** The answer to a right password or second step: `second_step` when the sign-in waits for it. */
 export interface LoginAnswer {

@@ -8,11 +8,13 @@ import { DEFAULT_BRAND, parseBrand, type Brand } from '../lib/brand'
 
 // `secondStep`: the password was right and the sign-in waits for its second step (SPEC 15);
 // nothing but that step's page is open until it is done.
-const state = reactive<{ loaded: boolean; account: Account | null; secondStep: SecondStep | null; brand: Brand }>({
+// `passkeys`: this server's address allows passkeys (SPEC 15; not on a bare IP address).
+const state = reactive<{ loaded: boolean; account: Account | null; secondStep: SecondStep | null; brand: Brand; passkeys: boolean }>({
   loaded: false,
   account: null,
   secondStep: null,
   brand: { ...DEFAULT_BRAND },
+  passkeys: false,
 })
 let pending: Promise<void> | null = null
 
@@ -22,6 +24,7 @@ async function refresh(): Promise<void> {
     state.account = answer.authenticated ? answer.account : null
     state.secondStep = answer.authenticated ? null : (answer.second_step ?? null)
     state.brand = parseBrand(answer.brand)
+    state.passkeys = answer.passkeys === true
     state.loaded = true
   } catch {
     // Server unreachable: treat as signed out for now and ask again on the next navigation.
