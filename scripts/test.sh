@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # Each step says when it starts (seconds since this script began), so a slow step shows in the log.
 step() { echo "==> $1 (${SECONDS} s)"; }
 
-bash scripts/setup.sh
+CARELIVE_BUILD_TYPE=${CARELIVE_BUILD_TYPE:-Release} bash scripts/setup.sh
 
 eval "$(bash scripts/postgres.sh start)"
 export CARELIVE_TEST_REQUIRE_PG=1
