@@ -69,7 +69,10 @@ echo "==> web app"
 
 echo "==> server"
 # scripts/test.sh builds without debug info (CARELIVE_BUILD_TYPE=Release: a third less compile
-# time on a 2-core CI machine); the server people run keeps it for readable crash reports.
-cmake -S . -B build -DCMAKE_BUILD_TYPE="${CARELIVE_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+# time on a 2-core CI machine); the server people run keeps it for readable crash reports. Unset,
+# an existing build keeps its type (scripts/package.sh after the tests rebuilds nothing).
+build_type=${CARELIVE_BUILD_TYPE:-}
+if [ -z "$build_type" ] && [ ! -f build/CMakeCache.txt ]; then build_type=RelWithDebInfo; fi
+cmake -S . -B build ${build_type:+-DCMAKE_BUILD_TYPE="$build_type"} >/dev/null
 cmake --build build -j"$(nproc)"
 echo "==> built build/carelive"
