@@ -4,6 +4,7 @@
 #include "calls/schedule_routes.hpp"
 #include "core/files.hpp"
 #include "http/router.hpp"
+#include "live/access_routes.hpp"
 #include "live/entity_json.hpp"
 #include "live/family_routes.hpp"
 #include "live/operator_routes.hpp"
@@ -42,6 +43,8 @@ App::App(Config config, std::shared_ptr<const core::Clock> clock)
   dispatcher_ = std::make_unique<notify::Dispatcher>(
       *db_, *clock_, email_transport(config_), sms_transport(config_),
       notify::DispatcherIdentity{templates_.sealer(), notify::installation_tag(secret_)});
+  access_log_ = std::make_unique<audit::AccessLog>(*db_, *clock_);
+  access_records_ = std::make_unique<live::AccessRecords>(*db_, *clock_, *access_log_);
   second_factors_ = std::make_unique<pass::SecondFactors>(secret_, config_.brand.pass);
   passkeys_ = std::make_unique<pass::Passkeys>(secret_, config_.public_url, config_.brand.pass);
   pass_ = std::make_unique<pass::PassService>(
@@ -112,10 +115,12 @@ void register_api_routes(http::Router& router, App& app) {
   const auto& c = app.config();
   pass::register_routes(router, app.pass(), c.brand);
   live::register_family_routes(router, app.family());
-  live::register_staff_routes(router, app.staff(), app.staff_invitations());
+  live::register_staff_routes(router, app.staff(), app.staff_invitations(), app.access_log());
   live::register_operator_routes(router, app.operator_console());
-  calls::register_call_routes(router, c.turn, app.clock(), app.family(), app.call_notices());
-  calls::register_schedule_routes(router, app.schedules());
+  live::register_access_routes(router, app.access_records());
+  calls::register_call_routes(router, c.turn, app.clock(), app.family(), app.call_notices(),
+                              app.access_log());
+  calls::register_schedule_routes(router, app.schedules(), app.access_log());
   pass::register_push_routes(router, app.push_devices(), app.vapid_key().public_base64url());
 }
 

@@ -5,11 +5,13 @@
 #include <optional>
 #include <string_view>
 
+#include "audit/access_log.hpp"
 #include "calls/notices.hpp"
 #include "calls/schedule.hpp"
 #include "config.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "live/access_records.hpp"
 #include "live/family.hpp"
 #include "live/operator.hpp"
 #include "live/service.hpp"
@@ -45,6 +47,9 @@ class App {
   live::StaffService& staff() { return *staff_; }
   live::StaffInvitations& staff_invitations() { return *staff_invitations_; }
   live::OperatorService& operator_console() { return *operator_; }
+  // Staff reads of residents' data (SPEC 15), and the search of the log they go to.
+  audit::AccessLog& access_log() { return *access_log_; }
+  live::AccessRecords& access_records() { return *access_records_; }
   calls::ScheduleService& schedules() { return *schedules_; }
   push::Devices& push_devices() { return *push_devices_; }
   // The installation's VAPID key (notify/push.hpp): the browsers' applicationServerKey.
@@ -67,6 +72,8 @@ class App {
   notify::Templates templates_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<notify::Dispatcher> dispatcher_;
+  std::unique_ptr<audit::AccessLog> access_log_;
+  std::unique_ptr<live::AccessRecords> access_records_;
   std::unique_ptr<pass::SecondFactors> second_factors_;
   std::unique_ptr<pass::Passkeys> passkeys_;
   std::unique_ptr<pass::PassService> pass_;

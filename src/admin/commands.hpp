@@ -41,6 +41,11 @@ class Commands {
   BackupArgs backup_;
   bool opens_store_ = true;  // backup and restore handle the store's files themselves
   int audit_limit_ = 50;
+  struct {
+    std::string since, until, facility, person, event;
+    std::int64_t resident = 0;
+    bool csv = false;
+  } audit_;
   std::function<int(const Config&)> selected_;
 };
 

@@ -11,6 +11,8 @@ namespace carelive::audit::repo {
 
 void insert(store::Connection& c, const Entry& e);
 std::vector<Entry> newest(store::Connection& c, std::int64_t limit);
+// Up to q.limit + 1 rows (one more says there is a next page).
+std::vector<Entry> search(store::Connection& c, const Query& q);
 std::int64_t purge_before(store::Connection& c, core::UnixSeconds before);
 
 }  // namespace carelive::audit::repo

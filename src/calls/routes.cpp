@@ -1,6 +1,7 @@
 #include "calls/routes.hpp"
 
 #include "calls/turn.hpp"
+#include "live/access_records.hpp"
 #include "live/console_json.hpp"
 
 namespace carelive::calls {
@@ -35,11 +36,15 @@ nlohmann::json reach_json(const Reach& reach) {
 }  // namespace
 
 void register_call_routes(http::Router& r, const TurnSettings& turn, const core::Clock& clock,
-                          live::FamilyService& family, CallNotices& notices) {
+                          live::FamilyService& family, CallNotices& notices,
+                          audit::AccessLog& log) {
   r.add(verb::get, "/api/v1/staff/facilities/{fid}/residents/{rid}/reach",
-        http::Access::authenticated, [&notices](http::Context& ctx) {
+        http::Access::authenticated, [&notices, &log](http::Context& ctx) {
           using live::console::id_param;
-          auto reach = notices.reach(ctx.who().account, id_param(ctx, "fid"), id_param(ctx, "rid"));
+          const auto fid = id_param(ctx, "fid");
+          const auto rid = id_param(ctx, "rid");
+          auto reach = notices.reach(ctx.who().account, fid, rid);
+          live::viewed(log, ctx.actor(), "call_reach_viewed", fid, {rid});
           return http::json_response(ctx, 200, reach_json(reach));
         });
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "audit/access_log.hpp"
+
 #include "calls/notices.hpp"
 #include "calls/settings.hpp"
 #include "core/clock.hpp"
@@ -12,8 +14,8 @@ namespace carelive::calls {
 // short-lived TURN credentials (SPEC 7; docs/api.md "Calls"), only for people who may take part
 // in some call: the relay is not an open proxy for every account.
 // GET /api/v1/staff/facilities/{fid}/residents/{rid}/reach: how far the resident's open call
-// reached each of their people (SPEC 13; docs/api.md "Calls").
+// reached each of their people (SPEC 13; docs/api.md "Calls"), an access record each (SPEC 15).
 void register_call_routes(http::Router& router, const TurnSettings& turn, const core::Clock& clock,
-                          live::FamilyService& family, CallNotices& notices);
+                          live::FamilyService& family, CallNotices& notices, audit::AccessLog& log);
 
 }  // namespace carelive::calls

@@ -288,7 +288,8 @@ bool ScheduleService::cancel_and_tell(store::Connection& c, const audit::Actor& 
     if (auto a = pass::repo::find_account(c, account_id))
       notify::enqueue(c, templates_.call_cancelled(a->primary_login_id(), notice), now);
   }
-  nlohmann::json d{{"facility_id", facility_id}, {"schedule_id", schedule_id}};
+  nlohmann::json d{
+      {"facility_id", facility_id}, {"resident_id", s->resident_id}, {"schedule_id", schedule_id}};
   if (!reason.empty()) d["reason"] = reason;
   audit::record(c, now, by, "call_schedule_cancelled", d);
   return true;

@@ -1,6 +1,7 @@
 #include "calls/schedule_routes.hpp"
 
 #include "audit/actor.hpp"
+#include "live/access_records.hpp"
 #include "live/console_json.hpp"
 
 namespace carelive::calls {
@@ -72,13 +73,18 @@ json schedule_json(const ScheduleService& s, const CallSchedule& c) {
 
 }  // namespace
 
-void register_schedule_routes(http::Router& r, ScheduleService& s) {
+void register_schedule_routes(http::Router& r, ScheduleService& s, audit::AccessLog& log) {
   const std::string base = "/api/v1/staff/facilities/{fid}/call-schedules";
   auto fid = [](const Context& ctx) { return id_param(ctx, "fid"); };
 
-  r.add(verb::get, base, Access::authenticated, [&s, fid](Context& ctx) {
+  r.add(verb::get, base, Access::authenticated, [&s, fid, &log](Context& ctx) {
     json list = json::array();
-    for (const auto& c : s.list(ctx.who().account, fid(ctx))) list.push_back(schedule_json(s, c));
+    std::set<std::int64_t> shown;
+    for (const auto& c : s.list(ctx.who().account, fid(ctx))) {
+      list.push_back(schedule_json(s, c));
+      shown.insert(c.resident_id);
+    }
+    live::viewed(log, ctx.actor(), "call_schedules_viewed", fid(ctx), shown);
     return json_response(ctx, 200, {{"time_zone", s.facility_time().zone()}, {"schedules", list}});
   });
 

@@ -443,11 +443,15 @@ TEST_P(ScheduleTest, DischargeCancelsEveryUpcomingCallAndTellsEachInvitee) {
             2);
   EXPECT_EQ(messages_like("daughter@example.jp", "取り消されました"), 1);
   for (auto id : {first.id, second.id}) {
+    // The facility and the resident also in the row's own columns (the access records' search).
     EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE event = 'call_schedule_cancelled' AND "
-                    "account_id = ? AND detail = ?",
-                    {staff_x_.id, "{\"facility_id\":" + std::to_string(x_) +
-                                      ",\"reason\":\"resident_discharged\",\"schedule_id\":" +
-                                      std::to_string(id) + "}"}),
+                    "account_id = ? AND detail = ? AND facility_id = ? AND resident_id = ?",
+                    {staff_x_.id,
+                     "{\"facility_id\":" + std::to_string(x_) +
+                         ",\"reason\":\"resident_discharged\",\"resident_id\":" +
+                         std::to_string(first.resident_id) +
+                         ",\"schedule_id\":" + std::to_string(id) + "}",
+                     x_, first.resident_id}),
               1)
         << id;
   }

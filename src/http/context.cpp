@@ -90,6 +90,18 @@ void common_headers(Response& res) {
 }
 }  // namespace
 
+Response download_response(const Context& ctx, const std::string& content_type,
+                           const std::string& filename, std::string body) {
+  Response res{bhttp::status::ok, ctx.req.version()};
+  res.set(bhttp::field::cache_control, "no-store");
+  res.set(bhttp::field::content_type, content_type);
+  res.set(bhttp::field::content_disposition, "attachment; filename=\"" + filename + "\"");
+  for (const auto& c : ctx.set_cookies) res.insert(bhttp::field::set_cookie, c);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
 Response json_response(const Context& ctx, unsigned status, const nlohmann::json& body) {
   Response res{static_cast<bhttp::status>(status), ctx.req.version()};
   common_headers(res);

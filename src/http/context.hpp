@@ -74,6 +74,9 @@ std::string string_field(const nlohmann::json& body, const char* name);
 
 Response json_response(const Context& ctx, unsigned status, const nlohmann::json& body);
 Response empty_response(const Context& ctx, unsigned status);
+// A file the browser saves (Content-Disposition: attachment) under the ASCII `filename`.
+Response download_response(const Context& ctx, const std::string& content_type,
+                           const std::string& filename, std::string body);
 Response error_response(const Request& req, const core::ErrorCode& code,
                         const core::FieldErrors& fields = {},
                         std::optional<std::int64_t> retry_after = std::nullopt);

@@ -173,7 +173,8 @@ Link FamilyService::set_relationship(std::int64_t account_id, std::int64_t resid
     }
     errors.throw_if_any();
     repo::set_relationship(c, link, now);
-    audit::record(c, now, by, "relationship_set", {{"resident_id", resident_id}});
+    audit::record(c, now, by, "relationship_set",
+                  {{"facility_id", current.resident.facility_id}, {"resident_id", resident_id}});
     return link;
   });
 }

@@ -148,7 +148,7 @@ StaffAdded LiveService::add_staff(const std::string& facility_code, const NameIn
       out.set_password_link_sent = true;
     }
     audit::record(c, now, by.with_account(out.account_id), "staff_added",
-                  {{"facility", facility->code}});
+                  {{"facility", facility->code}, {"facility_id", facility->id}});
     if (by.account)
       audit::record(c, now, by, "staff_added_by",
                     {{"facility_id", facility->id}, {"account_id", out.account_id}});
@@ -288,7 +288,8 @@ ApplyOutcome LiveService::apply_by_hash(const std::string& invite_hash, std::int
                                           public_url_ + "/staff/applications"),
           now);
     }
-    audit::record(c, now, by, "application_submitted", {{"resident_id", view.resident.id}});
+    audit::record(c, now, by, "application_submitted",
+                  {{"facility_id", view.facility.id}, {"resident_id", view.resident.id}});
     return ApplyOutcome::submitted;
   });
   if (outcome == ApplyOutcome::submitted) notify_queued();

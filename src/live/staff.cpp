@@ -189,7 +189,8 @@ Link StaffService::approve(const pass::Account& who, std::int64_t facility_id,
                                facility->name, resident.display_name(), resident.id),
                            now);
     audit::record(c, now, by, "application_approved",
-                  {{"application_id", application_id},
+                  {{"facility_id", facility_id},
+                   {"application_id", application_id},
                    {"resident_id", app->resident_id},
                    {"applicant_id", app->account_id}});
     return *repo::find_link(c, app->resident_id, app->account_id);
@@ -212,7 +213,8 @@ void StaffService::reject(const pass::Account& who, std::int64_t facility_id,
           c, templates_.application_rejected(applicant->primary_login_id(), a.facility.name), now);
     }
     audit::record(c, now, by, "application_rejected",
-                  {{"application_id", application_id},
+                  {{"facility_id", facility_id},
+                   {"application_id", application_id},
                    {"resident_id", app->resident_id},
                    {"applicant_id", app->account_id}});
   });
@@ -239,7 +241,9 @@ void StaffService::remove_link(const pass::Account& who, std::int64_t facility_i
     for (const auto& p : repo::linked_people(c, resident_id))
       if (p.link.id == link_id) account = p.link.account_id;
     if (!repo::delete_link(c, link_id, resident_id)) throw Error(codes::kNotFound);
-    audit::record(c, now, by, "link_removed", {{"resident_id", resident_id}, {"link_id", link_id}});
+    audit::record(
+        c, now, by, "link_removed",
+        {{"facility_id", facility_id}, {"resident_id", resident_id}, {"link_id", link_id}});
     return account;
   });
   auth::tell(access_ended_, auth::AccessEnded::link_removed(account_id, resident_id));
@@ -278,7 +282,7 @@ void StaffService::reset_second_factor(const pass::Account& who, std::int64_t fa
     if (target->account_id == who.id) throw Error(codes::kForbidden);
     auto account = pass::repo::find_account(c, target->account_id);
     if (!account) throw Error(codes::kNotFound);
-    live_.pass().reset_second_factor(c, *account, by);
+    live_.pass().reset_second_factor(c, *account, by, facility_id);
     return account->id;
   });
   live_.pass().sessions_ended(account_id);

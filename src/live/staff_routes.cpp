@@ -3,6 +3,7 @@
 #include "audit/actor.hpp"
 #include "core/mask.hpp"
 #include "core/qr.hpp"
+#include "live/access_records.hpp"
 #include "live/console_json.hpp"
 #include "live/staff_invitations.hpp"
 
@@ -42,7 +43,8 @@ json invitation_json(const StaffInvitation& i, core::UnixSeconds now) {
 
 }  // namespace
 
-void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& inv) {
+void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& inv,
+                           audit::AccessLog& log) {
   const std::string base = "/api/v1/staff/facilities";
   const std::string fac = base + "/{fid}";
   const std::string res = fac + "/residents/{rid}";
@@ -68,7 +70,7 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
     return json_response(ctx, 200, {{"facility", j}});
   });
 
-  r.add(verb::get, fac + "/residents", Access::authenticated, [&s](Context& ctx) {
+  r.add(verb::get, fac + "/residents", Access::authenticated, [&s, &log](Context& ctx) {
     json list = json::array();
     for (const auto& row : s.residents(ctx.who().account, facility_of(ctx))) {
       auto j = resident_json(row.resident);
@@ -76,13 +78,16 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
       j["linked"] = row.linked;
       list.push_back(j);
     }
+    viewed(log, ctx.actor(), "residents_viewed", facility_of(ctx));
     return json_response(ctx, 200, {{"residents", list}});
   });
 
   // The call log (issue 4): newest first; duration_seconds is null while a call goes on.
-  r.add(verb::get, fac + "/calls", Access::authenticated, [&s](Context& ctx) {
+  r.add(verb::get, fac + "/calls", Access::authenticated, [&s, &log](Context& ctx) {
     json list = json::array();
+    std::set<std::int64_t> shown;
     for (const auto& call : s.calls(ctx.who().account, facility_of(ctx))) {
+      shown.insert(call.resident_id);
       json people = json::array();
       for (const auto& p : call.participants)
         people.push_back({{"account_id", p.account_id},
@@ -100,6 +105,7 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
             call.ended_at ? json(*call.ended_at - call.started_at) : json(nullptr)},
            {"participants", people}});
     }
+    viewed(log, ctx.actor(), "calls_viewed", facility_of(ctx), shown);
     return json_response(ctx, 200, {{"calls", list}});
   });
 
@@ -120,9 +126,10 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
     return http::empty_response(ctx, 204);
   });
 
-  r.add(verb::get, res + "/invite", Access::authenticated, [&s](Context& ctx) {
-    return json_response(
-        ctx, 200, invite_json(s.invite_url(ctx.who().account, facility_of(ctx), resident_of(ctx))));
+  r.add(verb::get, res + "/invite", Access::authenticated, [&s, &log](Context& ctx) {
+    auto url = s.invite_url(ctx.who().account, facility_of(ctx), resident_of(ctx));
+    viewed(log, ctx.actor(), "invite_viewed", facility_of(ctx), {resident_of(ctx)});
+    return json_response(ctx, 200, invite_json(url));
   });
 
   r.add(verb::post, res + "/invite/reissue", Access::authenticated, [&s](Context& ctx) {
@@ -136,7 +143,7 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
     return http::empty_response(ctx, 204);
   });
 
-  r.add(verb::get, res + "/links", Access::authenticated, [&s](Context& ctx) {
+  r.add(verb::get, res + "/links", Access::authenticated, [&s, &log](Context& ctx) {
     json list = json::array();
     for (const auto& p : s.links(ctx.who().account, facility_of(ctx), resident_of(ctx))) {
       list.push_back({{"id", p.link.id},
@@ -148,6 +155,7 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
                       {"office_name", opt(p.link.office_name)},
                       {"office_name_kana", opt(p.link.office_name_kana)}});
     }
+    viewed(log, ctx.actor(), "people_viewed", facility_of(ctx), {resident_of(ctx)});
     return json_response(ctx, 200, {{"links", list}});
   });
 
@@ -157,9 +165,11 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
     return http::empty_response(ctx, 204);
   });
 
-  r.add(verb::get, fac + "/applications", Access::authenticated, [&s](Context& ctx) {
+  r.add(verb::get, fac + "/applications", Access::authenticated, [&s, &log](Context& ctx) {
     json list = json::array();
+    std::set<std::int64_t> shown;
     for (const auto& p : s.pending(ctx.who().account, facility_of(ctx))) {
+      shown.insert(p.resident.id);
       list.push_back({{"id", p.application.id},
                       {"kind", p.application.kind},
                       {"applied_at", iso8601(p.application.created_at)},
@@ -169,6 +179,7 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
                         {"contact", core::masked_login_id(p.applicant_login_id)}}},
                       {"resident", resident_json(p.resident)}});
     }
+    viewed(log, ctx.actor(), "applications_viewed", facility_of(ctx), shown);
     return json_response(ctx, 200, {{"applications", list}});
   });
 
@@ -182,7 +193,7 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
     return json_response(ctx, 200, {{"status", "rejected"}});
   });
 
-  r.add(verb::get, fac + "/staff", Access::authenticated, [&s, &inv](Context& ctx) {
+  r.add(verb::get, fac + "/staff", Access::authenticated, [&s, &inv, &log](Context& ctx) {
     const auto& who = ctx.who().account;
     json list = json::array();
     for (const auto& row : s.staff(who, facility_of(ctx)))
@@ -191,6 +202,7 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
     const auto now = inv.now();
     for (const auto& i : inv.unanswered(who, facility_of(ctx)))
       invitations.push_back(invitation_json(i, now));
+    viewed(log, ctx.actor(), "staff_viewed", facility_of(ctx));
     return json_response(ctx, 200, {{"staff", list}, {"invitations", invitations}});
   });
 

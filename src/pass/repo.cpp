@@ -1,5 +1,7 @@
 #include "pass/repo.hpp"
 
+#include <algorithm>
+
 #include "store/rows.hpp"
 
 namespace carelive::pass::repo {
@@ -11,6 +13,10 @@ constexpr const char* kSelectAccountById =
 constexpr const char* kSelectAccountByLogin =
     "SELECT id, family_name, given_name, family_name_kana, given_name_kana, email, phone, "
     "password_hash, is_operator FROM accounts WHERE email = ? OR phone = ?";
+constexpr const char* kAccountsMatching =
+    "SELECT id FROM accounts WHERE family_name || given_name LIKE ? ESCAPE '\\' OR "
+    "family_name_kana || given_name_kana LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR "
+    "phone LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?";
 constexpr const char* kInsertAccount =
     "INSERT INTO accounts (family_name, given_name, family_name_kana, given_name_kana, email, "
     "phone, password_hash, is_operator, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -132,6 +138,27 @@ std::optional<Account> find_account(Connection& c, std::int64_t id) {
 
 std::optional<Account> find_account_by_login(Connection& c, const std::string& login_id) {
   return store::first_of(c.exec(sql::kSelectAccountByLogin, {login_id, login_id}), read_account);
+}
+
+std::vector<std::int64_t> accounts_matching(Connection& c, const std::string& text,
+                                            std::int64_t limit) {
+  std::string escaped;
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') escaped += '\\';
+    escaped += ch;
+  }
+  const auto pattern = "%" + escaped + "%";
+  // A phone number as people type it (090-1234-5678) against the stored +8190…: its digits
+  // after the leading 0.
+  std::string digits;
+  for (char ch : text)
+    if (ch >= '0' && ch <= '9') digits += ch;
+  const auto phone =
+      digits.size() >= 4 && digits.size() == text.size() - std::count(text.begin(), text.end(), '-')
+          ? "%" + (digits[0] == '0' ? digits.substr(1) : digits) + "%"
+          : pattern;
+  return store::all_of(c.exec(sql::kAccountsMatching, {pattern, pattern, pattern, phone, limit}),
+                       [](store::Columns& r) { return r.integer(); });
 }
 
 std::int64_t insert_account(Connection& c, const Account& a, core::UnixSeconds now) {

@@ -13,6 +13,10 @@ using store::Connection;
 
 std::optional<Account> find_account(Connection& c, std::int64_t id);
 std::optional<Account> find_account_by_login(Connection& c, const std::string& login_id);
+// Ids of up to `limit` accounts whose name, furigana, email or phone contains `text` (the access
+// records' search by person; `text` without spaces, lower case).
+std::vector<std::int64_t> accounts_matching(Connection& c, const std::string& text,
+                                            std::int64_t limit);
 std::int64_t insert_account(Connection& c, const Account& a, core::UnixSeconds now);
 void update_names(Connection& c, std::int64_t id, const std::string& family,
                   const std::string& given, core::UnixSeconds now);

@@ -139,7 +139,9 @@ class PassService {
   // the factors go, the person's sessions end (they set one up again at the next login), the
   // person is told. `by` did it (audited). Tell the access listener after the commit
   // (sessions_ended).
-  void reset_second_factor(store::Connection& c, const Account& account, const audit::Actor& by);
+  // `facility_id`: the facility whose admin reset it (the row's scope in the audit log).
+  void reset_second_factor(store::Connection& c, const Account& account, const audit::Actor& by,
+                           std::optional<std::int64_t> facility_id = std::nullopt);
 
   // Passkeys (SPEC 15; service_passkey.cpp). Registering one, from a full session or one the
   // policy holds at set-up: the options for navigator.credentials.create, then its answer (the

@@ -183,12 +183,15 @@ void PassService::turn_off_second_factor(const Principal& p, const std::string& 
 }
 
 void PassService::reset_second_factor(store::Connection& c, const Account& account,
-                                      const audit::Actor& by) {
+                                      const audit::Actor& by,
+                                      std::optional<std::int64_t> facility_id) {
   const auto now = clock_.now();
   factors_.remove(c, account.id);
   repo::delete_sessions_except(c, account.id, 0);
   tell_second_factor(c, account, notify::SecondFactorChange::reset_by_facility, now);
-  audit::record(c, now, by, "second_factor_reset", {{"account_id", account.id}});
+  nlohmann::json detail{{"account_id", account.id}};
+  if (facility_id) detail["facility_id"] = *facility_id;
+  audit::record(c, now, by, "second_factor_reset", detail);
 }
 
 void PassService::sessions_ended(std::int64_t account_id) const {

@@ -151,6 +151,12 @@ const table: Row[] = [
   { name: "cancel X's scheduled call through Y", method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.Y}/call-schedules/${w.schedule}/cancel`, body: {}, allowed: [] },
   { name: 'next call with A', method: 'GET', path: (w) => `/api/v1/live/residents/${w.A}/next-call`, allowed: family },
   { name: 'next call with C (other facility)', method: 'GET', path: (w) => `/api/v1/live/residents/${w.C}/next-call`, allowed: [] },
+  // Access records (SPEC 15): a facility's admins and the operator; across facilities the operator.
+  { name: 'access records of X', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/access-records`, body: {}, allowed: ['adminX', 'operator'] },
+  { name: 'access records of X as CSV', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/access-records/csv`, body: {}, allowed: ['adminX', 'operator'] },
+  { name: 'access records of Y', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.Y}/access-records`, body: {}, allowed: ['operator'] },
+  { name: 'access records of every facility', method: 'POST', path: () => '/api/v1/operator/access-records', body: {}, allowed: ['operator'] },
+  { name: 'access records of every facility as CSV', method: 'POST', path: () => '/api/v1/operator/access-records/csv', body: {}, allowed: ['operator'] },
   // Web Push (SPEC 13): each signed-in person's own devices; GET /push/key is public (below).
   { name: 'own push devices', method: 'GET', path: () => '/api/v1/push/subscriptions', allowed: everyoneLoggedIn },
   { name: 'subscribe a push device', method: 'POST', path: () => '/api/v1/push/subscriptions', body: {}, allowed: everyoneLoggedIn },

@@ -167,6 +167,7 @@ export const router = createRouter({
         { path: 'calls', name: 'staff-calls', component: () => import('./pages/staff/StaffCallsPage.vue') },
         { path: 'call-schedule', name: 'staff-call-schedule', component: () => import('./pages/staff/StaffSchedulePage.vue') },
         { path: 'members', name: 'staff-members', component: () => import('./pages/staff/StaffMembersPage.vue') },
+        { path: 'access-records', name: 'staff-access-records', component: () => import('./pages/staff/StaffAccessRecordsPage.vue') },
       ],
     },
     { path: '/operator', name: 'operator', meta: { requiresAuth: true }, component: () => import('./pages/operator/OperatorPage.vue') },

@@ -132,6 +132,26 @@ async function readJson(res: Response): Promise<unknown> {
   }
 }
 
+/** A file the server makes (a CSV): its bytes, the name it gives, and its X-CareLive-* counts. */
+export interface Download {
+  blob: Blob
+  filename: string
+  headers: Headers
+}
+
+/** A POST whose answer is a file; errors as request(). */
+export async function download(path: string, body: unknown): Promise<Download> {
+  const res = await send('POST', path, body)
+  if (!res.ok) {
+    const err = parseApiError(res.status, await readJson(res), res.headers.get('Retry-After'))
+    if (err.code === 'unauthenticated') unauthenticatedHandler?.()
+    throw err
+  }
+  const disposition = res.headers.get('Content-Disposition') ?? ''
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download'
+  return { blob: await res.blob(), filename, headers: res.headers }
+}
+
 /**
  * One API call. Resolves with the parsed JSON (undefined for 204), or rejects with ApiError.
  * A state-changing request refused with `csrf_failed` is retried once when the refusal set
