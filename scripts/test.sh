@@ -22,7 +22,7 @@ step "layering (docs/architecture.md: every include looks down)"
 python3 scripts/check_layers.py
 
 step "benchmark tools still build (bench/: they use the services as the server does)"
-cmake --build build --target calls_seed ws_load push_sink push_bench -j"$(nproc)"
+cmake --build build --target calls_seed ws_load push_sink push_bench audit_bench -j"$(nproc)"
 
 step "deploy/turnserver.conf relays only to the public internet (real coturn)"
 python3 tests/turn/deny_list_test.py

@@ -43,7 +43,7 @@ App::App(Config config, std::shared_ptr<const core::Clock> clock)
   dispatcher_ = std::make_unique<notify::Dispatcher>(
       *db_, *clock_, email_transport(config_), sms_transport(config_),
       notify::DispatcherIdentity{templates_.sealer(), notify::installation_tag(secret_)});
-  access_log_ = std::make_unique<audit::AccessLog>(*db_, *clock_);
+  access_log_ = std::make_unique<audit::AccessLog>(*db_, *clock_, config_.record_reads);
   access_records_ = std::make_unique<live::AccessRecords>(*db_, *clock_, *access_log_);
   second_factors_ = std::make_unique<pass::SecondFactors>(secret_, config_.brand.pass);
   passkeys_ = std::make_unique<pass::Passkeys>(secret_, config_.public_url, config_.brand.pass);

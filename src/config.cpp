@@ -93,6 +93,7 @@ void read_pass(const toml::table& t, Config& c) {
   take(t, "security.second_step_seconds", c.security.second_step_seconds);
   if (c.security.second_step_seconds < 60 || c.security.second_step_seconds > 3600)
     throw std::invalid_argument("config: security.second_step_seconds must be between 60 and 3600");
+  take(t, "audit.record_reads", c.record_reads);
   take(t, "retention.ended_sessions_days", c.retention.ended_sessions_days);
   take(t, "retention.spent_links_days", c.retention.spent_links_days);
   take(t, "retention.message_bodies_days", c.retention.message_bodies_days);

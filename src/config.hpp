@@ -44,6 +44,9 @@ struct Config {
   pass::ThrottleSettings throttle;
   pass::SecuritySettings security;
   retention::Settings retention;
+  // [audit] record_reads: staff reads of residents' data go to the access records (SPEC 15,
+  // MHLW guideline 6.0). Off only to measure what they cost (bench/access.sh).
+  bool record_reads = true;
   core::PasswordHashParams argon2;
   notify::SmtpSettings smtp;  // used when smtp.url is set
   notify::SmsSettings sms;    // used when sms.url is set

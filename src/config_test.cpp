@@ -92,17 +92,19 @@ TEST(ConfigTest, StaffTwoStepSignInAndRetention) {
   Config c;
   EXPECT_TRUE(c.security.staff_mfa_required);
   EXPECT_EQ(c.retention.audit_days, 0) << "the audit log is kept unless asked";
+  EXPECT_TRUE(c.record_reads) << "access records are on unless asked";
   auto path = write_toml(
       "[security]\nstaff_mfa = \"optional\"\n[retention]\nended_sessions_days = 7\n"
-      "audit_days = 1825\n");
+      "audit_days = 1825\n[audit]\nrecord_reads = false\n");
   load_config_file(path, c);
   std::filesystem::remove(path);
   EXPECT_FALSE(c.security.staff_mfa_required);
   EXPECT_EQ(c.retention.ended_sessions_days, 7);
   EXPECT_EQ(c.retention.audit_days, 1825);
-  for (const char* bad :
-       {"[security]\nstaff_mfa = \"off\"\n", "[retention]\nspent_links_days = 0\n",
-        "[retention]\naudit_days = -1\n", "[security]\nsecond_step_seconds = 5\n"}) {
+  EXPECT_FALSE(c.record_reads);
+  for (const char* bad : {"[security]\nstaff_mfa = \"off\"\n", "[audit]\nrecord_reads = \"no\"\n",
+                          "[retention]\nspent_links_days = 0\n", "[retention]\naudit_days = -1\n",
+                          "[security]\nsecond_step_seconds = 5\n"}) {
     auto bad_path = write_toml(bad);
     EXPECT_NE(refusal(bad_path), "") << bad;
     std::filesystem::remove(bad_path);
@@ -114,6 +116,7 @@ TEST(ConfigTest, StaffTwoStepSignInAndRetention) {
   std::filesystem::remove(copy);
   EXPECT_TRUE(shipped.security.staff_mfa_required);
   EXPECT_EQ(shipped.retention.message_bodies_days, 90);
+  EXPECT_TRUE(shipped.record_reads);
 }
 
 TEST(ConfigTest, CallGraceAndRedis) {

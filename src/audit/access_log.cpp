@@ -6,9 +6,14 @@
 
 namespace carelive::audit {
 
-AccessLog::AccessLog(store::Database& db, const core::Clock& clock,
+AccessLog::AccessLog(store::Database& db, const core::Clock& clock, bool enabled,
                      std::chrono::milliseconds interval, std::size_t batch)
-    : db_(db), clock_(clock), interval_(interval), batch_(batch), writer_([this] { run(); }) {}
+    : db_(db),
+      clock_(clock),
+      enabled_(enabled),
+      interval_(interval),
+      batch_(batch),
+      writer_([this] { run(); }) {}
 
 AccessLog::~AccessLog() {
   {
@@ -21,6 +26,7 @@ AccessLog::~AccessLog() {
 
 void AccessLog::viewed(const Actor& who, std::string event, std::optional<std::int64_t> facility,
                        std::optional<std::int64_t> resident, const nlohmann::json& detail) {
+  if (!enabled_) return;
   Entry e{clock_.now(),  who.account, std::move(event), who.address,
           detail.dump(), facility,    resident};
   bool full = false;

@@ -29,7 +29,8 @@ class AccessLog {
  public:
   static constexpr std::size_t kMaxPending = 100'000;
 
-  AccessLog(store::Database& db, const core::Clock& clock,
+  // `enabled` false: reads are not recorded (only to measure their cost).
+  AccessLog(store::Database& db, const core::Clock& clock, bool enabled = true,
             std::chrono::milliseconds interval = std::chrono::milliseconds(250),
             std::size_t batch = 500);
   ~AccessLog();
@@ -49,6 +50,7 @@ class AccessLog {
 
   store::Database& db_;
   const core::Clock& clock_;
+  const bool enabled_;
   const std::chrono::milliseconds interval_;
   const std::size_t batch_;
   mutable std::mutex mutex_;
