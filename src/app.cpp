@@ -13,6 +13,7 @@
 #include "notify/push.hpp"
 #include "pass/push_routes.hpp"
 #include "pass/routes.hpp"
+#include "personal_data.hpp"
 
 namespace carelive {
 
@@ -118,6 +119,7 @@ void register_api_routes(http::Router& router, App& app) {
   live::register_staff_routes(router, app.staff(), app.staff_invitations(), app.access_log());
   live::register_operator_routes(router, app.operator_console());
   live::register_access_routes(router, app.access_records());
+  register_personal_data_routes(router, app);
   calls::register_call_routes(router, c.turn, app.clock(), app.family(), app.call_notices(),
                               app.access_log());
   calls::register_schedule_routes(router, app.schedules(), app.access_log());

@@ -1,5 +1,8 @@
 #include "calls/call_repo.hpp"
 
+#include "core/time_text.hpp"
+#include "store/rows.hpp"
+
 namespace carelive::calls::call_repo {
 
 namespace sql {
@@ -56,6 +59,12 @@ constexpr const char* kSelectSeatsOfSilentNodes =
 
 // The partial unique index on calls(resident_id) WHERE ended_at IS NULL keeps this small.
 constexpr const char* kCountOpen = "SELECT COUNT(*) FROM calls WHERE ended_at IS NULL";
+
+constexpr const char* kParticipations =
+    "SELECT r.family_name, r.given_name, f.name, c.started_at, c.ended_at, p.joined_at, "
+    "p.left_at FROM call_participants p JOIN calls c ON c.id = p.call_id JOIN residents r ON "
+    "r.id = c.resident_id JOIN facilities f ON f.id = c.facility_id WHERE p.account_id = ? "
+    "ORDER BY p.id";
 
 }  // namespace sql
 
@@ -174,5 +183,26 @@ std::vector<Seat> seats_of_silent_nodes(Connection& c, const std::string& node,
 }
 
 std::int64_t count_open(Connection& c) { return c.exec(sql::kCountOpen).first().integer(0); }
+
+namespace {
+
+nlohmann::json when(const std::optional<core::UnixSeconds>& t) {
+  return t ? nlohmann::json(core::iso8601(*t)) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::json participations(Connection& c, std::int64_t account_id) {
+  return store::all_of(c.exec(sql::kParticipations, {account_id}), [](store::Columns& r) {
+    auto family = r.text();
+    const auto resident = family + " " + r.text();
+    return nlohmann::json{{"resident", resident},
+                          {"facility", r.text()},
+                          {"started_at", core::iso8601(r.integer())},
+                          {"ended_at", when(r.opt_integer())},
+                          {"joined_at", core::iso8601(r.integer())},
+                          {"left_at", when(r.opt_integer())}};
+  });
+}
 
 }  // namespace carelive::calls::call_repo

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "calls/machine.hpp"
 #include "core/clock.hpp"
 #include "store/database.hpp"
@@ -61,5 +63,9 @@ std::vector<Seat> graces_over(Connection& c, const std::string& node, core::Unix
 // (crashed, killed).
 std::vector<Seat> seats_of_silent_nodes(Connection& c, const std::string& node,
                                         core::UnixSeconds stale_before);
+
+// Personal data (SPEC 15): the calls `account_id` took part in, oldest first, as JSON
+// ({"resident", "facility", "started_at", "ended_at", "joined_at", "left_at"}).
+nlohmann::json participations(Connection& c, std::int64_t account_id);
 
 }  // namespace carelive::calls::call_repo

@@ -65,6 +65,12 @@ inline constexpr ErrorCode kSecondFactorExists{
     "認証アプリはすでに設定されています。設定し直すには、いったん2段階認証をオフにしてください。"};
 inline constexpr ErrorCode kSecondFactorRequired{
     "second_factor_required", 409, "職員・運営者のアカウントでは、2段階認証をオフにできません。"};
+// Personal data (SPEC 15): staff and operators hand over before their Pass goes.
+inline constexpr ErrorCode kHandOverFirst{
+    "hand_over_first", 409,
+    "職員・運営者として登録されているPassは削除できません。事業所の管理者に職員から外すよう依頼して"
+    "く"
+    "ださい（管理者がお一人のときは、先に別の管理者を追加してください）。"};
 // Passkeys (SPEC 15).
 inline constexpr ErrorCode kPasskeyRefused{
     "passkey_refused", 401,
@@ -131,6 +137,7 @@ inline constexpr const ErrorCode* kAll[] = {
     &kScheduleClosed,
     &kSecondFactorExists,
     &kSecondFactorRequired,
+    &kHandOverFirst,
     &kPasskeyRefused,
     &kPasskeyNotRegistered,
     &kPasskeyExists,

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/error.hpp"
+#include "core/time_text.hpp"
 
 namespace carelive::http {
 
@@ -54,14 +55,7 @@ std::int64_t id_param(const Context& ctx, const char* name) {
   return id;
 }
 
-std::string iso8601(core::UnixSeconds t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string iso8601(core::UnixSeconds t) { return core::iso8601(t); }
 
 nlohmann::json iso8601(const std::optional<core::UnixSeconds>& t) {
   return t ? nlohmann::json(iso8601(*t)) : nlohmann::json(nullptr);

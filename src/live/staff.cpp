@@ -230,6 +230,16 @@ std::vector<LinkedPerson> StaffService::links(const pass::Account& who, std::int
   });
 }
 
+std::vector<personal_data::Departure> StaffService::departures(const pass::Account& who,
+                                                               std::int64_t facility_id,
+                                                               std::int64_t resident_id) {
+  return db_.with([&](store::Connection& c) {
+    require_facility(c, who, facility_id, Need::staff);
+    require_resident(c, facility_id, resident_id);
+    return personal_data::departures(c, resident_id);
+  });
+}
+
 void StaffService::remove_link(const pass::Account& who, std::int64_t facility_id,
                                std::int64_t resident_id, std::int64_t link_id,
                                const audit::Actor& by) {

@@ -10,6 +10,7 @@
 #include "auth/access.hpp"
 #include "core/clock.hpp"
 #include "live/model.hpp"
+#include "live/personal_data.hpp"
 #include "live/service.hpp"
 #include "notify/templates.hpp"
 #include "pass/model.hpp"
@@ -82,6 +83,10 @@ class StaffService {
   void reject(const pass::Account& who, std::int64_t facility_id, std::int64_t application_id,
               const audit::Actor& by);
 
+  // The people who were linked to the resident and deleted their Pass (「退会したユーザー」).
+  std::vector<personal_data::Departure> departures(const pass::Account& who,
+                                                   std::int64_t facility_id,
+                                                   std::int64_t resident_id);
   std::vector<LinkedPerson> links(const pass::Account& who, std::int64_t facility_id,
                                   std::int64_t resident_id);
   void remove_link(const pass::Account& who, std::int64_t facility_id, std::int64_t resident_id,

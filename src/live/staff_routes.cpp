@@ -155,8 +155,12 @@ void register_staff_routes(http::Router& r, StaffService& s, StaffInvitations& i
                       {"office_name", opt(p.link.office_name)},
                       {"office_name_kana", opt(p.link.office_name_kana)}});
     }
+    json departed = json::array();
+    for (const auto& d : s.departures(ctx.who().account, facility_of(ctx), resident_of(ctx)))
+      departed.push_back(
+          {{"kind", d.kind}, {"linked_at", iso8601(d.linked_at)}, {"left_at", iso8601(d.left_at)}});
     viewed(log, ctx.actor(), "people_viewed", facility_of(ctx), {resident_of(ctx)});
-    return json_response(ctx, 200, {{"links", list}});
+    return json_response(ctx, 200, {{"links", list}, {"departed", departed}});
   });
 
   r.add(verb::delete_, res + "/links/{lid}", Access::authenticated, [&s](Context& ctx) {

@@ -1,5 +1,9 @@
 #include "notify/repo.hpp"
 
+#include <algorithm>
+
+#include "store/rows.hpp"
+
 namespace carelive::notify::repo {
 namespace sql {
 
@@ -53,6 +57,11 @@ constexpr const char* kPurgeBodies =
     "UPDATE messages SET body = '', sealed_body = NULL WHERE ((sent_at IS NOT NULL AND sent_at < "
     "?) OR (abandoned_at IS NOT NULL AND abandoned_at < ?)) AND (body <> '' OR sealed_body IS NOT "
     "NULL)";
+
+constexpr const char* kMessagesTo =
+    "SELECT channel, recipient, subject, body, created_at, sent_at FROM messages WHERE "
+    "recipient = ? ORDER BY id";
+constexpr const char* kForgetRecipient = "DELETE FROM messages WHERE recipient = ?";
 
 }  // namespace sql
 
@@ -128,6 +137,32 @@ std::int64_t count_pending(store::Connection& c) {
 
 std::int64_t purge_bodies(store::Connection& c, core::UnixSeconds before) {
   return c.exec(sql::kPurgeBodies, {before, before}).affected;
+}
+
+std::vector<SentMessage> messages_to(store::Connection& c, const std::vector<std::string>& to) {
+  std::vector<SentMessage> out;
+  for (const auto& recipient : to) {
+    auto rows = store::all_of(c.exec(sql::kMessagesTo, {recipient}), [](store::Columns& r) {
+      SentMessage m;
+      m.channel = r.text();
+      m.recipient = r.text();
+      m.subject = r.text();
+      m.body = r.text();
+      m.created_at = r.integer();
+      m.sent_at = r.opt_integer();
+      return m;
+    });
+    out.insert(out.end(), rows.begin(), rows.end());
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SentMessage& a, const SentMessage& b) { return a.created_at < b.created_at; });
+  return out;
+}
+
+std::int64_t forget_recipients(store::Connection& c, const std::vector<std::string>& to) {
+  std::int64_t gone = 0;
+  for (const auto& recipient : to) gone += c.exec(sql::kForgetRecipient, {recipient}).affected;
+  return gone;
 }
 
 }  // namespace carelive::notify::repo

@@ -55,4 +55,15 @@ std::int64_t count_pending(store::Connection& c);
 // before `before`; returns how many.
 std::int64_t purge_bodies(store::Connection& c, core::UnixSeconds before);
 
+// Personal data (SPEC 15): the messages sent to these login ids, oldest first; a body that held
+// a link (sealed) or was purged comes back empty.
+struct SentMessage {
+  std::string channel, recipient, subject, body;
+  core::UnixSeconds created_at = 0;
+  std::optional<core::UnixSeconds> sent_at;
+};
+std::vector<SentMessage> messages_to(store::Connection& c, const std::vector<std::string>& to);
+// The messages to these login ids go (a deleted Pass: its contact data goes with them).
+std::int64_t forget_recipients(store::Connection& c, const std::vector<std::string>& to);
+
 }  // namespace carelive::notify::repo

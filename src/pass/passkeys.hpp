@@ -17,7 +17,9 @@ namespace carelive::pass {
 
 // What a challenge is for; each is bound to its purpose and to the session that asked (none for
 // the login page's sign-in), so it answers nothing else.
-enum class Ceremony : std::uint8_t { registration = 1, sign_in = 2, second_step = 3 };
+// confirm: the second factor asked again before something that cannot be undone (deleting the
+// Pass).
+enum class Ceremony : std::uint8_t { registration = 1, sign_in = 2, second_step = 3, confirm = 4 };
 
 struct PasskeyInfo {
   std::int64_t id = 0;

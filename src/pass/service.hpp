@@ -143,6 +143,21 @@ class PassService {
   void reset_second_factor(store::Connection& c, const Account& account, const audit::Actor& by,
                            std::optional<std::int64_t> facility_id = std::nullopt);
 
+  // Deleting the Pass (SPEC 15; service_delete.cpp): after the current password and, when the
+  // account has a second factor, its code (app or recovery) or a passkey (`passkey`: the answer
+  // to confirm_passkey_options). Refused for staff and operators (hand_over_first). `others`
+  // runs in the deletion's transaction before the account's own data goes: the other domains'
+  // part. Every session ends.
+  struct Deletion {
+    std::string current_password;
+    std::string code;
+    nlohmann::json passkey;  // null: none
+  };
+  using DeletionHook = std::function<void(store::Connection&, const Account&, core::UnixSeconds)>;
+  void delete_account(const Principal& p, const Deletion& d, const RequestMeta& meta,
+                      const DeletionHook& others);
+  nlohmann::json confirm_passkey_options(const Principal& p);
+
   // Passkeys (SPEC 15; service_passkey.cpp). Registering one, from a full session or one the
   // policy holds at set-up: the options for navigator.credentials.create, then its answer (the
   // first second factor comes with recovery codes). Removing one needs the current password;

@@ -151,6 +151,10 @@ const table: Row[] = [
   { name: "cancel X's scheduled call through Y", method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.Y}/call-schedules/${w.schedule}/cancel`, body: {}, allowed: [] },
   { name: 'next call with A', method: 'GET', path: (w) => `/api/v1/live/residents/${w.A}/next-call`, allowed: family },
   { name: 'next call with C (other facility)', method: 'GET', path: (w) => `/api/v1/live/residents/${w.C}/next-call`, allowed: [] },
+  // Personal data (SPEC 15): one's own download and deletion (the empty body deletes nothing).
+  { name: 'own data download', method: 'GET', path: () => '/api/v1/account/data', allowed: everyoneLoggedIn },
+  { name: 'delete own Pass', method: 'POST', path: () => '/api/v1/account/delete', body: {}, allowed: everyoneLoggedIn },
+  { name: 'delete own Pass: passkey options', method: 'POST', path: () => '/api/v1/account/delete/passkey-options', body: {}, allowed: everyoneLoggedIn },
   // Access records (SPEC 15): a facility's admins and the operator; across facilities the operator.
   { name: 'access records of X', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/access-records`, body: {}, allowed: ['adminX', 'operator'] },
   { name: 'access records of X as CSV', method: 'POST', path: (w) => `/api/v1/staff/facilities/${w.X}/access-records/csv`, body: {}, allowed: ['adminX', 'operator'] },

@@ -55,6 +55,8 @@ export const router = createRouter({
     // アカウント管理 (manual 4): the menu, and the devices signed in with the Pass.
     { path: '/account/menu', name: 'account-menu', meta: { requiresAuth: true }, component: () => import('./pages/AccountMenuPage.vue') },
     { path: '/account/devices', name: 'account-devices', meta: { requiresAuth: true }, component: () => import('./pages/AccountDevicesPage.vue') },
+    { path: '/account/data', name: 'account-data', meta: { requiresAuth: true }, component: () => import('./pages/AccountDataPage.vue') },
+    { path: '/account/delete', name: 'account-delete', meta: { requiresAuth: true }, component: () => import('./pages/AccountDeletePage.vue') },
     {
       path: '/account/second-factor',
       name: 'account-second-factor',

@@ -1,7 +1,7 @@
 // Endpoints of the signed-in account (docs/api.md); each answers 401 `unauthenticated`
 // when the session has ended.
-import type { CreationOptionsJson, RegistrationJson } from '../lib/webauthn'
-import { request } from './client'
+import type { AssertionJson, CreationOptionsJson, RegistrationJson, RequestOptionsJson } from '../lib/webauthn'
+import { download, request, type Download } from './client'
 import type { Account, ContactKind, SessionInfo } from './types'
 
 export function getAccount(): Promise<{ account: Account }> {
@@ -108,4 +108,18 @@ export function addPasskey(credential: RegistrationJson): Promise<{ recovery_cod
 
 export function removePasskey(id: PasskeyInfo['id'], currentPassword: string): Promise<void> {
   return request('DELETE', `/account/passkeys/${encodeURIComponent(String(id))}`, { current_password: currentPassword })
+}
+
+/** 「データのダウンロード」: everything held about the person, as a JSON file (SPEC 15). */
+export function downloadPersonalData(): Promise<Download> {
+  return download('/account/data', undefined, 'GET')
+}
+
+export function deletePassPasskeyOptions(): Promise<{ public_key: RequestOptionsJson }> {
+  return request('POST', '/account/delete/passkey-options', {})
+}
+
+/** 「Passを削除」: after the password and, when set up, the second factor (a code or a passkey). */
+export function deletePass(body: { current_password: string; code?: string; credential?: AssertionJson }): Promise<void> {
+  return request('POST', '/account/delete', body)
 }

@@ -139,9 +139,9 @@ export interface Download {
   headers: Headers
 }
 
-/** A POST whose answer is a file; errors as request(). */
-export async function download(path: string, body: unknown): Promise<Download> {
-  const res = await send('POST', path, body)
+/** A request whose answer is a file (a POST with a filter, or a GET); errors as request(). */
+export async function download(path: string, body: unknown, method: Method = 'POST'): Promise<Download> {
+  const res = await send(method, path, body)
   if (!res.ok) {
     const err = parseApiError(res.status, await readJson(res), res.headers.get('Retry-After'))
     if (err.code === 'unauthenticated') unauthenticatedHandler?.()

@@ -124,7 +124,14 @@ export function reissueInvite(fid: number, rid: number): Promise<Invite> {
 export function revokeInvite(fid: number, rid: number): Promise<void> {
   return request('POST', `${resident(fid, rid)}/invite/revoke`, {})
 }
-export function listLinks(fid: number, rid: number): Promise<{ links: LinkedPerson[] }> {
+/** A person who was linked and deleted their Pass (SPEC 15): 「退会したユーザー」. */
+export interface DepartedPerson {
+  kind: 'family' | 'care_worker'
+  linked_at: string
+  left_at: string
+}
+
+export function listLinks(fid: number, rid: number): Promise<{ links: LinkedPerson[]; departed: DepartedPerson[] }> {
   return request('GET', `${resident(fid, rid)}/links`)
 }
 export function removeLink(fid: number, rid: number, lid: number): Promise<void> {
