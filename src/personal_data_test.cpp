@@ -133,6 +133,13 @@ TEST_P(PersonalDataTest, DeletingThePassTakesThePasswordAndTheSecondFactorAndLea
   const auto left = staff().departures(admin, fuji, a_);
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].kind, "family");
+  // The access records name her 「退会したユーザー」 (the id only).
+  live::AccessFilter f;
+  f.event = "relationship_set";
+  const auto rows = app().access_records().page_for_command_line(std::nullopt, f).rows;
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0].person_left);
+  EXPECT_EQ(rows[0].entry.account, kuma_);
   // The address is free for a new Pass.
   add_account(kKuma);
 }

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "live/repo.hpp"
 #include "live/staff.hpp"
+#include "pass/personal_data.hpp"
 #include "pass/repo.hpp"
 
 namespace carelive::live {
@@ -172,7 +173,7 @@ AccessPage AccessRecords::page(std::optional<std::int64_t> facility_id, const Ac
       if (const auto id = row.entry.account) {
         auto it = people.find(*id);
         if (it == people.end()) it = people.emplace(*id, pass::repo::find_account(c, *id)).first;
-        if (it->second) {
+        if (it->second && !pass::personal_data::is_deleted(*it->second)) {
           row.person_name = it->second->family_name + " " + it->second->given_name;
           row.person_login = it->second->primary_login_id();
         } else {
