@@ -1,13 +1,13 @@
 #include "personal_data.hpp"
 
 #include <gtest/gtest.h>
-#include <liboath/oath.h>
 
 #include <cstdlib>
 
 #include "auth/totp.hpp"
 #include "core/error_testing.hpp"
 #include "live/staff.hpp"
+#include "testing/totp.hpp"
 #include "testing/world.hpp"
 
 // Personal data (SPEC 15, APPI Art. 33 and 35) on both stores: a person's download holds
@@ -24,15 +24,6 @@ using testing::kPassword;
 
 constexpr const char* kKuma = "kuma@example.jp";
 const auth::RequestMeta kMeta{"192.0.2.20", "Mozilla/5.0 (iPhone) Safari"};
-
-std::string raw_secret(const std::string& base32) {
-  char* out = nullptr;
-  std::size_t len = 0;
-  if (oath_base32_decode(base32.data(), base32.size(), &out, &len) != OATH_OK) return "";
-  std::string secret(out, len);
-  std::free(out);
-  return secret;
-}
 
 class PersonalDataTest : public testing::World {
  protected:
@@ -57,7 +48,8 @@ class PersonalDataTest : public testing::World {
 TEST_P(PersonalDataTest, TheDownloadHoldsWhatIsKeptAboutThePersonAndNoSecret) {
   const auto p = signed_in();
   const auto setup = pass().begin_totp(p, kMeta);
-  pass().confirm_totp(p, auth::totp::code_at(raw_secret(setup.secret_base32), clock_.now()), kMeta);
+  pass().confirm_totp(
+      p, auth::totp::code_at(testing::totp_secret_of(setup.secret_base32), clock_.now()), kMeta);
   const auto data = personal_data_of(app(), p, kMeta);
   EXPECT_EQ(data["account"]["email"], kKuma);
   EXPECT_EQ(data["account"]["family_name"], "富士田");
@@ -84,7 +76,7 @@ TEST_P(PersonalDataTest, TheDownloadHoldsWhatIsKeptAboutThePersonAndNoSecret) {
 TEST_P(PersonalDataTest, DeletingThePassTakesThePasswordAndTheSecondFactorAndLeavesTheIdOnly) {
   const auto p = signed_in();
   const auto setup = pass().begin_totp(p, kMeta);
-  const auto secret = raw_secret(setup.secret_base32);
+  const auto secret = testing::totp_secret_of(setup.secret_base32);
   pass().confirm_totp(p, auth::totp::code_at(secret, clock_.now()), kMeta);
   clock_.advance(30);
   const auto full = pass().second_step(

@@ -1,7 +1,6 @@
 #include "pass/second_factor.hpp"
 
 #include <gtest/gtest.h>
-#include <liboath/oath.h>
 
 #include <cstdlib>
 #include <string>
@@ -15,6 +14,7 @@
 #include "live/service.hpp"
 #include "live/staff.hpp"
 #include "pass/service.hpp"
+#include "testing/totp.hpp"
 #include "testing/world.hpp"
 
 // Two-step sign-in (SPEC 15) through PassService, as the routes use it, on both stores: the
@@ -33,16 +33,6 @@ using testing::kPassword;
 constexpr const char* kStaff = "staff@example.jp";
 constexpr const char* kFamily = "kuma@example.jp";
 const RequestMeta kMeta{"192.0.2.10", "test"};
-
-// The raw secret behind the base32 text the set-up page shows (what the app stores).
-std::string secret_of(const std::string& base32) {
-  char* out = nullptr;
-  std::size_t len = 0;
-  if (oath_base32_decode(base32.data(), base32.size(), &out, &len) != OATH_OK) return "";
-  std::string secret(out, len);
-  std::free(out);
-  return secret;
-}
 
 class SecondFactorTest : public testing::World {
  protected:
@@ -66,7 +56,7 @@ class SecondFactorTest : public testing::World {
     add_staff(kStaff, "fuji");
     const auto waiting = who(password(kStaff));
     const auto setup = pass().begin_totp(waiting, kMeta);
-    const auto secret = secret_of(setup.secret_base32);
+    const auto secret = testing::totp_secret_of(setup.secret_base32);
     codes_ = pass()
                  .confirm_totp(waiting, auth::totp::code_at(secret, clock_.now()), kMeta)
                  .recovery_codes;
@@ -96,7 +86,7 @@ TEST_P(SecondFactorTest, StaffSetUpAnAppRightAfterThePasswordAndAreSignedInByIt)
             0u)
       << setup.uri;
   EXPECT_NE(setup.qr_svg.find("<svg"), std::string::npos);
-  const auto secret = secret_of(setup.secret_base32);
+  const auto secret = testing::totp_secret_of(setup.secret_base32);
   EXPECT_EQ(fields_of([&] { pass().confirm_totp(waiting, "000000", kMeta); }),
             (core::FieldErrors{{"code", {"code_wrong"}}}));
   EXPECT_FALSE(pass().second_factor_state(waiting).factors.totp) << "not set up before a code";
@@ -192,7 +182,7 @@ TEST_P(SecondFactorTest, NeitherTheSecretNorTheRecoveryCodesAreKeptReadable) {
   add_staff(kStaff, "fuji");
   const auto waiting = who(password(kStaff));
   const auto setup = pass().begin_totp(waiting, kMeta);
-  const auto secret = secret_of(setup.secret_base32);
+  const auto secret = testing::totp_secret_of(setup.secret_base32);
   const auto shown =
       pass().confirm_totp(waiting, auth::totp::code_at(secret, clock_.now()), kMeta).recovery_codes;
   const auto stored = db().with([](store::Connection& c) {
@@ -227,7 +217,8 @@ TEST_P(SecondFactorTest, AFamilyMemberTurnsItOnAndOffAfterThePassword) {
   EXPECT_FALSE(pass().second_factor_state(signed_in).required);
   const auto setup = pass().begin_totp(signed_in, kMeta);
   const auto added = pass().confirm_totp(
-      signed_in, auth::totp::code_at(secret_of(setup.secret_base32), clock_.now()), kMeta);
+      signed_in, auth::totp::code_at(testing::totp_secret_of(setup.secret_base32), clock_.now()),
+      kMeta);
   EXPECT_FALSE(added.signed_in.has_value()) << "signed in already: the session stays";
   EXPECT_EQ(password(kFamily).stage, SessionStage::second_factor);
 
