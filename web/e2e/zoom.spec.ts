@@ -152,6 +152,9 @@ test('every new or changed screen passes axe at 195 px and never scrolls sideway
     ['/account/menu', '04-account-menu'],
     ['/account', '05-account'],
     ['/account/devices', '06-devices'],
+    ['/account/second-factor', '06a-second-factor'],
+    ['/account/data', '06b-data-download'],
+    ['/account/delete', '06c-delete-pass'],
     ['/account/relationships', '07-relationships'],
     [`/live/residents/${world.A}/relationship?from=account`, '08-relationship'],
     [`/live/residents/${world.A}/call`, '09-call-waiting'],
@@ -169,5 +172,8 @@ test('every new or changed screen passes axe at 195 px and never scrolls sideway
   await check(staff, '10-staff-applications')
   await staff.goto(`/staff/${world.X}/calls`)
   await check(staff, '11-staff-calls')
+  await staff.goto(`/staff/${world.X}/access-records`)
+  await expect(staff.getByRole('list', { name: '検索結果' })).toBeVisible()
+  await check(staff, '12-staff-access-records')
   await staff.context().close()
 })
