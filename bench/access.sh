@@ -7,7 +7,8 @@
 #      data (ROUNDS × DURATION s each, wrk -t2 -c$CONNECTIONS): requests/s and p99, and how much
 #      slower the reads are with their records (target < 5 %).
 # On demand only, never in CI (figures depend on the machine). Needs scripts/setup.sh first.
-#   bash bench/access.sh        ROWS=1000000 ROUNDS=3 DURATION=10 CONNECTIONS=16 PG=1
+#   bash bench/access.sh        ROWS=1000000 ROUNDS=3 DURATION=10 CONNECTIONS=16 PG=1 SEARCH=1
+# (SEARCH=0: the read benchmark only.)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -17,6 +18,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 PG=${PG:-1}
+SEARCH=${SEARCH:-1}
 CARELIVE=$BUILD_DIR/carelive
 cmake --build "$BUILD_DIR" --target audit_bench carelive -j"$(nproc)" >/dev/null
 
@@ -35,6 +37,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- 1. searches over a large log ---------------------------------------------------------------
+[ "$SEARCH" = 1 ] || PG=0
+if [ "$SEARCH" = 1 ]; then
 say "audit search over $ROWS rows, SQLite"
 "$BUILD_DIR/audit_bench" --data "$tmp/sqlite" --rows "$ROWS" 2>/dev/null | grep -v '\[info\]'
 if [ "$PG" = 1 ]; then
@@ -42,6 +46,7 @@ if [ "$PG" = 1 ]; then
   eval "$(CARELIVE_PG_DIR=$pg_dir CARELIVE_PG_PORT=$(free_port) bash scripts/postgres.sh start)"
   "$BUILD_DIR/audit_bench" --data "$tmp/pg-data" --database "$CARELIVE_TEST_PG_URL" --rows "$ROWS" \
     2>/dev/null | grep -v '\[info\]'
+fi
 fi
 
 # --- 2. a staff read with and without its access record ------------------------------------------

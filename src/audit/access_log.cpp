@@ -51,9 +51,7 @@ void AccessLog::flush() {
   }
   if (rows.empty()) return;
   try {
-    db_.transaction([&](store::Connection& c) {
-      for (const auto& e : rows) repo::insert(c, e);
-    });
+    db_.transaction([&](store::Connection& c) { repo::insert_many(c, rows); });
   } catch (...) {
     // Back in front of what came meanwhile, in order, for the next round.
     std::lock_guard lock(mutex_);

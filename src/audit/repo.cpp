@@ -1,5 +1,7 @@
 #include "audit/repo.hpp"
 
+#include <algorithm>
+
 #include "store/rows.hpp"
 
 namespace carelive::audit::repo {
@@ -34,6 +36,25 @@ Entry entry_of(store::Columns& r) {
 void insert(store::Connection& c, const Entry& e) {
   c.exec(sql::kInsertAudit, {e.at, store::nullable(e.account), e.event, e.address, e.detail,
                              store::nullable(e.facility), store::nullable(e.resident)});
+}
+
+void insert_many(store::Connection& c, const std::vector<Entry>& entries) {
+  constexpr std::size_t kRowsPerStatement = 100;
+  for (std::size_t first = 0; first < entries.size(); first += kRowsPerStatement) {
+    const auto last = std::min(entries.size(), first + kRowsPerStatement);
+    std::string statement =
+        "INSERT INTO audit_log (at, account_id, event, ip, detail, facility_id, resident_id) "
+        "VALUES ";
+    store::Params params;
+    params.reserve((last - first) * 7);
+    for (auto i = first; i < last; ++i) {
+      const auto& e = entries[i];
+      statement += i == first ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
+      params.insert(params.end(), {e.at, store::nullable(e.account), e.event, e.address, e.detail,
+                                   store::nullable(e.facility), store::nullable(e.resident)});
+    }
+    c.exec(statement, params);
+  }
 }
 
 std::vector<Entry> newest(store::Connection& c, std::int64_t limit) {
