@@ -1,9 +1,8 @@
 #include "personal_data.hpp"
 
-#include <ctime>
-
 #include "audit/audit.hpp"
 #include "calls/call_repo.hpp"
+#include "core/time_text.hpp"
 #include "http/context.hpp"
 #include "live/personal_data.hpp"
 #include "notify/repo.hpp"
@@ -42,15 +41,6 @@ json audit_json(store::Connection& c, std::int64_t account_id) {
     if (!page.next) return out;
     q.after = page.next;
   }
-}
-
-std::string file_date(core::UnixSeconds now) {
-  const std::time_t t = static_cast<std::time_t>(now + 9 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y%m%d", &tm);
-  return buf;
 }
 
 }  // namespace
@@ -92,7 +82,7 @@ void register_personal_data_routes(http::Router& r, App& app) {
   r.add(verb::get, "/api/v1/account/data", http::Access::authenticated, [&app](http::Context& ctx) {
     const auto data = personal_data_of(app, ctx.who(), ctx.meta());
     return http::download_response(ctx, "application/json; charset=utf-8",
-                                   "carelive-pass-" + file_date(app.clock().now()) + ".json",
+                                   core::jst(app.clock().now(), "carelive-pass-%Y%m%d.json"),
                                    data.dump(2));
   });
 

@@ -1,10 +1,10 @@
 #include "live/access_records.hpp"
 
-#include <cstdio>
 #include <ctime>
 #include <map>
 
 #include "core/error.hpp"
+#include "core/time_text.hpp"
 #include "live/repo.hpp"
 #include "live/staff.hpp"
 #include "pass/personal_data.hpp"
@@ -17,17 +17,6 @@ namespace codes = core::codes;
 namespace {
 
 constexpr std::int64_t kPeopleMatched = 200;  // accounts a person's name may stand for
-
-// 「2026/12/04 03:53:12」: Japan time, to the second (the log's own clock is UTC seconds).
-std::string jst(core::UnixSeconds at) {
-  const std::time_t t = static_cast<std::time_t>(at + 9 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d/%02d/%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
-}
 
 std::vector<std::string> events_of(const std::string& choice) {
   if (choice.empty()) return {};
@@ -224,10 +213,10 @@ AccessCsv AccessRecords::render_csv(std::optional<std::int64_t> facility_id, Acc
     for (const auto& r : p.rows) {
       const std::string person =
           r.person_left ? "退会したユーザー" : (r.entry.account ? r.person_name : "");
-      out.body += jst(r.entry.at) + "," + csv_field(r.facility_name) + "," + csv_field(person) +
-                  "," + csv_field(r.person_login) + "," + csv_field(r.entry.address) + "," +
-                  csv_field(access_event_ja(r.entry.event)) + "," + csv_field(r.resident_name) +
-                  "," + csv_field(r.entry.detail) + "\r\n";
+      out.body += core::jst(r.entry.at, "%Y/%m/%d %H:%M:%S") + "," + csv_field(r.facility_name) +
+                  "," + csv_field(person) + "," + csv_field(r.person_login) + "," +
+                  csv_field(r.entry.address) + "," + csv_field(access_event_ja(r.entry.event)) +
+                  "," + csv_field(r.resident_name) + "," + csv_field(r.entry.detail) + "\r\n";
       if (++out.rows >= kCsvRows) {
         out.truncated = p.next.has_value() || &r != &p.rows.back();
         return out;

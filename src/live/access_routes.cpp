@@ -1,9 +1,8 @@
 #include "live/access_routes.hpp"
 
-#include <ctime>
-
 #include "core/error.hpp"
 #include "core/mask.hpp"
+#include "core/time_text.hpp"
 #include "live/console_json.hpp"
 
 namespace carelive::live {
@@ -82,17 +81,9 @@ json page_json(const AccessPage& page, bool with_events) {
   return answer;
 }
 
-std::string csv_name(core::UnixSeconds now) {
-  const std::time_t t = static_cast<std::time_t>(now + 9 * 3600);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "access-records-%Y%m%d-%H%M.csv", &tm);
-  return buf;
-}
-
 http::Response csv_response(Context& ctx, const AccessCsv& csv, core::UnixSeconds now) {
-  auto res = http::download_response(ctx, "text/csv; charset=utf-8", csv_name(now), csv.body);
+  auto res = http::download_response(ctx, "text/csv; charset=utf-8",
+                                     core::jst(now, "access-records-%Y%m%d-%H%M.csv"), csv.body);
   res.set("X-CareLive-Rows", std::to_string(csv.rows));
   if (csv.truncated) res.set("X-CareLive-Truncated", std::to_string(AccessRecords::kCsvRows));
   return res;
