@@ -43,23 +43,20 @@ nlohmann::json time_or_null(const std::optional<core::UnixSeconds>& t) {
 }  // namespace
 
 nlohmann::json collect(store::Connection& c, const Account& a) {
-  nlohmann::json sessions = nlohmann::json::array();
-  for (auto& row : c.exec(sql::kSessions, {a.id}).rows) {
-    store::Columns r(row);
-    sessions.push_back({{"signed_in_at", core::iso8601(r.integer())},
-                        {"last_used_at", core::iso8601(r.integer())},
-                        {"user_agent", r.text()},
-                        {"ip", r.text()}});
-  }
-  nlohmann::json passkeys = nlohmann::json::array();
-  for (auto& row : c.exec(sql::kPasskeys, {a.id}).rows) {
-    store::Columns r(row);
-    const auto ua = r.text();
-    const auto created = r.integer();
-    passkeys.push_back({{"user_agent", ua},
-                        {"registered_at", core::iso8601(created)},
-                        {"last_used_at", time_or_null(r.opt_integer())}});
-  }
+  // Braced lists are read left to right: each member takes the next column.
+  const nlohmann::json sessions =
+      store::all_of(c.exec(sql::kSessions, {a.id}), [](store::Columns& r) {
+        return nlohmann::json{{"signed_in_at", core::iso8601(r.integer())},
+                              {"last_used_at", core::iso8601(r.integer())},
+                              {"user_agent", r.text()},
+                              {"ip", r.text()}};
+      });
+  const nlohmann::json passkeys =
+      store::all_of(c.exec(sql::kPasskeys, {a.id}), [](store::Columns& r) {
+        return nlohmann::json{{"user_agent", r.text()},
+                              {"registered_at", core::iso8601(r.integer())},
+                              {"last_used_at", time_or_null(r.opt_integer())}};
+      });
   const auto totp =
       store::first_of(c.exec(sql::kTotp, {a.id}), [](store::Columns& r) { return r.integer(); });
   return {{"account",
