@@ -1,15 +1,14 @@
-import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { readFileSync, rmSync } from 'node:fs'
 import { openAs, setUpCallWorld, sql, type CallWorld } from './call-helpers'
 import { expect, person, startServer, test, type Server } from './fixtures'
+import { screenCheck } from './screen-check'
 
 // SPEC 15, access records, at 390×844 in Chromium against the real server: a staff member opens
 // a resident's people; the facility's admin finds that read in 「アクセス記録」 by resident, person,
 // event and period and downloads the CSV (UTF-8 with BOM); the operator sees every facility's;
 // `carelive admin audit --csv` prints the same rows.
 
-const shots = 'test-results/screens'
 let server: Server
 let world: CallWorld
 const member = person({ familyName: '山田', givenName: '介護' })
@@ -25,12 +24,7 @@ test.afterAll(async () => {
   if (server) rmSync(server.data, { recursive: true, force: true })
 })
 
-async function check(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle')
-  await page.screenshot({ path: `${shots}/access-${name}.png`, fullPage: true })
-  const results = await new AxeBuilder({ page }).analyze()
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`)).toEqual([])
-}
+const check = (page: Page, name: string) => screenCheck(page, `access-${name}`)
 
 test("a staff member's read of a resident's people is found, downloaded and printed by the command line", async ({ browser }) => {
   test.setTimeout(120_000)

@@ -1,15 +1,14 @@
-import AxeBuilder from '@axe-core/playwright'
 import type { Browser, CDPSession, Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
 import { sql } from './call-helpers'
 import { createAccount, expect, login, person, startServer, test, type Person, type Server } from './fixtures'
+import { screenCheck, logoutFromPage as logout } from './screen-check'
 
 // SPEC 15, passkeys, at 390×844 in real Chromium against the real server, with Chromium's own
 // virtual authenticators (DevTools WebAuthn domain): a platform authenticator with a PIN or
 // fingerprint, and a USB security key. Passkeys need a host name: this server's public URL is
 // http://localhost:<port> (a secure context, the relying party "localhost").
 
-const shots = 'test-results/screens'
 let server: Server
 const staff = person({ familyName: '富士', givenName: '職員' })
 const family = person({ familyName: '駿河', givenName: '花子' })
@@ -58,19 +57,7 @@ class VirtualAuthenticator {
   }
 }
 
-async function check(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle')
-  await page.screenshot({ path: `${shots}/passkey-${name}.png`, fullPage: true })
-  const results = await new AxeBuilder({ page }).analyze()
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`)).toEqual([])
-}
-
-async function logout(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    const csrf = /(?:^|; )carelive_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? ''
-    await fetch('/api/v1/logout', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf) }, body: '{}' })
-  })
-}
+const check = (page: Page, name: string) => screenCheck(page, `passkey-${name}`)
 
 /** Sends `body` again to `path` from the page, as a replay would. */
 const replay = (page: Page, path: string, body: string) =>

@@ -1,15 +1,14 @@
-import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { readFileSync, rmSync } from 'node:fs'
 import { openAs, setUpCallWorld, sql, type CallWorld } from './call-helpers'
 import { expect, login, startServer, test, type Server } from './fixtures'
+import { screenCheck } from './screen-check'
 
 // SPEC 15, personal data, at 390×844 in Chromium against the real server: a family member
 // downloads everything held about them (JSON) and deletes their Pass after the password; they are
 // signed out and cannot sign in again, and the facility sees 「退会したユーザー」 where they were
 // linked. Staff are asked to hand over first.
 
-const shots = 'test-results/screens'
 let server: Server
 let world: CallWorld
 
@@ -22,12 +21,7 @@ test.afterAll(async () => {
   if (server) rmSync(server.data, { recursive: true, force: true })
 })
 
-async function check(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle')
-  await page.screenshot({ path: `${shots}/personal-data-${name}.png`, fullPage: true })
-  const results = await new AxeBuilder({ page }).analyze()
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`)).toEqual([])
-}
+const check = (page: Page, name: string) => screenCheck(page, `personal-data-${name}`)
 
 test('a family member downloads their data, then deletes their Pass; the facility sees who left', async ({ browser }) => {
   test.setTimeout(120_000)

@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from '@playwright/test'
 import { rmSync } from 'node:fs'
 import { authenticatorOf, passSecondStep, setUpAuthenticator } from './authenticator'
 import { sql } from './call-helpers'
 import { createAccount, expect, login, person, staffMenu, startServer, test, type Person, type Server } from './fixtures'
+import { screenCheck, logoutFromPage as logout } from './screen-check'
 
 // SPEC 15, two-step sign-in, at 390×844 in Chromium against the real server. Staff under the
 // default policy (`[security] staff_mfa = "required"`) set up an authenticator app right after
@@ -11,7 +11,6 @@ import { createAccount, expect, login, person, staffMenu, startServer, test, typ
 // shows, as an authenticator app does. A code is taken once; a recovery code works once.
 // Families may turn it on and off in アカウント管理.
 
-const shots = 'test-results/screens'
 let server: Server
 const staff = person({ familyName: '富士', givenName: '職員' })
 const family = person({ familyName: '駿河', givenName: '花子' })
@@ -28,19 +27,7 @@ test.afterAll(async () => {
   if (server) rmSync(server.data, { recursive: true, force: true })
 })
 
-async function check(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle')
-  await page.screenshot({ path: `${shots}/second-factor-${name}.png`, fullPage: true })
-  const results = await new AxeBuilder({ page }).analyze()
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`)).toEqual([])
-}
-
-async function logout(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    const csrf = /(?:^|; )carelive_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? ''
-    await fetch('/api/v1/logout', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf) }, body: '{}' })
-  })
-}
+const check = (page: Page, name: string) => screenCheck(page, `second-factor-${name}`)
 
 /** A phone-sized page on this spec's server (the `page` fixture belongs to the worker's). */
 async function phone(browser: Browser): Promise<Page> {
